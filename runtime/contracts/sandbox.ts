@@ -1,0 +1,39 @@
+// The contract between whoever runs a skill (CLI, agent loop, a node) and the sandbox.
+import type { MoltError } from "./errors.ts";
+import type { PermissionDecision, PermissionRequest } from "./permissions.ts";
+
+export interface SandboxLimits {
+  timeoutMs: number;
+  memoryBytes: number;
+  stackBytes: number;
+  outputBytes: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  timeoutMs: 5_000,
+  memoryBytes: 64 * 1024 * 1024,
+  stackBytes: 1024 * 1024,
+  outputBytes: 1024 * 1024,
+};
+
+/** A permission denial recorded during a call (for the audit's `denials`). */
+export interface DenialRecord {
+  kind: string;
+  value?: string;
+  rule: string;
+  caught: boolean;
+}
+
+export interface SandboxOutcome {
+  result: { ok: true; output: unknown } | { ok: false; error: MoltError };
+  /** console.* output captured from the skill, capped. */
+  logs: string[];
+  denials: DenialRecord[];
+  durationMs: number;
+}
+
+/**
+ * Asked when a host call needs a permission the policy says to prompt for. Resolves true to
+ * allow this one request. Anything but a clear `true` denies (fail closed).
+ */
+export type PromptHandler = (request: PermissionRequest, decision: PermissionDecision) => Promise<boolean>;
