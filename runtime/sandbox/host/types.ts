@@ -1,0 +1,28 @@
+import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
+import type { SandboxLimits, DenialRecord } from "../../contracts/sandbox.ts";
+/** Thrown by a host function when a permission is denied; core turns it into the in-sandbox
+ *  `PermissionDenied` error (name "PermissionDenied", message = reason in Deno style). */
+export class HostDenied extends Error { constructor(readonly decision: PermissionDecision, readonly request: PermissionRequest) { super(decision.reason); this.name = "PermissionDenied"; } }
+/** Thrown for ordinary failures (ENOENT, non-zero exit is NOT one, bad args): message shown to the skill. */
+export class HostError extends Error { constructor(message: string, readonly code = "host_error") { super(message); this.name = "HostError"; } }
+export interface HostContext {
+  /** Decide a request; already combines policy + manifest; cached per (kind,value). */
+  check(req: PermissionRequest): PermissionDecision;
+  /** For net: after DNS, decide one resolved address of an allowed request. */
+  checkResolved(host: string, port: number, ip: string): PermissionDecision;
+  /** Ask the user (via main thread) about a `prompt` decision; true = allow this request. */
+  ask(req: PermissionRequest, decision: PermissionDecision): Promise<boolean>;
+  recordDenial(d: DenialRecord): void;
+  /** Absolute epoch ms at which the whole call must end; host calls must finish by then. */
+  deadline: number;
+  home: string;
+  limits: SandboxLimits;
+  /** Secret values the host attaches to fetch (never shown to the skill), by credential name. */
+  credentials: { name: string; host: string; header: string; format: string; value: string }[];
+}
+/** A host function: args are JSON-like values (strings, numbers, plain objects, arrays,
+ *  Uint8Array); returns the same kinds, synchronously or as a Promise. */
+export type HostFn = (ctx: HostContext, args: unknown[]) => unknown;
+/** All capabilities by global name: HOST_API.fs.readTextFile, HOST_API.env.get,
+ *  HOST_API.shell.run, HOST_API.net.fetch. */
+export type HostApi = Record<string, Record<string, HostFn>>;
