@@ -1,0 +1,70 @@
+// The one place a host function turns a permission decision into "go on" or a thrown denial.
+// Fail closed: only a literal "allow" (or a prompt the user clearly approved) lets a call through.
+import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
+import { HostDenied, type HostContext } from "./types.ts";
+
+/** Decides `req` and returns if allowed; otherwise records the denial and throws HostDenied. */
+export async function requirePermission(ctx: HostContext, req: PermissionRequest): Promise<void> {
+  const d = safeCheck(ctx, req);
+  if (d.decision === "allow") return;
+  if (d.decision === "prompt") {
+    let approved = false;
+    try {
+      approved = (await ctx.ask(req, d)) === true;
+    } catch {
+      approved = false;
+    }
+    if (approved) return;
+    denyWith(ctx, req, { decision: "deny", rule: d.rule, reason: d.reason });
+  }
+  denyWith(ctx, req, d);
+}
+
+/**
+ * Synchronous variant for host functions that cannot await (env.get). A `prompt` cannot be
+ * asked synchronously, so it denies; the reason still says where to grant the permission.
+ */
+export function requirePermissionSync(ctx: HostContext, req: PermissionRequest): void {
+  const d = safeCheck(ctx, req);
+  if (d.decision === "allow") return;
+  denyWith(ctx, req, d.decision === "prompt" ? { decision: "deny", rule: d.rule, reason: d.reason } : d);
+}
+
+/** ctx.check, but an exception or a malformed answer becomes a deny. */
+export function safeCheck(ctx: HostContext, req: PermissionRequest): PermissionDecision {
+  try {
+    return asDecision(ctx.check(req), req);
+  } catch {
+    return checkFailed(req);
+  }
+}
+
+/** Records the denial for the audit and throws the error core shows as `PermissionDenied`. */
+export function denyWith(ctx: HostContext, req: PermissionRequest, d: PermissionDecision): never {
+  const decision = d.decision === "allow" || d.decision === "prompt" ? { ...d, decision: "deny" as const } : d;
+  try {
+    ctx.recordDenial({ kind: req.kind, value: req.value, rule: decision.rule, caught: false });
+  } catch {
+    // A failing recorder must not turn a denial into anything else.
+  }
+  throw new HostDenied(decision, req);
+}
+
+const KINDS = new Set(["allow", "prompt", "deny", "forbidden"]);
+
+/** Anything that is not a well-formed decision is treated as a failed (denying) check. */
+export function asDecision(v: unknown, req: PermissionRequest): PermissionDecision {
+  if (typeof v !== "object" || v === null) return checkFailed(req);
+  const d = v as PermissionDecision;
+  if (!KINDS.has(d.decision) || typeof d.rule !== "string" || typeof d.reason !== "string") return checkFailed(req);
+  return d;
+}
+
+export function checkFailed(req: PermissionRequest): PermissionDecision {
+  const what = req.value === undefined ? "" : ` to "${req.value}"`;
+  return {
+    decision: "deny",
+    rule: "internal",
+    reason: `Requires ${req.kind} access${what}, but the permission check failed, so it is denied`,
+  };
+}

@@ -1,0 +1,18 @@
+// The host side of the sandbox: capability functions by global name, and the per-call context
+// they check permissions through. Core (runtime/sandbox) exposes these to QuickJS.
+import { ENV } from "./env-get.ts";
+import { FS_READ } from "./fs-read.ts";
+import { FS_WRITE } from "./fs-write.ts";
+import { NET } from "./net-fetch.ts";
+import { SHELL } from "./shell-run.ts";
+import type { HostApi } from "./types.ts";
+
+export const HOST_API: HostApi = {
+  fs: { ...FS_READ, ...FS_WRITE },
+  env: ENV,
+  shell: SHELL,
+  net: NET,
+};
+
+export { createHostContext, type HostContextOptions, type RecordingHostContext } from "./context.ts";
+export { HostDenied, HostError, type HostApi, type HostContext, type HostFn } from "./types.ts";

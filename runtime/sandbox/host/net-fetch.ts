@@ -1,0 +1,145 @@
+// HOST_API.net.fetch: every hop is checked (net grant, then each resolved address), sent to an
+// address that passed with the original Host and TLS name, and redirects are followed here so
+// each Location is checked again. Credentials are added by the host and redacted on the way back.
+import { requirePermission } from "./guard.ts";
+import { allowedAddresses } from "./net-resolve.ts";
+import { parseRequestInit, refuseSecrets, type OutgoingRequest } from "./net-request.ts";
+import { parseTarget, type NetTarget } from "./net-target.ts";
+import { normalizeHost } from "../../../policy/ip.ts";
+import { redactBytes, redactText, secretValues } from "./redact.ts";
+import { HostError, type HostContext, type HostFn } from "./types.ts";
+
+/** Largest response body handed to a skill. */
+export const MAX_FETCH_BODY_BYTES = 10 * 1024 * 1024;
+export const MAX_REDIRECTS = 10;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Headers that carry the caller's identity: dropped when a redirect changes origin. */
+const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
+
+export interface FetchResult {
+  status: number;
+  statusText: string;
+  url: string;
+  headers: [string, string][];
+  body: Uint8Array;
+}
+
+/** `ca`: an extra trusted certificate (PEM), for tests against a local TLS server only. */
+export interface FetchOptions {
+  ca?: string;
+}
+
+export async function hostFetch(ctx: HostContext, url: unknown, init: unknown, opts: FetchOptions = {}): Promise<FetchResult> {
+  const req = parseRequestInit(init);
+  let target = parseTarget(url);
+  const secrets = secretValues(ctx);
+  refuseSecrets(target.url.href, req, secrets);
+  const remaining = ctx.deadline - Date.now();
+  if (remaining <= 0) throw new HostError("fetch: the call has no time left", "timeout");
+  const signal = AbortSignal.timeout(remaining);
+
+  for (let hop = 0; ; hop++) {
+    await requirePermission(ctx, { kind: "net", value: target.value });
+    const [ip] = await allowedAddresses(ctx, target);
+    const res = await send(ctx, target, ip as string, req, signal, opts);
+    const location = res.headers.get("location");
+    if (!REDIRECTS.has(res.status) || location === null) {
+      const body = await readCapped(res, signal);
+      return {
+        status: res.status,
+        statusText: redactText(res.statusText, secrets),
+        url: redactText(target.url.href, secrets),
+        headers: [...res.headers].map(([k, v]) => [k, redactText(v, secrets)] as [string, string]),
+        body: redactBytes(body, secrets),
+      };
+    }
+    await res.body?.cancel().catch(() => {});
+    if (hop >= MAX_REDIRECTS) throw new HostError(`fetch: more than ${MAX_REDIRECTS} redirects`, "host_error");
+    const next = parseTarget(location, target.url);
+    followRedirect(req, res.status, target, next);
+    target = next;
+  }
+}
+
+/** Fetch-spec method rewriting, and no identity carried to another origin. */
+function followRedirect(req: OutgoingRequest, status: number, from: NetTarget, to: NetTarget): void {
+  if ((status === 303 && req.method !== "HEAD") || ((status === 301 || status === 302) && req.method === "POST")) {
+    req.method = "GET";
+    req.body = null;
+    for (const h of ["content-type", "content-encoding", "content-language", "content-location"]) req.headers.delete(h);
+  }
+  if (from.url.origin !== to.url.origin) for (const h of CREDENTIAL_HEADERS) req.headers.delete(h);
+}
+
+async function send(ctx: HostContext, t: NetTarget, ip: string, req: OutgoingRequest, signal: AbortSignal, opts: FetchOptions): Promise<Response> {
+  const direct = new URL(t.url.href);
+  direct.hostname = ip.includes(":") ? `[${ip}]` : ip;
+  const headers = new Headers(req.headers);
+  headers.set("host", t.url.host);
+  for (const c of ctx.credentials) {
+    if (credentialHost(c.host) === t.host) headers.set(c.header, c.format.replaceAll("{value}", c.value));
+  }
+  const tls: Record<string, unknown> = {};
+  if (!t.literal) tls.serverName = t.host; // SNI and the certificate check use the name, not the IP
+  if (opts.ca !== undefined) tls.ca = opts.ca;
+  try {
+    return await fetch(direct, { method: req.method, headers, body: req.body, redirect: "manual", signal, tls, decompress: true } as RequestInit);
+  } catch (err) {
+    throw fetchError(err, t);
+  }
+}
+
+function credentialHost(host: string): string | null {
+  try {
+    return normalizeHost(host);
+  } catch {
+    return null;
+  }
+}
+
+async function readCapped(res: Response, signal: AbortSignal): Promise<Uint8Array> {
+  const declared = Number(res.headers.get("content-length") ?? NaN);
+  if (declared > MAX_FETCH_BODY_BYTES) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (res.body === null) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_FETCH_BODY_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof HostError) throw err;
+    throw signal.aborted ? timedOut() : new HostError("fetch: reading the response failed", "host_error");
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+const tooLarge = () => new HostError(`fetch: the response body is larger than ${MAX_FETCH_BODY_BYTES} bytes`, "output_limit");
+const timedOut = () => new HostError("fetch: the request did not finish before the call's time limit", "timeout");
+
+function fetchError(err: unknown, t: NetTarget): HostError {
+  const e = err as { name?: string; code?: string };
+  if (e.name === "TimeoutError" || e.name === "AbortError") return timedOut();
+  return new HostError(`fetch: request to ${t.url.host} failed (${e.code ?? e.name ?? "network error"})`, "host_error");
+}
+
+const fetchFn: HostFn = (ctx, [url, init]) => hostFetch(ctx, url, init);
+
+export const NET = { fetch: fetchFn } satisfies Record<string, HostFn>;

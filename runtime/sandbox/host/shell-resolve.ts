@@ -1,0 +1,49 @@
+// Finds the program a skill asked for through the HOST's PATH (never a PATH the skill chose),
+// so a grant of `git` means the git the user has, and the process started is exactly that file.
+import { accessSync, constants, statSync } from "node:fs";
+import { basename, isAbsolute, join, normalize } from "node:path";
+import { HostError } from "./types.ts";
+
+export interface ResolvedCommand {
+  /** The command's name (basename), as a `run` grant by name is written. */
+  name: string;
+  /** The absolute path that is executed. */
+  path: string;
+  /** True when `name` looked up on the host's PATH is `path`, so a grant by name applies. */
+  viaPath: boolean;
+}
+
+export function resolveCommand(cmd: unknown, hostPath = process.env.PATH ?? ""): ResolvedCommand {
+  if (typeof cmd !== "string" || cmd === "") throw new HostError("shell.run expects a command name or absolute path", "invalid_params");
+  if (cmd.includes("\0")) throw new HostError("command must not contain NUL bytes", "invalid_params");
+  if (cmd.includes("/")) {
+    if (!isAbsolute(cmd)) throw new HostError(`command "${cmd}" is a relative path; pass a name found on PATH or an absolute path`, "invalid_params");
+    const path = normalize(cmd);
+    if (!isExecutableFile(path)) throw new HostError(`${path}: not an executable file`, "not_found");
+    const name = basename(path);
+    return { name, path, viaPath: lookupOnPath(name, hostPath) === path };
+  }
+  const found = lookupOnPath(cmd, hostPath);
+  if (found === undefined) throw new HostError(`command "${cmd}" was not found on the host's PATH`, "not_found");
+  return { name: cmd, path: found, viaPath: true };
+}
+
+/** Relative and empty PATH entries are skipped: they would depend on a working directory. */
+export function lookupOnPath(name: string, hostPath: string): string | undefined {
+  for (const dir of hostPath.split(":")) {
+    if (dir === "" || !isAbsolute(dir)) continue;
+    const candidate = join(dir, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    if (!statSync(p).isFile()) return false;
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,114 @@
+// HOST_API.shell.run(cmd, args, {cwd, stdin, timeoutMs}): an argv array, never a shell string.
+// The command is found on the host's PATH and judged by name and by resolved path; the child
+// gets only the environment variables the skill may read.
+import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
+import { denyWith, requirePermission, safeCheck } from "./guard.ts";
+import { realSkillPath } from "./paths.ts";
+import { runProcess } from "./process-runner.ts";
+import { redactText, secretValues } from "./redact.ts";
+import { resolveCommand, type ResolvedCommand } from "./shell-resolve.ts";
+import { HostError, type HostContext, type HostFn } from "./types.ts";
+import { statSync } from "node:fs";
+
+/** PATH for the child when the skill may not read the host's own. */
+export const MINIMAL_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+const run: HostFn = async (ctx, [cmd, args, options]) => {
+  const argv = parseArgs(args);
+  const opts = parseOptions(options);
+  const command = resolveCommand(cmd);
+  await requireRun(ctx, command);
+  const cwd = await checkedCwd(ctx, opts.cwd);
+  const timeoutMs = Math.min(opts.timeoutMs ?? Number.POSITIVE_INFINITY, ctx.deadline - Date.now());
+  if (!(timeoutMs > 0)) throw new HostError("shell.run: the call has no time left", "timeout");
+  const result = await runProcess({ path: command.path, argv0: command.name, args: argv, cwd, env: scrubbedEnv(ctx), stdin: opts.stdin, timeoutMs });
+  const secrets = secretValues(ctx);
+  return { code: result.code, stdout: redactText(result.stdout, secrets), stderr: redactText(result.stderr, secrets) };
+};
+
+/**
+ * A command is allowed by a grant of its exact path, or by a grant of its name when that name
+ * on the host's PATH is this very file (so `/tmp/x/git` is not admitted by a grant of `git`). A deny of either (name denies also match the
+ * file name of a path) wins, as does `forbidden`.
+ */
+async function requireRun(ctx: HostContext, c: ResolvedCommand): Promise<void> {
+  const byPath: PermissionRequest = { kind: "run", value: c.path };
+  const dPath = safeCheck(ctx, byPath);
+  if (!c.viaPath) return requirePermission(ctx, byPath);
+  const byName: PermissionRequest = { kind: "run", value: c.name };
+  const dName = safeCheck(ctx, byName);
+  for (const [req, d] of [[byPath, dPath], [byName, dName]] as const) {
+    if (d.decision === "forbidden" || isExplicitDeny(d)) denyWith(ctx, req, d);
+  }
+  if (dName.decision === "allow" || dPath.decision === "allow") return;
+  return requirePermission(ctx, byName);
+}
+
+/** A deny that comes from a `deny:` block, as opposed to "not granted". */
+function isExplicitDeny(d: PermissionDecision): boolean {
+  return d.decision !== "allow" && d.decision !== "prompt" && /(^|\.)deny\./.test(d.rule);
+}
+
+async function checkedCwd(ctx: HostContext, cwd: string | undefined): Promise<string> {
+  // No working directory was asked for: "/" gives the program nothing of the user's by default.
+  if (cwd === undefined) return "/";
+  const path = realSkillPath(cwd, ctx.home);
+  await requirePermission(ctx, { kind: "read", value: path });
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new HostError(`shell.run: cwd ${path} is not a directory`, "not_found");
+  return path;
+}
+
+/** Only variables the skill may read with env.get (no prompting here), plus a PATH. */
+function scrubbedEnv(ctx: HostContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+    if (safeCheck(ctx, { kind: "env", value: name }).decision === "allow") env[name] = value;
+  }
+  env.PATH ??= MINIMAL_PATH;
+  return env;
+}
+
+function parseArgs(args: unknown): string[] {
+  if (args === undefined || args === null) return [];
+  if (!Array.isArray(args) || !args.every((a) => typeof a === "string")) {
+    throw new HostError("shell.run expects args as an array of strings (no shell string is ever interpreted)", "invalid_params");
+  }
+  if (args.some((a) => a.includes("\0"))) throw new HostError("shell.run: arguments must not contain NUL bytes", "invalid_params");
+  return args;
+}
+
+interface RunOptions {
+  cwd?: string;
+  stdin?: Uint8Array;
+  timeoutMs?: number;
+}
+
+function parseOptions(options: unknown): RunOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object" || Array.isArray(options)) throw new HostError("shell.run: options must be an object", "invalid_params");
+  const o = options as Record<string, unknown>;
+  const out: RunOptions = {};
+  if (o.cwd !== undefined && o.cwd !== null) {
+    if (typeof o.cwd !== "string") throw new HostError("shell.run: cwd must be a string", "invalid_params");
+    out.cwd = o.cwd;
+  }
+  if (o.stdin !== undefined && o.stdin !== null) {
+    if (typeof o.stdin === "string") out.stdin = new TextEncoder().encode(o.stdin);
+    else if (o.stdin instanceof Uint8Array) out.stdin = o.stdin;
+    else throw new HostError("shell.run: stdin must be a string or a Uint8Array", "invalid_params");
+  }
+  if (o.timeoutMs !== undefined && o.timeoutMs !== null) {
+    if (typeof o.timeoutMs !== "number" || !(o.timeoutMs > 0)) throw new HostError("shell.run: timeoutMs must be a positive number", "invalid_params");
+    out.timeoutMs = o.timeoutMs;
+  }
+  return out;
+}
+
+export const SHELL = { run } satisfies Record<string, HostFn>;
