@@ -1,0 +1,52 @@
+// Reads policy.yaml from disk and pins its read/write entries to real paths, so a grant of
+// "/tmp/x" still matches when /tmp is a symlink (requests arrive already realpath'ed).
+import { readFileSync, realpathSync } from "node:fs";
+import { posix } from "node:path";
+import { fail } from "../runtime/contracts/errors.ts";
+import { parsePolicy } from "./parse-policy.ts";
+import { expandPath } from "./path-match.ts";
+import type { Policy, PolicyEnv, ScopeBlock } from "./types.ts";
+
+/** The real path of `abs`, resolving the longest existing ancestor when it does not exist yet. */
+export function realPathOf(abs: string): string {
+  const tail: string[] = [];
+  let cur = abs;
+  for (;;) {
+    try {
+      return posix.join(realpathSync(cur), ...tail.reverse());
+    } catch {
+      if (cur === "/") return abs;
+      tail.push(posix.basename(cur));
+      cur = posix.dirname(cur);
+    }
+  }
+}
+
+function resolveBlock(block: ScopeBlock, env: PolicyEnv): ScopeBlock {
+  const resolved: { read?: string[]; write?: string[] } = {};
+  if (block.read) resolved.read = block.read.map((e) => realPathOf(expandPath(e, env.home)));
+  if (block.write) resolved.write = block.write.map((e) => realPathOf(expandPath(e, env.home)));
+  return block.read || block.write ? { ...block, resolved } : block;
+}
+
+/** Adds resolved real paths to every read/write entry (does file-system I/O). */
+export function resolvePolicyPaths(policy: Policy, env: PolicyEnv): Policy {
+  const skills: Policy["skills"] = {};
+  for (const [name, s] of Object.entries(policy.skills)) {
+    skills[name] = { ...s, allow: resolveBlock(s.allow, env), deny: resolveBlock(s.deny, env) };
+  }
+  return { ...policy, deny: resolveBlock(policy.deny, env), skills };
+}
+
+/** Reads, parses and path-resolves a policy file. Synchronous: it runs once at start-up. */
+export function loadPolicyFile(path: string, opts: PolicyEnv): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") fail("invalid_policy", `policy file ${path} not found; create it or pass --policy`);
+    fail("invalid_policy", `policy file ${path} could not be read (${code ?? "error"}); check its permissions`);
+  }
+  return resolvePolicyPaths(parsePolicy(text, path), opts);
+}

@@ -1,0 +1,106 @@
+// One matcher per scoped kind, over entries as written in policy.yaml or a manifest. Allows
+// match narrowly, denies broadly, and `covers` compares two entries for `precedence: specific`
+// and `policy explain`. No I/O: paths arrive expanded (and, from a loaded file, resolved).
+import type { ScopedKind } from "../runtime/contracts/permissions.ts";
+import { envCovers, envMatches, isValidEnvName } from "./env-match.ts";
+import { type NetPattern, type NetRequest, netAllows, netCovers, netDenies, parseNetPattern, parseNetRequest } from "./net-match.ts";
+import { expandPath, pathCovers, requestPath } from "./path-match.ts";
+import { type RunRequest, isValidRunRequest, runAllows, runDenies } from "./run-match.ts";
+import type { PolicyEnv, ScopeBlock } from "./types.ts";
+
+/** An entry with its rule path ("deny.net[0]") and the forms it is compared in. */
+export interface Entry {
+  rule: string;
+  text: string;
+  /** paths: expanded and, when known, real path; net: the parsed pattern; others: the text. */
+  forms: string[];
+  net?: NetPattern;
+}
+
+export type ScopedRequest =
+  | { kind: "net"; net: NetRequest }
+  | { kind: "read" | "write"; path: string }
+  | { kind: "run"; run: RunRequest }
+  | { kind: "env"; name: string };
+
+export function entriesOf(block: ScopeBlock | undefined, kind: ScopedKind, at: string, env: PolicyEnv): Entry[] {
+  const list = block?.[kind] ?? [];
+  return list.map((text, i) => {
+    const rule = at === "" ? `${kind}[${i}]` : `${at}.${kind}[${i}]`;
+    if (kind === "read" || kind === "write") {
+      const forms = [expandPath(text, env.home)];
+      const real = block?.resolved?.[kind]?.[i];
+      if (real !== undefined && real !== forms[0]) forms.push(real);
+      return { rule, text, forms };
+    }
+    if (kind === "net") {
+      const net = parseNetPattern(text);
+      return net ? { rule, text, forms: [text], net } : { rule, text, forms: [] };
+    }
+    return { rule, text, forms: [text] };
+  });
+}
+
+/** Parses a request value of a scoped kind; null when malformed (which denies). */
+export function parseScopedRequest(kind: ScopedKind, value: string, env: PolicyEnv): ScopedRequest | null {
+  switch (kind) {
+    case "net": {
+      const net = parseNetRequest(value);
+      return net ? { kind, net } : null;
+    }
+    case "read":
+    case "write": {
+      const path = requestPath(value, env.home);
+      return path === null ? null : { kind, path };
+    }
+    case "run":
+      return isValidRunRequest({ name: value }) ? { kind, run: { name: value } } : null;
+    case "env":
+      return isValidEnvName(value) ? { kind, name: value } : null;
+  }
+}
+
+export function allows(e: Entry, r: ScopedRequest): boolean {
+  switch (r.kind) {
+    case "net":
+      return e.net !== undefined && netAllows(e.net, r.net);
+    case "read":
+    case "write":
+      return e.forms.some((f) => pathCovers(f, r.path));
+    case "run":
+      return runAllows(e.text, r.run);
+    case "env":
+      return envMatches(e.text, r.name);
+  }
+}
+
+export function denies(e: Entry, r: ScopedRequest): boolean {
+  switch (r.kind) {
+    case "net":
+      // An entry that failed to parse cannot come from a validated policy; deny to fail closed.
+      return e.net === undefined || netDenies(e.net, r.net);
+    case "run":
+      return runDenies(e.text, r.run);
+    default:
+      return allows(e, r);
+  }
+}
+
+/** outer ⊇ inner, entry against entry. */
+export function covers(kind: ScopedKind, outer: Entry, inner: Entry): boolean {
+  switch (kind) {
+    case "net":
+      return outer.net !== undefined && inner.net !== undefined && netCovers(outer.net, inner.net);
+    case "read":
+    case "write":
+      return inner.forms.length > 0 && inner.forms.every((i) => outer.forms.some((o) => pathCovers(o, i)));
+    case "run":
+      return outer.text === inner.text;
+    case "env":
+      return envCovers(outer.text, inner.text);
+  }
+}
+
+export function strictlyCovers(kind: ScopedKind, outer: Entry, inner: Entry): boolean {
+  return covers(kind, outer, inner) && !covers(kind, inner, outer);
+}

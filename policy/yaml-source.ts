@@ -1,0 +1,74 @@
+// Reads YAML text strictly (DESIGN §5): one document, unique keys, a small alias bound, at most
+// 1 MiB, and keeps the parsed Document so later errors can name the line they are about.
+import { type Document, LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
+import { fail } from "../runtime/contracts/errors.ts";
+
+export const MAX_POLICY_BYTES = 1024 * 1024;
+const MAX_ALIASES = 10;
+
+export interface YamlSource {
+  file: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+  data: unknown;
+}
+
+function bad(file: string, line: number | null, message: string): never {
+  fail("invalid_policy", `${file}${line === null ? "" : `:${line}`}: ${message}`, "fix policy.yaml; see DESIGN §5 for the format");
+}
+
+export function readYaml(text: string, file: string): YamlSource {
+  if (new TextEncoder().encode(text).length > MAX_POLICY_BYTES) bad(file, null, "file is larger than 1 MiB; expected a small policy file");
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, strict: true, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [];
+  if (list.length > 1) {
+    const second = list[1]?.range[0] ?? 0;
+    bad(file, lines.linePos(second).line, "several YAML documents; expected exactly one");
+  }
+  const doc = list[0];
+  if (!doc || doc.contents === null) bad(file, null, "file is empty; expected a policy with at least `version: 1`");
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    const line = lines.linePos(problem.pos[0]).line;
+    const what = problem.code === "DUPLICATE_KEY" ? "duplicate key; each key may appear only once" : problem.message.split("\n")[0];
+    bad(file, line, `invalid YAML: ${what}`);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch {
+    bad(file, null, `YAML aliases expand too far; expected at most ${MAX_ALIASES} alias uses`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    bad(file, lines.linePos(doc.contents?.range[0] ?? 0).line, "expected a mapping of keys (version, trust, skills, ...)");
+  }
+  return { file, doc, lines, data };
+}
+
+/**
+ * The line of the node at `path` (or of the closest existing ancestor). With `keyOf`, the line
+ * of that key inside the mapping at `path`, for unknown-key errors.
+ */
+export function lineAt(src: YamlSource, path: readonly PropertyKey[], keyOf?: string): number {
+  let node: unknown = src.doc.contents;
+  let pos = src.doc.contents?.range[0] ?? 0;
+  const steps = keyOf === undefined ? path : [...path, keyOf];
+  for (const [i, step] of steps.entries()) {
+    const isKeyStep = keyOf !== undefined && i === steps.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+      if (!pair) break;
+      const target = isKeyStep ? pair.key : pair.value;
+      const range = (target as { range?: [number, number, number] } | null)?.range ?? (pair.key as { range?: number[] }).range;
+      if (range) pos = range[0] as number;
+      node = target;
+    } else if (isSeq(node) && typeof step === "number") {
+      const item = node.items[step] as { range?: number[] } | undefined;
+      if (!item?.range) break;
+      pos = item.range[0] as number;
+      node = item;
+    } else break;
+  }
+  return src.lines.linePos(pos).line;
+}
