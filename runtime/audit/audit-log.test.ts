@@ -34,10 +34,11 @@ describe("AuditLog.append", () => {
     expect(fileEntries(home.log)).toEqual([a, b]);
   });
 
-  test("creates the log (and its folder) with mode 0600", () => {
+  test("creates the log (and its folder) and a new state.db with mode 0600", () => {
     const nested = join(home.dir, "sub", "audit.jsonl");
     AuditLog.open(nested, { stateDb: home.stateDb }).close();
     expect(statSync(nested).mode & 0o777).toBe(0o600);
+    expect(statSync(home.stateDb).mode & 0o777).toBe(0o600);
   });
 
   test("redacts secret-looking parameter names at any depth", () => {

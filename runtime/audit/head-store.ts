@@ -2,6 +2,7 @@
 // off the end is detectable. The same table is the cross-process lock: every append runs in a
 // `BEGIN IMMEDIATE` transaction, which SQLite serialises across processes and threads alike.
 import { Database } from "bun:sqlite";
+import { chmodSync, existsSync } from "node:fs";
 
 export interface AuditHead {
   seq: number;
@@ -17,7 +18,10 @@ export class HeadStore {
   readonly #db: Database;
 
   constructor(stateDb: string) {
+    const existed = existsSync(stateDb);
     this.#db = new Database(stateDb, { create: true });
+    // DESIGN §12: home files are 0600. Only a file we create; an existing one is not ours to change.
+    if (!existed) chmodSync(stateDb, 0o600);
     this.#db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.#db.run("PRAGMA journal_mode = WAL");
     // NORMAL is enough: if a crash loses the newest head commits, the lines are still in the

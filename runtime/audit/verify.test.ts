@@ -143,4 +143,12 @@ describe("verifyAudit", () => {
     expect(res).toMatchObject({ ok: true, entries: 2 });
     expect(res.ok && res.warnings?.[0]).toMatch(/no head/);
   });
+
+  test("entries past the recorded head (crash just after a write): ok, with a warning", () => {
+    const entries = build(2);
+    appendFileSync(home.log, `${forge({ seq: 3, prev_hash: entries[1]!.hash })}\n`);
+    const res = verify();
+    expect(res).toMatchObject({ ok: true, entries: 3 });
+    expect(res.ok && res.warnings?.[0]).toMatch(/after seq 2 are not recorded/);
+  });
 });
