@@ -1,0 +1,165 @@
+// The host half of the bridge: the two QuickJS functions the prelude receives (`call`, `log`).
+// Only data crosses: a JSON string and ArrayBuffer copies in, the same kinds out. No host
+// object or function is ever handed to the sandbox, so `constructor.constructor` on anything
+// the skill can reach stays inside QuickJS.
+import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
+import type { DenialRecord } from "../contracts/sandbox.ts";
+import { HostDenied, type HostApi, type HostContext, type HostFn } from "./host/types.ts";
+import type { LogSink } from "./log-sink.ts";
+
+const MARK = "\u0000b";
+
+/** Functions implemented by core itself (pure helpers the prelude needs; no permission). */
+const CORE_API: Record<string, HostFn> = {
+  decodeUtf8: (_ctx, [bytes]) => {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError("expected bytes");
+    return new TextDecoder().decode(bytes);
+  },
+};
+
+export interface Bridge {
+  call: QuickJSHandle;
+  log: QuickJSHandle;
+  /** Called after any host promise settles, so the caller can run pending QuickJS jobs. */
+  onSettle: () => void;
+  /** Disposes promises still waiting for a host result (a call that ended before they did). */
+  dispose(): void;
+}
+
+export interface BridgeOptions {
+  api: HostApi;
+  host: HostContext & { readonly denials: DenialRecord[] };
+  logs: LogSink;
+}
+
+export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
+  const pending = new Set<QuickJSDeferredPromise>();
+  let alive = true;
+  let denialsSeen = 0;
+
+  const lookup = (name: string): HostFn | undefined => {
+    const dot = name.indexOf(".");
+    const group = name.slice(0, dot);
+    const fnName = name.slice(dot + 1);
+    const table = group === "core" ? CORE_API : Object.hasOwn(opts.api, group) ? opts.api[group] : undefined;
+    return table && Object.hasOwn(table, fnName) ? table[fnName] : undefined;
+  };
+
+  // A host error becomes a plain marker object; the prelude turns it into PermissionDenied/Error.
+  const errorHandle = (err: unknown): QuickJSHandle => {
+    let denial = -1;
+    let message: string;
+    if (err instanceof HostDenied) {
+      const list = opts.host.denials;
+      if (list.length <= denialsSeen) {
+        list.push({ kind: err.request.kind, value: err.request.value, rule: err.decision.rule, caught: true });
+      }
+      denial = list.length - 1;
+      denialsSeen = list.length;
+      message = err.message;
+    } else {
+      message = err instanceof Error ? err.message : String(err);
+    }
+    return toHandle(ctx, { __moltHost: 1, denial, message: message.slice(0, 2000) });
+  };
+
+  const call = ctx.newFunction("call", (nameH, jsonH, ...bufHs) => {
+    const name = ctx.getString(nameH);
+    const fn = lookup(name);
+    if (!fn) return { error: errorHandle(new Error(`${name} is not available in this sandbox`)) };
+    let result: unknown;
+    try {
+      const bufs = bufHs.map((h) => {
+        const life = ctx.getArrayBuffer(h);
+        const copy = life.value.slice();
+        life.dispose();
+        return copy;
+      });
+      const args = fromWire(ctx.getString(jsonH), bufs);
+      result = fn(opts.host, Array.isArray(args) ? args : []);
+    } catch (err) {
+      return { error: errorHandle(err) };
+    }
+    if (!(result instanceof Promise)) return toHandle(ctx, result);
+    const deferred = ctx.newPromise();
+    pending.add(deferred);
+    const settle = (ok: boolean, value: unknown) => {
+      if (!alive) return;
+      pending.delete(deferred);
+      let h: QuickJSHandle;
+      try {
+        h = ok ? toHandle(ctx, value) : errorHandle(value);
+      } catch (err) {
+        ok = false;
+        h = errorHandle(err);
+      }
+      if (ok) deferred.resolve(h);
+      else deferred.reject(h);
+      h.dispose();
+      deferred.dispose();
+      bridge.onSettle();
+    };
+    result.then((v) => settle(true, v), (e) => settle(false, e));
+    return deferred.handle.dup();
+  });
+
+  const log = ctx.newFunction("log", (levelH, lineH) => {
+    opts.logs.add(ctx.getString(levelH), ctx.getString(lineH));
+  });
+
+  const bridge: Bridge = {
+    call,
+    log,
+    onSettle: () => {},
+    dispose() {
+      alive = false;
+      for (const d of pending) d.dispose();
+      pending.clear();
+      call.dispose();
+      log.dispose();
+    },
+  };
+  return bridge;
+}
+
+/** Host value → QuickJS handle: primitives directly, anything else as [json, ...buffers]. */
+export function toHandle(ctx: QuickJSContext, v: unknown): QuickJSHandle {
+  if (v === undefined) return ctx.undefined;
+  if (v === null) return ctx.null;
+  switch (typeof v) {
+    case "string": return ctx.newString(v);
+    case "number": return ctx.newNumber(v);
+    case "boolean": return v ? ctx.true : ctx.false;
+  }
+  const bufs: Uint8Array[] = [];
+  const json = JSON.stringify(v, (_k, x) => {
+    if (x instanceof Uint8Array || x instanceof ArrayBuffer) {
+      bufs.push(x instanceof Uint8Array ? x : new Uint8Array(x));
+      return { [MARK]: bufs.length - 1 };
+    }
+    if (x !== null && typeof x === "object" && !Array.isArray(x) && Object.hasOwn(x, MARK)) {
+      throw new TypeError("host result has an invalid key");
+    }
+    return x;
+  });
+  const arr = ctx.newArray();
+  ctx.newString(json ?? "null").consume((s) => ctx.setProp(arr, 0, s));
+  bufs.forEach((b, i) => {
+    const copy = b.slice().buffer;
+    ctx.newArrayBuffer(copy).consume((h) => ctx.setProp(arr, i + 1, h));
+  });
+  return arr;
+}
+
+/** The prelude's wire format → host data; byte markers become Uint8Array copies. */
+export function fromWire(json: string, bufs: Uint8Array[]): unknown {
+  if (bufs.length === 0) return JSON.parse(json);
+  return JSON.parse(json, (_k, x) => {
+    if (x !== null && typeof x === "object" && !Array.isArray(x) && Object.hasOwn(x, MARK)) {
+      const b = bufs[x[MARK]];
+      if (b === undefined) throw new TypeError("bad byte reference in arguments");
+      return b;
+    }
+    return x;
+  });
+}

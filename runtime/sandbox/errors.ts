@@ -1,0 +1,28 @@
+// How a failed call is described to the caller: one MoltError per way a skill can end badly.
+import { moltError, type MoltError } from "../contracts/errors.ts";
+import type { SandboxLimits } from "../contracts/sandbox.ts";
+
+/** Message cap for a skill's own error text (it is shown to the model and the user). */
+export const MAX_ERROR_MESSAGE = 500;
+
+export function cap(text: string, max = MAX_ERROR_MESSAGE): string {
+  return text.length > max ? text.slice(0, max) + "…" : text;
+}
+
+export const timeoutError = (limits: SandboxLimits): MoltError =>
+  moltError("timeout", `the skill did not finish within ${limits.timeoutMs} ms`, "raise limits.timeoutMs in policy.yaml if it needs longer");
+
+export const memoryError = (limits: SandboxLimits): MoltError =>
+  moltError("memory_limit", `the skill used more than ${Math.round(limits.memoryBytes / 1048576)} MiB of memory`, "raise limits.memoryBytes in policy.yaml if it needs more");
+
+export const outputError = (limits: SandboxLimits): MoltError =>
+  moltError("output_limit", `the skill's result is larger than ${limits.outputBytes} bytes`, "return less data, or raise limits.outputBytes in policy.yaml");
+
+export const stackError = (stackBytes: number): MoltError =>
+  moltError("skill_error", `stack overflow: recursion deeper than the ${Math.round(stackBytes / 1024)} KiB stack allows`);
+
+/** The message a user sees when they cancel a run through its AbortSignal. */
+export const cancelledError = (): MoltError => moltError("skill_error", "cancelled by the user");
+
+export const skillError = (name: string, message: string): MoltError =>
+  moltError("skill_error", cap(name && name !== "Error" ? `${name}: ${message}` : message));

@@ -1,0 +1,222 @@
+// The main-thread side: a pool of Bun Workers, each running one skill call at a time. The main
+// thread keeps its own timer per call and terminates a worker that overruns its deadline (an
+// allocation loop can keep QuickJS from reaching its interrupt handler for seconds), so a
+// runaway skill costs one worker, never the process.
+import { moltError, type MoltError } from "../contracts/errors.ts";
+import type { PromptHandler, SandboxOutcome } from "../contracts/sandbox.ts";
+import { cancelledError, timeoutError } from "./errors.ts";
+import type { FromWorker, SandboxJob, ToWorker } from "./types.ts";
+
+export interface PoolOptions {
+  /** Most workers at once; default navigator.hardwareConcurrency. */
+  maxWorkers?: number;
+  /** A worker idle this long is retired; default 30 s. */
+  idleMs?: number;
+}
+
+export interface RunOptions {
+  onPrompt?: PromptHandler;
+  signal?: AbortSignal;
+}
+
+interface Pending extends RunOptions {
+  job: SandboxJob;
+  resolve: (o: SandboxOutcome) => void;
+  started?: number;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  current?: Pending & { id: number; timer: ReturnType<typeof setTimeout> };
+  idle?: ReturnType<typeof setTimeout>;
+}
+
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
+
+/** Time past the deadline before the main thread gives up on the worker's own timeout. */
+export const graceMs = (timeoutMs: number) => Math.max(25, Math.min(1000, timeoutMs * 0.1));
+
+const failed = (error: MoltError, started?: number): SandboxOutcome => ({
+  result: { ok: false, error },
+  logs: [],
+  denials: [],
+  durationMs: started === undefined ? 0 : performance.now() - started,
+});
+
+export class SandboxPool {
+  readonly #max: number;
+  readonly #idleMs: number;
+  #slots: Slot[] = [];
+  #queue: Pending[] = [];
+  #replaced = 0;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(opts: PoolOptions = {}) {
+    this.#max = Math.max(1, opts.maxWorkers ?? navigator.hardwareConcurrency ?? 1);
+    this.#idleMs = opts.idleMs ?? 30_000;
+  }
+
+  get stats(): { workers: number; busy: number; queued: number; replaced: number } {
+    return {
+      workers: this.#slots.length,
+      busy: this.#slots.filter((s) => s.current).length,
+      queued: this.#queue.length,
+      replaced: this.#replaced,
+    };
+  }
+
+  run(job: SandboxJob, opts: RunOptions = {}): Promise<SandboxOutcome> {
+    return new Promise<SandboxOutcome>((resolve) => {
+      if (this.#closed) return resolve(failed(moltError("internal", "the sandbox pool is closed")));
+      if (opts.signal?.aborted) return resolve(failed(cancelledError()));
+      const pending: Pending = { job, ...opts, resolve };
+      opts.signal?.addEventListener("abort", () => this.#cancel(pending), { once: true });
+      this.#queue.push(pending);
+      this.#dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const closed = moltError("internal", "the sandbox pool was closed before the call finished");
+    for (const p of this.#queue.splice(0)) p.resolve(failed(closed));
+    for (const slot of this.#slots.splice(0)) {
+      clearTimeout(slot.idle);
+      if (slot.current) {
+        clearTimeout(slot.current.timer);
+        slot.current.resolve(failed(closed, slot.current.started));
+      }
+      slot.worker.terminate();
+    }
+  }
+
+  #dispatch(): void {
+    if (this.#closed) return;
+    while (this.#queue.length > 0) {
+      const slot = this.#slots.find((s) => s.ready && !s.current);
+      if (!slot) break;
+      this.#assign(slot, this.#queue.shift()!);
+    }
+    const starting = this.#slots.filter((s) => !s.ready).length;
+    let wanted = this.#queue.length - starting;
+    while (wanted-- > 0 && this.#slots.length < this.#max) this.#spawn();
+  }
+
+  #assign(slot: Slot, p: Pending): void {
+    clearTimeout(slot.idle);
+    const id = this.#nextId++;
+    const { timeoutMs } = p.job.limits;
+    p.started = performance.now();
+    const deadline = Date.now() + timeoutMs;
+    // The backstop: a worker that has not answered shortly after the deadline is terminated.
+    const timer = setTimeout(() => this.#kill(slot, timeoutError(p.job.limits)), timeoutMs + graceMs(timeoutMs));
+    slot.current = { ...p, id, timer };
+    this.#post(slot, { type: "run", id, job: p.job, deadline });
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(WORKER_URL);
+    const slot: Slot = { worker, ready: false };
+    worker.unref(); // an idle pool never keeps the process alive; a running call's timer does
+    worker.addEventListener("message", (e: MessageEvent<FromWorker>) => this.#onMessage(slot, e.data));
+    worker.addEventListener("error", (e: ErrorEvent) => this.#onCrash(slot, e.message));
+    worker.addEventListener("close", () => this.#onCrash(slot, "the worker exited"));
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  #onMessage(slot: Slot, msg: FromWorker): void {
+    if (!this.#slots.includes(slot)) return;
+    if (msg.type === "ready") {
+      slot.ready = true;
+      this.#idle(slot);
+      return this.#dispatch();
+    }
+    const cur = slot.current;
+    if (!cur || cur.id !== msg.id) return;
+    if (msg.type === "ask") {
+      void this.#ask(cur.onPrompt, msg).then((allow) => {
+        if (slot.current?.id === msg.id) this.#post(slot, { type: "answer", id: msg.id, askId: msg.askId, allow });
+      });
+      return;
+    }
+    clearTimeout(cur.timer);
+    slot.current = undefined;
+    cur.resolve(msg.outcome);
+    if (msg.recycle) this.#replace(slot);
+    else this.#idle(slot);
+    this.#dispatch();
+  }
+
+  /** A missing handler, a throw or anything but `true` denies (fail closed). */
+  async #ask(onPrompt: PromptHandler | undefined, msg: Extract<FromWorker, { type: "ask" }>): Promise<boolean> {
+    if (!onPrompt) return false;
+    try {
+      return (await onPrompt(msg.request, msg.decision)) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  #onCrash(slot: Slot, why: string): void {
+    if (!this.#slots.includes(slot)) return;
+    const cur = slot.current;
+    this.#remove(slot);
+    if (cur) {
+      clearTimeout(cur.timer);
+      cur.resolve(failed(moltError("internal", `the sandbox worker crashed: ${why}`), cur.started));
+    } else if (!slot.ready) {
+      // A worker that cannot even start would be respawned forever; fail one waiting call instead.
+      this.#queue.shift()?.resolve(failed(moltError("internal", `the sandbox worker failed to start: ${why}`)));
+    }
+    this.#replaced++;
+    this.#dispatch();
+  }
+
+  #kill(slot: Slot, error: MoltError): void {
+    const cur = slot.current;
+    if (!cur) return;
+    clearTimeout(cur.timer);
+    slot.current = undefined;
+    cur.resolve(failed(error, cur.started));
+    this.#replace(slot);
+    this.#dispatch();
+  }
+
+  #cancel(p: Pending): void {
+    const queued = this.#queue.indexOf(p);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      return p.resolve(failed(cancelledError()));
+    }
+    const slot = this.#slots.find((s) => s.current?.resolve === p.resolve);
+    if (slot) this.#kill(slot, cancelledError());
+  }
+
+  /** Terminates a worker whose state is no longer trusted and starts a fresh one at once. */
+  #replace(slot: Slot): void {
+    this.#remove(slot);
+    this.#replaced++;
+    if (!this.#closed) this.#idle(this.#spawn());
+  }
+
+  #remove(slot: Slot): void {
+    clearTimeout(slot.idle);
+    this.#slots = this.#slots.filter((s) => s !== slot);
+    slot.worker.terminate();
+  }
+
+  #idle(slot: Slot): void {
+    clearTimeout(slot.idle);
+    slot.idle = setTimeout(() => {
+      if (!slot.current && this.#slots.includes(slot)) this.#remove(slot);
+    }, this.#idleMs);
+    slot.idle.unref();
+  }
+
+  #post(slot: Slot, msg: ToWorker): void {
+    slot.worker.postMessage(msg);
+  }
+}

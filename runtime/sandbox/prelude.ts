@@ -1,0 +1,174 @@
+// The in-sandbox half of the bridge: JavaScript evaluated in every fresh QuickJS context before
+// any skill code. It captures the intrinsics it needs first, so a skill that later replaces
+// JSON.stringify or Array.isArray cannot change how arguments cross to the host. The host
+// functions it receives (`call`, `log`) never become globals; only the wrappers below do.
+//
+// Wire format, both ways: a JSON string plus ArrayBuffers; a byte value sits in the JSON as
+// {"\u0000b": index}. Plain-object keys equal to that marker are refused.
+
+export const PRELUDE_FILE = "/<moltbot-prelude>.js";
+
+export const PRELUDE_SOURCE = String.raw`(function (hostCall, hostLog) {
+"use strict";
+const G = globalThis;
+const stringify = JSON.stringify, parse = JSON.parse, isArray = Array.isArray;
+const keys = Object.keys, freeze = Object.freeze, defineProperty = Object.defineProperty;
+const isView = ArrayBuffer.isView, U8 = Uint8Array, AB = ArrayBuffer, WM = WeakMap;
+const sliceAB = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
+const MARK = "\u0000b";
+const denials = new WM();
+
+class PermissionDenied extends Error {
+  constructor(message) { super(message); this.name = "PermissionDenied"; }
+}
+
+function copy(v, bufs, depth, where) {
+  if (depth > 64) throw new TypeError(where + ": arguments nested too deeply");
+  const t = typeof v;
+  if (v === null || t === "string" || t === "number" || t === "boolean") return v;
+  if (t === "undefined") return null;
+  if (t !== "object") throw new TypeError(where + ": cannot pass a " + t + " to the host");
+  if (v instanceof AB) { bufs.push(sliceAB(v, 0)); return { [MARK]: bufs.length - 1 }; }
+  if (isView(v)) {
+    const u = new U8(v.buffer, v.byteOffset, v.byteLength);
+    bufs.push(new U8(u).buffer); return { [MARK]: bufs.length - 1 };
+  }
+  if (isArray(v)) { const out = []; for (let i = 0; i < v.length; i++) out[i] = copy(v[i], bufs, depth + 1, where); return out; }
+  const out = {};
+  for (const k of keys(v)) {
+    if (k === MARK) throw new TypeError(where + ": invalid key in arguments");
+    defineProperty(out, k, { value: copy(v[k], bufs, depth + 1, where), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function revive(v, bufs) {
+  if (v === null || typeof v !== "object") return v;
+  if (isArray(v)) { for (let i = 0; i < v.length; i++) v[i] = revive(v[i], bufs); return v; }
+  if (keys(v).length === 1 && typeof v[MARK] === "number") return new U8(bufs[v[MARK]]);
+  for (const k of keys(v)) v[k] = revive(v[k], bufs);
+  return v;
+}
+
+function unpack(r) {
+  if (!isArray(r)) return r;
+  const bufs = []; for (let i = 1; i < r.length; i++) bufs.push(r[i]);
+  return revive(parse(r[0]), bufs);
+}
+
+function toError(e) {
+  if (isArray(e)) e = unpack(e);
+  if (e === null || typeof e !== "object" || e.__moltHost !== 1) return e;
+  if (e.denial >= 0) { const err = new PermissionDenied(e.message); denials.set(err, e.denial); return err; }
+  return new Error(e.message);
+}
+
+function invoke(name, args) {
+  const bufs = [];
+  const json = stringify(copy(args, bufs, 0, name));
+  return hostCall(name, json, ...bufs);
+}
+function sync(name) {
+  return function (...args) {
+    let r;
+    try { r = invoke(name, args); } catch (e) { throw toError(e); }
+    return unpack(r);
+  };
+}
+function async(name) {
+  return async function (...args) {
+    let r;
+    try { r = await invoke(name, args); } catch (e) { throw toError(e); }
+    return unpack(r);
+  };
+}
+
+function show(x) {
+  if (typeof x === "string") return x;
+  if (x instanceof Error) return String(x.name) + ": " + String(x.message);
+  try { const s = stringify(x); if (s !== undefined) return s; } catch {}
+  try { return String(x); } catch { return "[unprintable]"; }
+}
+function logger(level) {
+  return function (...args) {
+    let line = "";
+    for (let i = 0; i < args.length && line.length < 8192; i++) line += (i ? " " : "") + show(args[i]);
+    hostLog(level, line.length > 8192 ? line.slice(0, 8192) + "…" : line);
+  };
+}
+
+function headersOf(list) {
+  const map = new Map();
+  for (const [k, v] of list) { const key = String(k).toLowerCase(); map.set(key, map.has(key) ? map.get(key) + ", " + v : String(v)); }
+  return freeze({ get: (n) => { const v = map.get(String(n).toLowerCase()); return v === undefined ? null : v; },
+    has: (n) => map.has(String(n).toLowerCase()), entries: () => [...map.entries()] });
+}
+const netFetch = async("net.fetch");
+async function fetch(url, init) {
+  init = init || {};
+  let headers = [];
+  const h = init.headers;
+  if (isArray(h)) headers = h.map((p) => [String(p[0]), String(p[1])]);
+  else if (h && typeof h === "object") headers = keys(h).map((k) => [k, String(h[k])]);
+  let body = init.body === undefined ? null : init.body;
+  if (body !== null && typeof body !== "string" && !(body instanceof AB) && !isView(body)) body = stringify(body);
+  const r = await netFetch(String(url), { method: init.method === undefined ? "GET" : String(init.method), headers, body });
+  const bytes = r.body;
+  const text = () => new TextDecoderLite().decode(bytes);
+  return freeze({ ok: r.status >= 200 && r.status < 300, status: r.status, statusText: r.statusText, url: r.url,
+    headers: headersOf(r.headers), text: async () => text(), json: async () => parse(text()),
+    arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+}
+// QuickJS has no TextDecoder; the host decodes UTF-8 for us.
+const decodeUtf8 = sync("core.decodeUtf8");
+class TextDecoderLite { decode(b) { return decodeUtf8(b); } }
+
+const api = {
+  fetch,
+  fs: freeze({ readTextFile: async("fs.readTextFile"), readFile: async("fs.readFile"), readDir: async("fs.readDir"),
+    stat: async("fs.stat"), writeTextFile: async("fs.writeTextFile"), writeFile: async("fs.writeFile"),
+    mkdir: async("fs.mkdir"), remove: async("fs.remove") }),
+  shell: freeze({ run: async("shell.run") }),
+  env: freeze({ get: sync("env.get") }),
+  console: freeze({ log: logger("log"), info: logger("info"), warn: logger("warn"), error: logger("error"), debug: logger("debug") }),
+  PermissionDenied,
+};
+for (const k of keys(api)) defineProperty(G, k, { value: api[k], writable: true, configurable: true, enumerable: false });
+
+function errorInfo(e) {
+  const d = e !== null && typeof e === "object" ? denials.get(e) : undefined;
+  let name = "Error", message = "";
+  try {
+    if (e instanceof Error) { name = String(e.name); message = String(e.message); }
+    else if (e !== null && typeof e === "object" && e.__moltHost === 1) { name = "Error"; message = String(e.message); }
+    else message = "a non-Error value was thrown: " + show(e);
+  } catch { message = "an error was thrown that cannot be described"; }
+  return stringify({ denial: d === undefined ? -1 : d, name, message: message.slice(0, 2000) });
+}
+
+function serialize(v, limit) {
+  let s;
+  try {
+    s = stringify(v === undefined ? null : v, function (k, x) {
+      const t = typeof x;
+      if (t === "function" || t === "symbol" || t === "bigint")
+        throw new TypeError("the result is not JSON-serialisable: " + (k === "" ? "the value" : "property \"" + k + "\"") + " is a " + t);
+      return x;
+    });
+  } catch (e) {
+    if (e instanceof TypeError && !String(e.message).startsWith("the result")) throw new TypeError("the result is not JSON-serialisable: " + e.message);
+    throw e;
+  }
+  if (s === undefined) s = "null";
+  return s.length > limit ? -1 : s;
+}
+
+async function run(entry, params, ctx) {
+  const m = await import(entry);
+  const main = m.default;
+  if (typeof main !== "function") throw new TypeError("the implementation's default export is not a function");
+  return main(params, ctx);
+}
+
+return { run, serialize, errorInfo, parse };
+})`;

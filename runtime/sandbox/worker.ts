@@ -1,0 +1,41 @@
+// Worker entry: loads the QuickJS WASM module once, then runs one job at a time in a fresh
+// runtime/context. Permission prompts go to the main thread and come back as "answer".
+import variant from "@jitl/quickjs-wasmfile-release-sync";
+import { newQuickJSWASMModuleFromVariant } from "quickjs-emscripten-core";
+import { moltError } from "../contracts/errors.ts";
+import { execute } from "./execute.ts";
+import type { HostContext } from "./host/types.ts";
+import type { FromWorker, ToWorker } from "./types.ts";
+
+declare const self: Worker;
+
+const send = (msg: FromWorker) => self.postMessage(msg);
+const asks = new Map<number, (allow: boolean) => void>();
+let nextAsk = 1;
+
+const mod = await newQuickJSWASMModuleFromVariant(variant);
+
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const msg = event.data;
+  if (msg.type === "answer") {
+    asks.get(msg.askId)?.(msg.allow === true);
+    asks.delete(msg.askId);
+    return;
+  }
+  const { id, job, deadline } = msg;
+  const ask: HostContext["ask"] = (request, decision) =>
+    new Promise<boolean>((resolve) => {
+      const askId = nextAsk++;
+      asks.set(askId, resolve);
+      send({ type: "ask", id, askId, request, decision });
+    });
+  try {
+    const { outcome, recycle } = await execute(mod, job, deadline, ask);
+    send({ type: "done", id, outcome, recycle });
+  } catch (err) {
+    const error = moltError("internal", `sandbox failure: ${(err as Error)?.message ?? String(err)}`);
+    send({ type: "done", id, outcome: { result: { ok: false, error }, logs: [], denials: [], durationMs: 0 }, recycle: true });
+  }
+};
+
+send({ type: "ready" });
