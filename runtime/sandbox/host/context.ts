@@ -56,7 +56,7 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
       if (d === undefined) {
         const req: PermissionRequest = { kind: "net", value: `${host}:${port}` };
         try {
-          d = asDecision(checkResolvedAddress(policy, skill, { host, port }, ip), req);
+          d = asDecision(checkResolvedAddress(policy, skill, { host, port }, ip, { home }), req);
         } catch {
           d = checkFailed(req);
         }

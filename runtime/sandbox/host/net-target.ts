@@ -1,6 +1,6 @@
 // One hop of a fetch: the URL parsed by the WHATWG parser, its host in the policy's canonical
 // form and the `net` request value the permission check sees.
-import { normalizeHost } from "../../../policy/ip.ts";
+import { normalizeHost } from "../../../policy/index.ts";
 import { isIP } from "node:net";
 import { HostError } from "./types.ts";
 

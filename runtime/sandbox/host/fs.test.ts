@@ -1,0 +1,162 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync, lstatSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HOST_API } from "./index.ts";
+import { policyWith, testContext } from "./test-context.ts";
+import { HostDenied, HostError } from "./types.ts";
+
+const root = realpathSync(mkdtempSync(join(tmpdir(), "molt-fs-")));
+const a = join(root, "a");
+const ab = join(root, "ab"); // sibling whose name starts with "a": the prefix trap
+const outside = join(root, "outside");
+for (const d of [a, ab, outside]) mkdirSync(d);
+writeFileSync(join(a, "note.txt"), "hello from a");
+writeFileSync(join(ab, "note.txt"), "hello from ab");
+writeFileSync(join(outside, "secret.txt"), "outside secret");
+symlinkSync(outside, join(a, "escape"));
+symlinkSync(join(outside, "secret.txt"), join(a, "secret-link"));
+symlinkSync(a, join(outside, "into-a"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const fs = HOST_API.fs!;
+const grantA = () => testContext({ policy: policyWith(`{ read: ["${a}"], write: ["${a}"] }`), permissions: { read: "all", write: "all" }, home: a });
+
+async function denied(p: unknown): Promise<HostDenied> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof HostDenied) return err;
+    throw err;
+  }
+  throw new Error("expected a denial");
+}
+
+describe("fs reads", () => {
+  test("reads a granted file as text and bytes, and stats it", async () => {
+    const ctx = grantA();
+    expect(await fs.readTextFile!(ctx, [join(a, "note.txt")])).toBe("hello from a");
+    expect(new TextDecoder().decode((await fs.readFile!(ctx, ["~/note.txt"])) as Uint8Array)).toBe("hello from a");
+    expect(await fs.stat!(ctx, [join(a, "note.txt")])).toMatchObject({ isFile: true, isDirectory: false, size: 12 });
+  });
+
+  test("the sibling directory ab is not covered by a grant of a", async () => {
+    const ctx = grantA();
+    const err = await denied(fs.readTextFile!(ctx, [join(ab, "note.txt")]));
+    expect(err.name).toBe("PermissionDenied");
+    expect(err.message).toContain(`Requires read access to "${join(ab, "note.txt")}"`);
+    expect(err.message).toContain("skills.tester.allow.read");
+    expect(ctx.denials).toEqual([{ kind: "read", value: join(ab, "note.txt"), rule: "prompt", caught: false }]);
+  });
+
+  test("`..` cannot climb out of the grant", async () => {
+    await denied(fs.readTextFile!(grantA(), [`${a}/../ab/note.txt`]));
+    await denied(fs.readDir!(grantA(), [`${a}/..`]));
+  });
+
+  test("a symlink inside the grant pointing outside is denied; one outside pointing in is allowed", async () => {
+    await denied(fs.readTextFile!(grantA(), [join(a, "secret-link")]));
+    await denied(fs.readTextFile!(grantA(), [join(a, "escape", "secret.txt")]));
+    expect(await fs.readTextFile!(grantA(), [join(outside, "into-a", "note.txt")])).toBe("hello from a");
+  });
+
+  test("NUL bytes and relative paths are errors, not lookups", async () => {
+    await expect(fs.readTextFile!(grantA(), [`${a}/note.txt\0.png`]) as Promise<unknown>).rejects.toThrow(/NUL/);
+    await expect(fs.readTextFile!(grantA(), ["note.txt"]) as Promise<unknown>).rejects.toThrow(/relative/);
+  });
+
+  test("lists a directory with entry kinds", async () => {
+    const list = (await fs.readDir!(grantA(), [a])) as { name: string; isSymlink: boolean; isFile: boolean }[];
+    const byName = Object.fromEntries(list.map((e) => [e.name, e]));
+    expect(Object.keys(byName).sort()).toEqual(["escape", "note.txt", "secret-link"]);
+    expect(byName["note.txt"]).toMatchObject({ isFile: true, isSymlink: false });
+    expect(byName["escape"]).toMatchObject({ isSymlink: true });
+  });
+
+  test("a missing file is a not_found HostError, after the permission check", async () => {
+    await expect(fs.readTextFile!(grantA(), [join(a, "missing.txt")]) as Promise<unknown>).rejects.toMatchObject({ name: "HostError", code: "not_found" });
+    await denied(fs.readTextFile!(grantA(), [join(ab, "missing.txt")]));
+  });
+
+  test("reads larger than the sandbox memory limit are refused", async () => {
+    writeFileSync(join(a, "big.bin"), new Uint8Array(4096));
+    const ctx = testContext({ policy: policyWith(`{ read: ["${a}"] }`), permissions: { read: "all" }, limits: { memoryBytes: 1024 } });
+    await expect(fs.readFile!(ctx, [join(a, "big.bin")]) as Promise<unknown>).rejects.toMatchObject({ code: "output_limit" });
+    rmSync(join(a, "big.bin"));
+  });
+
+  test("a prompt is asked once per value and a yes is remembered for the call", async () => {
+    const ctx = testContext({ policy: "version: 1\nprompt: true\n", permissions: { read: "all" }, answer: true });
+    expect(await fs.readTextFile!(ctx, [join(ab, "note.txt")])).toBe("hello from ab");
+    expect(await fs.readTextFile!(ctx, [join(ab, "note.txt")])).toBe("hello from ab");
+    expect(ctx.asked.length).toBe(1);
+    expect(ctx.asked[0]!.req).toEqual({ kind: "read", value: join(ab, "note.txt") });
+  });
+
+  test("a prompt answered no denies", async () => {
+    const ctx = testContext({ policy: "version: 1\nprompt: true\n", permissions: { read: "all" }, answer: false });
+    await denied(fs.readTextFile!(ctx, [join(ab, "note.txt")]));
+    expect(ctx.asked.length).toBe(1);
+  });
+
+  test("undeclared permissions are denied even when the policy grants them", async () => {
+    const ctx = testContext({ policy: policyWith(`{ read: ["${a}"] }`), permissions: {} });
+    const err = await denied(fs.readTextFile!(ctx, [join(a, "note.txt")]));
+    expect(err.decision.rule).toBe("manifest");
+  });
+});
+
+describe("fs writes", () => {
+  test("writes atomically: the content lands whole and no temp file is left", async () => {
+    const ctx = grantA();
+    await fs.writeTextFile!(ctx, [join(a, "out.txt"), "first"]);
+    await fs.writeTextFile!(ctx, ["~/out.txt", "second"]);
+    expect(readFileSync(join(a, "out.txt"), "utf8")).toBe("second");
+    expect(readdirSync(a).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+    await fs.writeFile!(ctx, [join(a, "out.bin"), new Uint8Array([1, 2, 3])]);
+    expect([...readFileSync(join(a, "out.bin"))]).toEqual([1, 2, 3]);
+  });
+
+  test("keeps the mode of a file it replaces", async () => {
+    writeFileSync(join(a, "script.sh"), "old");
+    chmodSync(join(a, "script.sh"), 0o750);
+    await fs.writeTextFile!(grantA(), [join(a, "script.sh"), "new"]);
+    expect(statSync(join(a, "script.sh")).mode & 0o777).toBe(0o750);
+  });
+
+  test("writing through a link that points outside is judged by the outside path", async () => {
+    await denied(fs.writeTextFile!(grantA(), [join(a, "secret-link"), "overwrite"]));
+    await denied(fs.writeTextFile!(grantA(), [join(a, "escape", "new.txt"), "x"]));
+    expect(readFileSync(join(outside, "secret.txt"), "utf8")).toBe("outside secret");
+    expect(existsSync(join(outside, "new.txt"))).toBe(false);
+  });
+
+  test("write needs `write`, not just `read`", async () => {
+    const ctx = testContext({ policy: policyWith(`{ read: ["${a}"] }`), permissions: { read: "all", write: "all" } });
+    await denied(fs.writeTextFile!(ctx, [join(a, "x.txt"), "x"]));
+    await denied(fs.writeTextFile!(grantA(), [join(ab, "x.txt"), "x"]));
+  });
+
+  test("mkdir and remove, recursive only when asked", async () => {
+    const ctx = grantA();
+    await fs.mkdir!(ctx, [join(a, "d1", "d2"), { recursive: true }]);
+    await expect(fs.mkdir!(ctx, [join(a, "e1", "e2")]) as Promise<unknown>).rejects.toMatchObject({ code: "not_found" });
+    await fs.writeTextFile!(ctx, [join(a, "d1", "d2", "f.txt"), "x"]);
+    await expect(fs.remove!(ctx, [join(a, "d1")]) as Promise<unknown>).rejects.toBeInstanceOf(HostError);
+    await fs.remove!(ctx, [join(a, "d1"), { recursive: true }]);
+    expect(existsSync(join(a, "d1"))).toBe(false);
+  });
+
+  test("removing a link removes the link, never what it points to", async () => {
+    symlinkSync(join(outside, "secret.txt"), join(a, "to-remove"));
+    await fs.remove!(grantA(), [join(a, "to-remove")]);
+    expect(existsSync(join(a, "to-remove"))).toBe(false);
+    expect(lstatSync(join(outside, "secret.txt")).isFile()).toBe(true);
+  });
+
+  test("cannot remove or create outside the grant", async () => {
+    await denied(fs.remove!(grantA(), [join(ab, "note.txt")]));
+    await denied(fs.mkdir!(grantA(), [join(ab, "sub")]));
+    expect(existsSync(join(ab, "note.txt"))).toBe(true);
+  });
+});
