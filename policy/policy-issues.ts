@@ -23,6 +23,7 @@ function typeName(v: unknown): string {
 
 const EXPECTED_TYPE: Record<string, string> = {
   object: "a mapping",
+  record: "a mapping",
   array: "a list",
   string: "a string",
   boolean: "true or false",
