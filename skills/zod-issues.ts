@@ -6,6 +6,10 @@ import { fieldPath, jsonType, show } from "./manifest-error.ts";
 type Issue = z.core.$ZodIssue;
 
 export function describeIssue(issue: Issue, input: unknown, prefix = ""): { field: string; message: string } {
+  if (issue.code === "unrecognized_keys") {
+    const custom = issue.message !== "Invalid input" ? issue.message : "";
+    return { field: fieldPath([...issue.path, issue.keys[0] ?? ""], prefix), message: custom || "unknown field" };
+  }
   const field = fieldPath(issue.path, prefix) || prefix || "(top level)";
   if (issue.message && issue.message !== "Invalid input") return { field, message: issue.message };
   switch (issue.code) {
@@ -13,8 +17,6 @@ export function describeIssue(issue: Issue, input: unknown, prefix = ""): { fiel
       const got = valueAt(input, issue.path);
       return { field, message: got === undefined ? `required; expected ${issue.expected}` : `expected ${issue.expected}, got ${jsonType(got)}` };
     }
-    case "unrecognized_keys":
-      return { field: fieldPath([...issue.path, issue.keys[0] ?? ""], prefix), message: "unknown field" };
     case "invalid_value":
       return { field, message: `expected one of ${issue.values.map((v) => show(v)).join(", ")}` };
     case "too_small":
