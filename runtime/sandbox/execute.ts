@@ -172,7 +172,7 @@ function describeFailure(
   const r = ctx.callFunction(internals.errorInfo, ctx.undefined, error);
   if (r.error) r.error.dispose();
   else info = JSON.parse(r.value.consume((v) => ctx.getString(v)));
-  if (info.name === "InternalError" && info.message === "out of memory") return memoryError(limits);
+  if (info.name === "InternalError" && /^(out of memory|string too long)$/.test(info.message)) return memoryError(limits);
   if (info.name === "InternalError" && info.message === "stack overflow") return stackError(stackBytes);
   if (info.name === "InternalError" && info.message === "interrupted") return timeoutError(limits);
   if (info.denial >= 0) {

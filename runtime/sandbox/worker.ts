@@ -1,7 +1,7 @@
 // Worker entry: loads the QuickJS WASM module once, then runs one job at a time in a fresh
 // runtime/context. Permission prompts go to the main thread and come back as "answer".
 import variant from "@jitl/quickjs-wasmfile-release-sync";
-import { newQuickJSWASMModuleFromVariant } from "quickjs-emscripten-core";
+import { newQuickJSWASMModuleFromVariant, newVariant } from "quickjs-emscripten-core";
 import { moltError } from "../contracts/errors.ts";
 import { execute } from "./execute.ts";
 import type { HostContext } from "./host/types.ts";
@@ -13,7 +13,11 @@ const send = (msg: FromWorker) => self.postMessage(msg);
 const asks = new Map<number, (allow: boolean) => void>();
 let nextAsk = 1;
 
-const mod = await newQuickJSWASMModuleFromVariant(variant);
+// QuickJS asserts on a leak at runtime disposal (some interrupted allocations leak inside
+// QuickJS itself); execute() then reports `recycle` and this worker is replaced. Emscripten's
+// own print of that abort would only be noise on the host's stderr.
+const quiet = newVariant(variant, { emscriptenModule: { printErr: () => {}, print: () => {} } as never });
+const mod = await newQuickJSWASMModuleFromVariant(quiet);
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const msg = event.data;

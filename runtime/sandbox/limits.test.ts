@@ -1,0 +1,92 @@
+// Misbehaving skills: every call ends, with the right code, within twice its time limit, and
+// the pool keeps serving afterwards.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { SandboxOutcome } from "../contracts/sandbox.ts";
+import { SandboxPool } from "./index.ts";
+import { jobOf } from "./skill-fixture.ts";
+
+const pool = new SandboxPool({ maxWorkers: 2 });
+afterAll(() => pool.close());
+// Time limits count from when a warm worker takes the call; worker start-up is not the skill's.
+beforeAll(() => Promise.all([pool.run(jobOf("export default () => 1")), pool.run(jobOf("export default () => 1"))]));
+
+const T = 100;
+async function timed(source: string, limits = {}): Promise<{ o: SandboxOutcome; ms: number }> {
+  const started = performance.now();
+  const o = await pool.run(jobOf(source, { limits: { timeoutMs: T, ...limits } }));
+  return { o, ms: performance.now() - started };
+}
+const codeOf = (o: SandboxOutcome) => (o.result.ok ? "ok" : o.result.error.code);
+
+describe("time", () => {
+  for (const [what, source] of [
+    ["a sync infinite loop", `export default () => { while (true) {} }`],
+    ["a loop in an async function after await", `export default async () => { await null; for (;;) {} }`],
+    ["a loop inside a promise job", `export default () => new Promise((r) => Promise.resolve().then(() => { while (true) {} }))`],
+    ["a promise that never settles", `export default () => new Promise(() => {})`],
+    ["a loop at module top level", `while (true) {} export default () => 1`],
+    ["a loop in a getter on the result", `export default () => ({ get x() { for (;;) {} } })`],
+    ["an endless chain of promise jobs", `export default async () => { const spin = () => Promise.resolve().then(spin); spin(); await new Promise(() => {}) }`],
+  ] as const) {
+    test(`${what} ends with timeout within 2x the limit`, async () => {
+      const { o, ms } = await timed(source);
+      expect(codeOf(o)).toBe("timeout");
+      expect(ms).toBeLessThan(2 * T);
+    });
+  }
+
+  test("a call that finishes in time is not affected by the limit", async () => {
+    const { o } = await timed(`export default async () => { let s = 0; for (let i = 0; i < 1000; i++) s += i; return s }`);
+    expect(o.result).toEqual({ ok: true, output: 499500 });
+  });
+});
+
+describe("memory", () => {
+  for (const [what, source] of [
+    ["array growth", `export default () => { const a = []; for (;;) a.push({ i: a.length, s: "x" + a.length }) }`],
+    ["string doubling", `export default () => { let s = "x"; const keep = []; for (;;) { s = s + s; keep.push(s) } }`],
+    ["a huge ArrayBuffer", `export default () => new ArrayBuffer(1e9).byteLength`],
+  ] as const) {
+    test(`${what} ends with memory_limit within 2x the limit`, async () => {
+      const { o, ms } = await timed(source, { timeoutMs: 1000, memoryBytes: 8 * 1024 * 1024 });
+      expect(codeOf(o)).toBe("memory_limit");
+      expect(ms).toBeLessThan(2000);
+    });
+  }
+
+  test("an out-of-memory the skill catches is its own business, and the next call is fine", async () => {
+    const { o } = await timed(`export default () => { try { new ArrayBuffer(1e9) } catch (e) { return "caught " + e.message } }`, { timeoutMs: 1000, memoryBytes: 8 * 1024 * 1024 });
+    expect(o.result).toEqual({ ok: true, output: "caught out of memory" });
+    expect((await timed(`export default () => "fine"`)).o.result).toEqual({ ok: true, output: "fine" });
+  });
+});
+
+describe("stack", () => {
+  test("deep recursion is a clean skill_error about the stack, not a crash", async () => {
+    const { o } = await timed(`const f = (n) => f(n + 1) + 1; export default () => f(0)`, { timeoutMs: 2000 });
+    expect(codeOf(o)).toBe("skill_error");
+    if (!o.result.ok) expect(o.result.error.message).toContain("stack overflow");
+  });
+
+  test("recursion the skill catches can be reported by the skill", async () => {
+    const { o } = await timed(`let d = 0; const f = (n) => { d = n; return f(n + 1) + 1 }; export default () => { try { f(0) } catch (e) { return d > 500 } }`, { timeoutMs: 2000 });
+    expect(o.result).toEqual({ ok: true, output: true });
+  });
+
+  test("a deeply nested result does not crash the serialiser", async () => {
+    const { o } = await timed(`export default () => { let v = 0; for (let i = 0; i < 100000; i++) v = [v]; return v }`, { timeoutMs: 2000 });
+    expect(codeOf(o)).toBe("skill_error");
+  });
+});
+
+describe("output", () => {
+  test("a huge output is output_limit, not a crash", async () => {
+    const { o } = await timed(`export default () => "x".repeat(5 * 1024 * 1024)`, { timeoutMs: 2000, outputBytes: 1024 * 1024 });
+    expect(codeOf(o)).toBe("output_limit");
+  });
+});
+
+test("after all of the above, the pool still serves calls", async () => {
+  const results = await Promise.all([1, 2, 3].map((n) => pool.run(jobOf(`export default (p) => p.n * 2`, { params: { n } }))));
+  expect(results.map((r) => r.result)).toEqual([2, 4, 6].map((output) => ({ ok: true, output })));
+});
