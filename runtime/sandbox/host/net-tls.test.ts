@@ -28,5 +28,5 @@ test("https: a certificate for another name is rejected", async () => {
 
 test("https: an untrusted certificate is rejected", async () => {
   const ctx = testContext({ policy: policyWith(`{ net: ["localhost:${good.port}"] }`), permissions: { net: "all" } });
-  await expect(hostFetch(ctx, `https://localhost:${good.port}/`)).rejects.toBeInstanceOf(HostError);
+  await expect(hostFetch(ctx, `https://localhost:${good.port}/`, undefined)).rejects.toBeInstanceOf(HostError);
 });
