@@ -13,7 +13,7 @@ import { netIsLiteral } from "./net-match.ts";
 import type { RunRequest } from "./run-match.ts";
 import { isValidRunRequest } from "./run-match.ts";
 import { quote } from "./schema.ts";
-import { type Entry, type ScopedRequest, allows, denies, entriesOf, parseScopedRequest, strictlyCovers } from "./scope-entries.ts";
+import { type Entry, type ScopedRequest, allows, denies, entriesOf, narrowest, parseScopedRequest, strictlyCovers } from "./scope-entries.ts";
 import { isLoopbackName, isSpecialAddress } from "./special-address.ts";
 import { trustLevel } from "./trust.ts";
 import type { Policy, PolicyEnv, SkillPolicy } from "./types.ts";
@@ -68,14 +68,15 @@ function decideScoped(policy: Policy, skill: SkillRef, kind: ScopedKind, r: Scop
   const grants = entriesOf(skillPolicy(policy, skill.name)?.allow, kind, `skills.${skill.name}.allow`, env).filter((e) => allows(e, r));
   const special = specialOf(r);
   if (special) {
-    const literal = grants.find((e) => e.net !== undefined && netIsLiteral(e.net));
+    const literal = narrowest(kind, grants.filter((e) => e.net !== undefined && netIsLiteral(e.net)));
     if (literal) return { decision: "allow", rule: literal.rule, reason: `granted by ${literal.rule}` };
     return deny(
       "special-address",
       `${needs}, a ${special} address; it is never prompted for, name it literally (IP, CIDR or exact host) in policy.yaml under skills.${skill.name}.allow.net`,
     );
   }
-  const grant = grants[0];
+  // Credit the narrowest grant: with `precedence: specific` it is the one that beat a deny.
+  const grant = narrowest(kind, grants);
   if (grant) return { decision: "allow", rule: grant.rule, reason: `granted by ${grant.rule}` };
   if (policy.prompt) return { decision: "prompt", rule: "prompt", reason: `${needs}, ${grantHint(skill.name, kind)}` };
   return deny("prompt", `${needs}, ${grantHint(skill.name, kind)} (prompting is off: prompt: false)`);

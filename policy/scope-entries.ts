@@ -24,7 +24,11 @@ export type ScopedRequest =
   | { kind: "env"; name: string };
 
 export function entriesOf(block: ScopeBlock | undefined, kind: ScopedKind, at: string, env: PolicyEnv): Entry[] {
+  // A policy that is not the shape we built must not read as "no denies": throw, which the
+  // callers turn into a deny.
+  if (block !== undefined && (typeof block !== "object" || block === null)) throw new Error(`malformed policy block at ${at}`);
   const list = block?.[kind] ?? [];
+  if (!Array.isArray(list)) throw new Error(`malformed policy list at ${at}.${kind}`);
   return list.map((text, i) => {
     const rule = at === "" ? `${kind}[${i}]` : `${at}.${kind}[${i}]`;
     if (kind === "read" || kind === "write") {
@@ -99,6 +103,11 @@ export function covers(kind: ScopedKind, outer: Entry, inner: Entry): boolean {
     case "env":
       return envCovers(outer.text, inner.text);
   }
+}
+
+/** The narrowest of several matching entries: the one that says most about this request. */
+export function narrowest(kind: ScopedKind, entries: Entry[]): Entry | undefined {
+  return entries.find((e) => !entries.some((o) => strictlyCovers(kind, e, o)));
 }
 
 export function strictlyCovers(kind: ScopedKind, outer: Entry, inner: Entry): boolean {
