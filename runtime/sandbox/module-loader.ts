@@ -42,6 +42,15 @@ export function skillModules(dir: string, implementation: string): SkillModules 
   const root = realpathSync(dir);
   const entry = toVirtual(root, resolve(root, implementation), implementation);
 
+  // quickjs-emscripten drops a normalizer's error and goes on to load an empty name, so a
+  // refusal is returned as a reserved name that the loader turns back into the error.
+  const refusals = new Map<string, Error>();
+  const refuse = (err: Error) => {
+    const name = `/<refused-${refusals.size}>`;
+    refusals.set(name, err);
+    return name;
+  };
+
   const normalize: JSModuleNormalizer = (base, requested) => {
     try {
       if (!requested.startsWith("./") && !requested.startsWith("../")) {
@@ -52,12 +61,15 @@ export function skillModules(dir: string, implementation: string): SkillModules 
       const baseDir = base.startsWith("/") && !base.startsWith("/<") ? posix.dirname(base) : "/";
       return toVirtual(root, resolve(root, "." + baseDir, requested), requested);
     } catch (err) {
-      return { error: err as Error };
+      return refuse(err as Error);
     }
   };
 
   const load: JSModuleLoader = (name) => {
+    const refused = refusals.get(name);
+    if (refused) return { error: refused };
     try {
+      if (!name.startsWith("/") || name.startsWith("/<")) throw new Error(`cannot import "${name}"`);
       const real = realpathSync(resolve(root, "." + name));
       if (!inside(root, real)) throw new Error(`cannot import "${name}": it is outside the skill folder`);
       if (statSync(real).size > MAX_MODULE_BYTES) throw new Error(`cannot import "${name}": larger than ${MAX_MODULE_BYTES} bytes`);
