@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { DeclaredPermissions, PermissionKind } from "../runtime/contracts/permissions.ts";
+import type { DeclaredPermissions, PermissionDecisionKind, PermissionKind } from "../runtime/contracts/permissions.ts";
 import { checkPermission, checkRun } from "./check-permission.ts";
 import { parsePolicy } from "./parse-policy.ts";
 import { trustLevel } from "./trust.ts";
@@ -57,7 +57,7 @@ const SKILLS: Record<string, DeclaredPermissions> = {
   scoped: { net: ["api.example.com:443", "*.cdn.example", "10.0.0.0/8", "localhost"], read: ["~/docs", "/data"], env: ["LANG", "LC_*"] },
 };
 
-type Row = [keyof typeof POLICIES, string, PermissionKind, string | undefined, string, string];
+type Row = [keyof typeof POLICIES, string, PermissionKind, string | undefined, PermissionDecisionKind, string];
 
 const ROWS: Row[] = [
   // forbidden tools: every permission, whatever is granted or undeclared
@@ -299,7 +299,7 @@ describe("fail closed", () => {
 });
 
 // [policy, skill, name, resolvedPath, decision, rule]
-const RUNS: [keyof typeof POLICIES, string, string, string | undefined, string, string][] = [
+const RUNS: [keyof typeof POLICIES, string, string, string | undefined, PermissionDecisionKind, string][] = [
   ["deny", "web", "git", "/usr/bin/git", "allow", "skills.web.allow.run[0]"],
   ["deny", "web", "tool", "/usr/local/bin/tool", "allow", "skills.web.allow.run[1]"],
   ["deny", "web", "/usr/local/bin/tool", "/usr/local/bin/tool", "allow", "skills.web.allow.run[1]"],

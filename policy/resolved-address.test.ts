@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import type { PermissionDecisionKind } from "../runtime/contracts/permissions.ts";
 import { checkResolvedAddress } from "./resolved-address.ts";
 import { parsePolicy } from "./parse-policy.ts";
 
@@ -25,7 +26,7 @@ const meta = { name: "meta", permissions: { net: "all" as const } };
 const metaByName = { name: "meta_by_name", permissions: { net: "all" as const } };
 
 // [skill, host, port, resolved ip, decision, rule]
-const ROWS: [typeof web, string, number, string, string, string][] = [
+const ROWS: [typeof web, string, number, string, PermissionDecisionKind, string][] = [
   [web, "a.example.com", 443, "93.184.216.34", "allow", "resolved"],
   [web, "a.example.com", 443, "2606:4700::1111", "allow", "resolved"],
   [web, "a.example.com", 443, "127.0.0.1", "deny", "special-address"],
