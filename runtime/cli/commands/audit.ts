@@ -1,0 +1,50 @@
+import { EXIT, fail } from "../../contracts/errors.ts";
+import { parse } from "../args.ts";
+import { writeErr, writeOut } from "../output.ts";
+
+const HELP = `Usage: moltbot audit <verify|tail> [--audit F] [--json]
+
+  audit verify [--audit F] [--json]
+      Check the audit log's hash chain: edits, deletions, reordering, insertions and lines cut
+      off the end are all detected. Exit 0 intact, 1 naming the first bad line.
+  audit tail [-n N] [--audit F] [--json]
+      Show the newest N entries (default 20).
+
+The log is ~/.moltbot/audit.jsonl unless --audit names another file.
+`;
+
+export async function auditCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values } = parse(rest, {
+    audit: { type: "string" }, json: { type: "boolean" }, n: { type: "string", short: "n" }, help: { type: "boolean", short: "h" },
+  }, `audit ${sub ?? ""}`.trim());
+  if (sub === undefined || sub === "help" || sub === "-h" || sub === "--help" || values.help) {
+    await writeOut(HELP);
+    return sub === undefined ? EXIT.input : EXIT.ok;
+  }
+  const { homePaths, moltbotHome } = await import("../../home.ts");
+  const { resolve } = await import("node:path");
+  const paths = homePaths(moltbotHome());
+  const file = values.audit ? resolve(values.audit) : paths.audit;
+  const audit = await import("../../audit/index.ts");
+  if (sub === "verify") {
+    const res = audit.verifyAudit(file, { stateDb: paths.state });
+    if (values.json) {
+      await writeOut(JSON.stringify(res.ok ? { ok: true, output: res } : { ok: false, error: { code: "audit_invalid", message: `line ${res.line}: ${res.reason}` } }) + "\n");
+    } else if (res.ok) {
+      await writeOut(`audit log intact: ${res.entries} entr${res.entries === 1 ? "y" : "ies"} (${file})\n`);
+    } else {
+      await writeErr(`error: audit log ${file} is not intact: line ${res.line}: ${res.reason}\n`);
+    }
+    return res.ok ? EXIT.ok : EXIT.runtime;
+  }
+  if (sub === "tail") {
+    const n = values.n === undefined ? 20 : Number(values.n);
+    if (!Number.isInteger(n) || n < 1) fail("invalid_input", "audit tail: -n must be a positive whole number");
+    const entries = audit.tailAudit(file, n);
+    if (values.json) await writeOut(JSON.stringify({ ok: true, output: entries }) + "\n");
+    else await writeOut(entries.length ? entries.map(audit.formatAuditEntry).join("\n") + "\n" : `no entries in ${file}\n`);
+    return EXIT.ok;
+  }
+  fail("invalid_input", `audit: unknown subcommand '${sub}'`, "see 'moltbot audit --help'");
+}

@@ -1,0 +1,159 @@
+import { EXIT, fail, toMoltError } from "../../contracts/errors.ts";
+import { parse, requireValue } from "../args.ts";
+import { exitCodeFor } from "../../contracts/errors.ts";
+import { formatError, reportError, writeErr, writeOut } from "../output.ts";
+
+const HELP = `Usage: moltbot skill <run|lint|list|info> ...
+
+  skill run <dir|name> --params '<json>' [--policy F] [--audit F] [--yes] [--json]
+      Run one skill: validate its parameters, apply the policy (trust level and permissions),
+      ask for confirmation when needed, execute it in the sandbox and write an audit entry.
+      --params JSON   the tool parameters (default {})
+      --policy F      policy file (default ~/.moltbot/policy.yaml)
+      --audit F       audit log (default ~/.moltbot/audit.jsonl)
+      --yes           answer yes to every confirmation and permission prompt of this run
+                      (never to a deny or forbidden)
+      --json          print {ok, output} or {ok:false, error} on stdout
+  skill lint <dir> [--strict] [--json]
+      Check a skill folder's manifest without running anything. Exit 0 loadable (warnings on
+      stderr), 2 not loadable. --strict applies the Agent Skills spec to SKILL.md.
+  skill list [--json]          skills installed under ~/.moltbot/skills
+  skill info <dir|name> [--json]
+
+Exit codes: 0 ok, 1 skill error, 2 invalid input, 3 denied or forbidden, 4 confirmation
+required or rejected, 5 timeout or resource limit.
+`;
+
+export async function skillCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case "run":
+      return run(rest);
+    case "lint":
+      return lint(rest);
+    case "list":
+      return list(rest);
+    case "info":
+      return info(rest);
+    case undefined:
+    case "-h":
+    case "--help":
+    case "help":
+      await writeOut(HELP);
+      return sub === undefined ? EXIT.input : EXIT.ok;
+    default:
+      fail("invalid_input", `skill: unknown subcommand '${sub}'`, "see 'moltbot skill --help'");
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    params: { type: "string" }, policy: { type: "string" }, audit: { type: "string" },
+    yes: { type: "boolean", short: "y" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+  }, "skill run");
+  if (values.help) return writeOut(HELP).then(() => EXIT.ok);
+  const json = Boolean(values.json);
+  const target = requireValue(positionals[0], "<dir|name>", "skill run");
+  let params: unknown = {};
+  if (values.params !== undefined) {
+    try {
+      params = JSON.parse(values.params);
+    } catch (err) {
+      fail("invalid_params", `--params is not valid JSON: ${(err as Error).message}`, `quote it for the shell, e.g. --params '{"name":"value"}'`);
+    }
+  }
+  const { loadSkillArg, openRuntime } = await import("../../main.ts");
+  const { runSkill } = await import("../../runner/run-skill.ts");
+  const { askYesNo, describeParams } = await import("../ask.ts");
+  const { skill, warnings } = await loadSkillArg(target);
+  for (const w of warnings) await writeErr(`warning: ${w.file}${w.field ? `: ${w.field}` : ""}: ${w.message}\n`);
+  const rt = await openRuntime({ policyPath: values.policy, auditPath: values.audit });
+  try {
+    const yes = Boolean(values.yes);
+    const report = await runSkill(skill, params, {
+      pool: rt.pool, policy: rt.policy, audit: rt.audit, home: rt.userHome,
+      context: { channel: "cli", user: `cli:${process.env.USER ?? "local"}`, node: "local" },
+      confirm: async (req) => (yes ? true : askYesNo(`Run ${req.tool} with ${describeParams(req.params)}?\n  (${req.reason})\n`)),
+      prompt: async (req, decision) => (yes ? true : askYesNo(`${skill.name}: ${decision.reason}. Allow this once?`)),
+    });
+    for (const line of report.outcome?.logs ?? []) await writeErr(`${line}\n`);
+    if (report.result.ok) {
+      const out = report.result.output;
+      await writeOut(json ? JSON.stringify({ ok: true, output: out }) + "\n" : humanOutput(out));
+      return EXIT.ok;
+    }
+    return reportError(report.result.error, json);
+  } finally {
+    await rt.close();
+  }
+}
+
+function humanOutput(out: unknown): string {
+  if (typeof out === "string") return out.endsWith("\n") ? out : `${out}\n`;
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+async function lint(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { strict: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill lint");
+  if (values.help) return writeOut(HELP).then(() => EXIT.ok);
+  const dir = requireValue(positionals[0], "<dir>", "skill lint");
+  const { loadSkill } = await import("../../../skills/index.ts");
+  const { resolve } = await import("node:path");
+  try {
+    const { skill, warnings } = await loadSkill(resolve(dir), { strict: Boolean(values.strict) });
+    if (values.json) {
+      await writeOut(JSON.stringify({ ok: true, output: { name: skill.name, kind: skill.kind, warnings } }) + "\n");
+    } else {
+      for (const w of warnings) await writeErr(`warning: ${w.file}${w.field ? `: ${w.field}` : ""}: ${w.message}\n`);
+      await writeOut(`${skill.name} ${skill.version}: ${skill.kind} skill, loadable${warnings.length ? ` (${warnings.length} warning${warnings.length > 1 ? "s" : ""})` : ""}\n`);
+    }
+    return EXIT.ok;
+  } catch (err) {
+    const e = toMoltError(err);
+    if (values.json) return reportError(e, true);
+    await writeErr(formatError(e));
+    return exitCodeFor(e.code) === EXIT.runtime ? EXIT.input : exitCodeFor(e.code);
+  }
+}
+
+async function list(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill list");
+  if (values.help) return writeOut(HELP).then(() => EXIT.ok);
+  const { listSkills } = await import("../../../skills/index.ts");
+  const { homePaths, moltbotHome } = await import("../../home.ts");
+  const { existsSync } = await import("node:fs");
+  const root = homePaths(moltbotHome()).skills;
+  const found = existsSync(root) ? await listSkills(root, {}) : { skills: [], errors: [] };
+  if (values.json) {
+    await writeOut(JSON.stringify({ ok: true, output: { skills: found.skills.map((s) => ({ name: s.skill.name, version: s.skill.version, kind: s.skill.kind, description: s.skill.description })), errors: found.errors } }) + "\n");
+    return EXIT.ok;
+  }
+  if (found.skills.length === 0 && found.errors.length === 0) {
+    await writeOut(`no skills installed in ${root}\n`);
+  }
+  for (const s of found.skills) await writeOut(`${s.skill.name.padEnd(24)} ${s.skill.version.padEnd(10)} ${s.skill.kind.padEnd(12)} ${oneLine(s.skill.description)}\n`);
+  for (const e of found.errors) await writeErr(`error: ${e.dir}: ${e.error.message}\n`);
+  return EXIT.ok;
+}
+
+async function info(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill info");
+  if (values.help) return writeOut(HELP).then(() => EXIT.ok);
+  const { loadSkillArg } = await import("../../main.ts");
+  const { skill, warnings } = await loadSkillArg(requireValue(positionals[0], "<dir|name>", "skill info"));
+  const output = { ...skill, body: undefined, warnings };
+  if (values.json) {
+    await writeOut(JSON.stringify({ ok: true, output }) + "\n");
+  } else {
+    await writeOut(
+      `${skill.name} ${skill.version} (${skill.kind})\n${skill.description}\nfolder: ${skill.dir}\n` +
+      `permissions: ${JSON.stringify(skill.permissions)}\nparameters: ${JSON.stringify(skill.parameters)}\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}

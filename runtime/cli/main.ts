@@ -1,0 +1,72 @@
+#!/usr/bin/env bun
+// The `moltbot` command. Subcommands are imported lazily so that `--version` and
+// `policy check` do not pay for the gateway, the sandbox or the skill loader.
+import { EXIT } from "../contracts/errors.ts";
+import { exitAfterFlush, reportError, writeOut } from "./output.ts";
+import pkg from "../../package.json" with { type: "json" };
+
+const HELP = `moltbot ${pkg.version} — a local-first AI assistant whose skills run sandboxed
+
+Usage: moltbot [command] [options]
+
+Commands:
+  gateway                 start the gateway (the default command)
+  skill run <dir|name>    run one skill through policy, sandbox and audit
+  skill lint <dir>        check a skill folder's manifest (--strict for spec conformance)
+  skill list | info <n>   the skills installed under the home directory
+  policy check            decide one permission for a skill (allow|prompt|deny|forbidden)
+  policy explain <skill>  list a skill's effective permissions
+  policy lint [file]      validate a policy file
+  audit verify            check the audit log's hash chain
+  audit tail              show the newest audit entries
+
+Options:
+  -h, --help              help for moltbot or for a command (moltbot skill run --help)
+  -v, --version           print the version
+
+Home directory: ~/.moltbot, or $MOLTBOT_HOME (config.yaml, policy.yaml, skills/, audit.jsonl).
+Exit codes: 0 ok, 1 skill/runtime error, 2 invalid input, 3 permission denied or forbidden,
+4 confirmation required or rejected, 5 timeout or resource limit.
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  gateway: async () => (await import("./commands/gateway.ts")).gatewayCommand,
+  skill: async () => (await import("./commands/skill.ts")).skillCommand,
+  policy: async () => (await import("./commands/policy.ts")).policyCommand,
+  audit: async () => (await import("./commands/audit.ts")).auditCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "-v" || first === "--version" || first === "version") {
+    await writeOut(`moltbot ${pkg.version}\n`);
+    return EXIT.ok;
+  }
+  if (first === "-h" || first === "--help" || first === "help") {
+    await writeOut(HELP);
+    return EXIT.ok;
+  }
+  const name = first === undefined || first.startsWith("-") ? "gateway" : first;
+  const args = first === undefined || first.startsWith("-") ? argv : rest;
+  const load = COMMANDS[name];
+  if (!load) {
+    return reportError(
+      { code: "invalid_input", message: `unknown command '${name}'`, hint: "run 'moltbot --help' for the list of commands" },
+      argv.includes("--json"),
+    );
+  }
+  try {
+    return await (await load())(args);
+  } catch (err) {
+    if (process.env.MOLTBOT_DEBUG && err instanceof Error) console.error(err.stack);
+    return reportError(err, args.includes("--json"));
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  // The gateway keeps running; every other command exits with its code once output is flushed.
+  if (code >= 0) await exitAfterFlush(code);
+}

@@ -1,0 +1,49 @@
+// First run: create the home directory (0700) with a safe policy and a commented config (0600).
+// Files that exist are never touched; each new file is written atomically.
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { DEFAULT_POLICY_YAML } from "../policy/index.ts";
+import { homePaths } from "./home.ts";
+
+export const DEFAULT_CONFIG_YAML = `# Moltbot configuration. Values like \${VAR} or \${VAR:-default} come from the environment.
+# ai_provider: anthropic | openai | ollama (ollama needs no key and runs locally)
+ai_provider: ollama
+ollama: { model: llama3.2, base_url: "http://localhost:11434" }
+# anthropic: { model: claude-sonnet-4-20250514, api_key: "\${ANTHROPIC_API_KEY}", max_tokens: 4096 }
+# openai: { model: gpt-4o, api_key: "\${OPENAI_API_KEY}" }
+gateway: { host: 127.0.0.1, port: 18789 }
+# channels:
+#   telegram: { token: "\${TELEGRAM_BOT_TOKEN}", dm: pairing }
+`;
+
+/** Creates what is missing; returns the files it created so the caller can tell the user. */
+export function ensureHome(home: string): string[] {
+  const created: string[] = [];
+  if (!existsSync(home)) {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    chmodSync(home, 0o700);
+    created.push(home);
+  }
+  const paths = homePaths(home);
+  for (const [file, text] of [[paths.policy, DEFAULT_POLICY_YAML], [paths.config, DEFAULT_CONFIG_YAML]] as const) {
+    if (existsSync(file)) continue;
+    writeFileAtomic(file, text, 0o600);
+    created.push(file);
+  }
+  if (!existsSync(paths.skills)) mkdirSync(paths.skills, { mode: 0o700 });
+  return created;
+}
+
+/** Temp file in the same folder, fsync, rename: a reader sees the old file or the new, never half. */
+export function writeFileAtomic(file: string, text: string | Uint8Array, mode = 0o600): void {
+  const tmp = join(dirname(file), `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+  const fd = openSync(tmp, "wx", mode);
+  try {
+    const bytes = typeof text === "string" ? Buffer.from(text) : text;
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}

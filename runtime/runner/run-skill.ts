@@ -1,0 +1,148 @@
+// One tool call through the whole path: validate → trust gate → confirmation → sandbox → audit.
+// Errors are values here (pi-mono style): the caller always gets a ToolResult, and every call,
+// whatever its outcome, leaves exactly one audit line.
+import { createHash } from "node:crypto";
+import { moltError, type MoltError } from "../contracts/errors.ts";
+import type { AuditEntry, AuditRecord, AuditResult } from "../contracts/audit.ts";
+import type { PermissionDecision, PermissionRequest, TrustLevel } from "../contracts/permissions.ts";
+import type { PromptHandler, SandboxOutcome } from "../contracts/sandbox.ts";
+import type { Skill } from "../contracts/skill.ts";
+import type { ToolResult } from "../contracts/tool.ts";
+import { effectiveLimits, trustLevel, type Policy } from "../../policy/index.ts";
+import { validateParams } from "../../skills/index.ts";
+import type { SandboxPool } from "../sandbox/index.ts";
+import type { AuditLog } from "../audit/index.ts";
+import { canonicalJson } from "../audit/index.ts";
+
+export interface ConfirmRequest {
+  tool: string;
+  params: unknown;
+  reason: string;
+}
+
+/** How the caller answers questions: true = yes; "unavailable" = nobody can be asked. */
+export type Answer = boolean | "unavailable";
+
+export interface RunDeps {
+  pool: SandboxPool;
+  policy: Policy;
+  audit: AuditLog | null;
+  /** The user's home, for `~` in grants and paths. */
+  home: string;
+  confirm(req: ConfirmRequest): Promise<Answer>;
+  prompt(req: PermissionRequest, decision: PermissionDecision): Promise<Answer>;
+  context?: { session?: string; channel?: string; user?: string; node?: string };
+  signal?: AbortSignal;
+}
+
+export interface RunReport {
+  result: ToolResult;
+  trust: TrustLevel;
+  userApproved: boolean | null;
+  outcome?: SandboxOutcome;
+  audit?: AuditEntry;
+}
+
+export async function runSkill(skill: Skill, params: unknown, deps: RunDeps): Promise<RunReport> {
+  const started = performance.now();
+  const { trust, rule } = trustLevel(deps.policy, skill.name);
+  const finish = (result: ToolResult, audit: AuditResult, userApproved: boolean | null, outcome?: SandboxOutcome): RunReport => {
+    const record = auditRecord(skill, params, deps, trust, result, audit, userApproved, performance.now() - started, outcome);
+    const entry = deps.audit?.append(record);
+    return { result, trust, userApproved, outcome, audit: entry };
+  };
+  const failWith = (error: MoltError, audit: AuditResult, userApproved: boolean | null) =>
+    finish({ ok: false, error }, audit, userApproved);
+
+  if (skill.kind !== "executable" || !skill.implementation) {
+    return failWith(moltError("invalid_input", `${skill.name} is an instruction skill; it has no implementation to run`, "instruction skills are read by the model, not executed"), "error", null);
+  }
+  if (trust === "forbid") {
+    return failWith(moltError("forbidden", `${skill.name} is forbidden by the policy (${rule})`, `remove it from trust.forbidden in policy.yaml to allow it`), "forbidden", null);
+  }
+  const valid = validateParams(skill, params);
+  if (!valid.ok) return failWith(valid.error, "error", null);
+
+  let userApproved: boolean | null = null;
+  if (trust === "confirm") {
+    const answer = await deps.confirm({ tool: skill.name, params: valid.value, reason: `policy requires confirmation for ${skill.name} (${rule})` });
+    if (answer === "unavailable") {
+      return failWith(moltError("confirmation_required", `${skill.name} needs confirmation and there is nobody to ask`, "run it in a terminal, pass --yes, or list it under trust.allowedWithoutConfirmation"), "rejected", false);
+    }
+    if (!answer) return failWith(moltError("confirmation_rejected", `running ${skill.name} was rejected`), "rejected", false);
+    userApproved = true;
+  }
+
+  let unanswered: PermissionRequest | null = null;
+  const onPrompt: PromptHandler = async (req, decision) => {
+    const answer = await deps.prompt(req, decision);
+    if (answer === "unavailable") {
+      unanswered ??= req;
+      return false;
+    }
+    if (answer === true && userApproved === null) userApproved = true;
+    return answer === true;
+  };
+  const outcome = await deps.pool.run(
+    {
+      skill: { name: skill.name, version: skill.version, dir: skill.dir, implementation: skill.implementation, permissions: skill.permissions },
+      params: valid.value,
+      policy: deps.policy,
+      limits: effectiveLimits(deps.policy, skill.name),
+      home: deps.home,
+    },
+    { onPrompt, signal: deps.signal },
+  );
+  let result = outcome.result as ToolResult;
+  if (!result.ok && result.error.code === "permission_denied" && unanswered) {
+    const req = unanswered as PermissionRequest;
+    result = {
+      ok: false,
+      error: moltError(
+        "confirmation_required",
+        `${skill.name} needs ${req.kind} access${req.value ? ` to "${req.value}"` : ""} and there is nobody to ask`,
+        `run it in a terminal, pass --yes, or grant it in policy.yaml under skills.${skill.name}.allow.${req.kind}`,
+      ),
+    };
+  }
+  return finish(result, auditResultOf(result), userApproved, outcome);
+}
+
+function auditResultOf(result: ToolResult): AuditResult {
+  if (result.ok) return "success";
+  switch (result.error.code) {
+    case "permission_denied":
+    case "confirmation_required":
+      return "denied";
+    case "forbidden":
+      return "forbidden";
+    case "timeout":
+      return "timeout";
+    default:
+      return "error";
+  }
+}
+
+function auditRecord(
+  skill: Skill, params: unknown, deps: RunDeps, trust: TrustLevel, result: ToolResult,
+  audit: AuditResult, userApproved: boolean | null, durationMs: number, outcome?: SandboxOutcome,
+): AuditRecord {
+  const record: AuditRecord = {
+    tool: skill.name,
+    parameters: params ?? null,
+    user_approved: userApproved,
+    result: audit,
+    output_hash: result.ok ? `sha256:${createHash("sha256").update(canonicalJson(result.output ?? null)).digest("hex")}` : null,
+    skill_version: skill.version,
+    session: deps.context?.session ?? null,
+    channel: deps.context?.channel ?? null,
+    user: deps.context?.user ?? null,
+    node: deps.context?.node ?? "local",
+    decision: trust,
+    duration_ms: Math.round(durationMs),
+  };
+  if (!result.ok) record.error_code = result.error.code;
+  const denials = outcome?.denials.map(({ kind, value, rule }) => (value === undefined ? { kind, rule } : { kind, value, rule }));
+  if (denials && denials.length > 0) record.denials = denials;
+  return record;
+}
