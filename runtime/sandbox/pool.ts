@@ -117,7 +117,8 @@ export class SandboxPool {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(WORKER_URL);
+    // env.get reads the worker's environment: give it the host process's current one.
+    const worker = new Worker(WORKER_URL, { env: { ...process.env } } as WorkerOptions);
     const slot: Slot = { worker, ready: false };
     worker.unref(); // an idle pool never keeps the process alive; a running call's timer does
     worker.addEventListener("message", (e: MessageEvent<FromWorker>) => this.#onMessage(slot, e.data));

@@ -1,0 +1,91 @@
+// The pool: concurrency while a worker is stuck, FIFO queueing, cancellation, replacement,
+// idle retirement and close().
+import { describe, expect, test } from "bun:test";
+import type { SandboxOutcome } from "../contracts/sandbox.ts";
+import { SandboxPool } from "./index.ts";
+import { jobOf } from "./skill-fixture.ts";
+
+const STUCK = `export default () => { while (true) {} }`;
+const codeOf = (o: SandboxOutcome) => (o.result.ok ? "ok" : o.result.error.code);
+
+describe("SandboxPool", () => {
+  test("other calls are served while one worker is stuck in a loop", async () => {
+    const pool = new SandboxPool({ maxWorkers: 2 });
+    try {
+      let stuckDone = false;
+      const stuck = pool.run(jobOf(STUCK, { limits: { timeoutMs: 1200 } })).then((o) => ((stuckDone = true), o));
+      const quick = [];
+      for (let i = 0; i < 5; i++) quick.push(await pool.run(jobOf(`export default (p) => p.i`, { params: { i } })));
+      expect(quick.map((o) => o.result)).toEqual([0, 1, 2, 3, 4].map((output) => ({ ok: true, output })));
+      expect(stuckDone).toBe(false);
+      expect(pool.stats.busy).toBe(1);
+      expect(pool.stats.workers).toBe(2);
+      expect(codeOf(await stuck)).toBe("timeout");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("calls queue FIFO when every worker is busy, and the queue drains", async () => {
+    const pool = new SandboxPool({ maxWorkers: 1 });
+    try {
+      const runs = [1, 2, 3].map((n) => pool.run(jobOf(`export default async (p) => p.n`, { params: { n } })));
+      expect(pool.stats.queued).toBeGreaterThanOrEqual(2);
+      const order: number[] = [];
+      await Promise.all(runs.map((r) => r.then((o) => o.result.ok && order.push(o.result.output as number))));
+      expect(order).toEqual([1, 2, 3]);
+      expect(pool.stats).toMatchObject({ workers: 1, busy: 0, queued: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("aborting a running call ends it as 'cancelled by the user' and replaces its worker", async () => {
+    const pool = new SandboxPool({ maxWorkers: 1 });
+    try {
+      await pool.run(jobOf(`export default () => 1`)); // a warm worker
+      const ac = new AbortController();
+      const running = pool.run(jobOf(STUCK, { limits: { timeoutMs: 5000 } }), { signal: ac.signal });
+      await Bun.sleep(50);
+      ac.abort();
+      const o = await running;
+      expect(o.result).toMatchObject({ ok: false, error: { code: "skill_error", message: "cancelled by the user" } });
+      expect(pool.stats.replaced).toBe(1);
+      expect((await pool.run(jobOf(`export default () => "after"`))).result).toEqual({ ok: true, output: "after" });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("an already-aborted signal never starts the call", async () => {
+    const pool = new SandboxPool({ maxWorkers: 1 });
+    const o = await pool.run(jobOf(`export default () => 1`), { signal: AbortSignal.abort() });
+    expect(o.result).toMatchObject({ ok: false, error: { message: "cancelled by the user" } });
+    expect(pool.stats.workers).toBe(0);
+    await pool.close();
+  });
+
+  test("close() ends running and queued calls with an internal error", async () => {
+    const pool = new SandboxPool({ maxWorkers: 1 });
+    const a = pool.run(jobOf(STUCK, { limits: { timeoutMs: 5000 } }));
+    const b = pool.run(jobOf(`export default () => 1`));
+    await Bun.sleep(20);
+    await pool.close();
+    expect([codeOf(await a), codeOf(await b)]).toEqual(["internal", "internal"]);
+    expect(codeOf(await pool.run(jobOf(`export default () => 1`)))).toBe("internal");
+    expect(pool.stats.workers).toBe(0);
+  });
+
+  test("idle workers are retired", async () => {
+    const pool = new SandboxPool({ maxWorkers: 2, idleMs: 30 });
+    try {
+      await pool.run(jobOf(`export default () => 1`));
+      expect(pool.stats.workers).toBe(1);
+      await Bun.sleep(150);
+      expect(pool.stats.workers).toBe(0);
+      expect((await pool.run(jobOf(`export default () => 2`))).result).toEqual({ ok: true, output: 2 });
+    } finally {
+      await pool.close();
+    }
+  });
+});
