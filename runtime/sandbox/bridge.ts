@@ -19,6 +19,8 @@ const CORE_API: Record<string, HostFn> = {
 
 export interface Bridge {
   call: QuickJSHandle;
+  /** `call` for the common one-string-argument case (env.get, fs.readTextFile): no JSON. */
+  call1: QuickJSHandle;
   log: QuickJSHandle;
   /** Called after any host promise settles, so the caller can run pending QuickJS jobs. */
   onSettle: () => void;
@@ -63,20 +65,13 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     return toHandle(ctx, { __moltHost: 1, denial, message: message.slice(0, 2000) });
   };
 
-  const call = ctx.newFunction("call", (nameH, jsonH, ...bufHs) => {
+  const invoke = (nameH: QuickJSHandle, readArgs: () => unknown[]) => {
     const name = ctx.getString(nameH);
     const fn = lookup(name);
     if (!fn) return { error: errorHandle(new Error(`${name} is not available in this sandbox`)) };
     let result: unknown;
     try {
-      const bufs = bufHs.map((h) => {
-        const life = ctx.getArrayBuffer(h);
-        const copy = life.value.slice();
-        life.dispose();
-        return copy;
-      });
-      const args = fromWire(ctx.getString(jsonH), bufs);
-      result = fn(opts.host, Array.isArray(args) ? args : []);
+      result = fn(opts.host, readArgs());
     } catch (err) {
       return { error: errorHandle(err) };
     }
@@ -101,7 +96,21 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     };
     result.then((v) => settle(true, v), (e) => settle(false, e));
     return deferred.handle.dup();
-  });
+  };
+
+  const call = ctx.newFunction("call", (nameH, jsonH, ...bufHs) =>
+    invoke(nameH, () => {
+      const bufs = bufHs.map((h) => {
+        const life = ctx.getArrayBuffer(h);
+        const copy = life.value.slice();
+        life.dispose();
+        return copy;
+      });
+      const args = fromWire(ctx.getString(jsonH), bufs);
+      return Array.isArray(args) ? args : [];
+    }),
+  );
+  const call1 = ctx.newFunction("call1", (nameH, argH) => invoke(nameH, () => [ctx.getString(argH)]));
 
   const log = ctx.newFunction("log", (levelH, lineH) => {
     opts.logs.add(ctx.getString(levelH), ctx.getString(lineH));
@@ -109,6 +118,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
 
   const bridge: Bridge = {
     call,
+    call1,
     log,
     onSettle: () => {},
     dispose() {
@@ -116,6 +126,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
       for (const d of pending) d.dispose();
       pending.clear();
       call.dispose();
+      call1.dispose();
       log.dispose();
     },
   };

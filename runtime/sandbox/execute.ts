@@ -10,7 +10,7 @@ import { createHostContext, HOST_API } from "./host/index.ts";
 import type { HostContext } from "./host/types.ts";
 import { LogSink } from "./log-sink.ts";
 import { skillModules } from "./module-loader.ts";
-import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude.ts";
+import { FETCH_SOURCE, PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude.ts";
 import type { SandboxJob } from "./types.ts";
 
 /**
@@ -90,7 +90,8 @@ export async function execute(mod: QuickJSWASMModule, job: SandboxJob, deadline:
 
   try {
     const prelude = keep(ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, PRELUDE_FILE, { type: "global", strict: true })));
-    const api = keep(ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, bridge.call, bridge.log)));
+    const fetchSource = keep(ctx.newString(FETCH_SOURCE));
+    const api = keep(ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, bridge.call, bridge.call1, bridge.log, fetchSource)));
     const internals: Internals = {
       run: keep(ctx.getProp(api, "run")),
       serialize: keep(ctx.getProp(api, "serialize")),

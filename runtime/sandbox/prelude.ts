@@ -8,12 +8,12 @@
 
 export const PRELUDE_FILE = "/<moltbot-prelude>.js";
 
-export const PRELUDE_SOURCE = String.raw`(function (hostCall, hostLog) {
+export const PRELUDE_SOURCE = String.raw`(function (hostCall, hostCall1, hostLog, fetchSource) {
 "use strict";
 const G = globalThis;
 const stringify = JSON.stringify, parse = JSON.parse, isArray = Array.isArray;
 const keys = Object.keys, freeze = Object.freeze, defineProperty = Object.defineProperty;
-const isView = ArrayBuffer.isView, U8 = Uint8Array, AB = ArrayBuffer, WM = WeakMap;
+const isView = ArrayBuffer.isView, U8 = Uint8Array, AB = ArrayBuffer, WM = WeakMap, SafeMap = Map;
 const sliceAB = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
 const MARK = "\u0000b";
 const denials = new WM();
@@ -64,6 +64,7 @@ function toError(e) {
 }
 
 function invoke(name, args) {
+  if (args.length === 1 && typeof args[0] === "string") return hostCall1(name, args[0]); // the common case, no JSON
   const bufs = [];
   const json = stringify(copy(args, bufs, 0, name));
   return hostCall(name, json, ...bufs);
@@ -97,31 +98,14 @@ function logger(level) {
   };
 }
 
-function headersOf(list) {
-  const map = new Map();
-  for (const [k, v] of list) { const key = String(k).toLowerCase(); map.set(key, map.has(key) ? map.get(key) + ", " + v : String(v)); }
-  return freeze({ get: (n) => { const v = map.get(String(n).toLowerCase()); return v === undefined ? null : v; },
-    has: (n) => map.has(String(n).toLowerCase()), entries: () => [...map.entries()] });
+// fetch and its Response are compiled on first use: most skills never fetch, and compiling
+// them in every fresh context would double the cost of a call.
+const makeFunction = Function;
+let fetchImpl;
+function fetch(url, init) {
+  if (!fetchImpl) fetchImpl = makeFunction("async", "sync", "stringify", "parse", "isArray", "keys", "freeze", "AB", "isView", "Map", fetchSource)(async, sync, stringify, parse, isArray, keys, freeze, AB, isView, SafeMap);
+  return fetchImpl(url, init);
 }
-const netFetch = async("net.fetch");
-async function fetch(url, init) {
-  init = init || {};
-  let headers = [];
-  const h = init.headers;
-  if (isArray(h)) headers = h.map((p) => [String(p[0]), String(p[1])]);
-  else if (h && typeof h === "object") headers = keys(h).map((k) => [k, String(h[k])]);
-  let body = init.body === undefined ? null : init.body;
-  if (body !== null && typeof body !== "string" && !(body instanceof AB) && !isView(body)) body = stringify(body);
-  const r = await netFetch(String(url), { method: init.method === undefined ? "GET" : String(init.method), headers, body });
-  const bytes = r.body;
-  const text = () => new TextDecoderLite().decode(bytes);
-  return freeze({ ok: r.status >= 200 && r.status < 300, status: r.status, statusText: r.statusText, url: r.url,
-    headers: headersOf(r.headers), text: async () => text(), json: async () => parse(text()),
-    arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
-}
-// QuickJS has no TextDecoder; the host decodes UTF-8 for us.
-const decodeUtf8 = sync("core.decodeUtf8");
-class TextDecoderLite { decode(b) { return decodeUtf8(b); } }
 
 const api = {
   fetch,
@@ -172,3 +156,33 @@ async function run(entry, params, ctx) {
 
 return { run, serialize, errorInfo, parse };
 })`;
+
+/** Body of the lazily built fetch (see the prelude); parameters are the prelude's captures. */
+export const FETCH_SOURCE = String.raw`function headersOf(list) {
+  const map = new Map();
+  for (const [k, v] of list) { const key = String(k).toLowerCase(); map.set(key, map.has(key) ? map.get(key) + ", " + v : String(v)); }
+  return freeze({ get: (n) => { const v = map.get(String(n).toLowerCase()); return v === undefined ? null : v; },
+    has: (n) => map.has(String(n).toLowerCase()), entries: () => [...map.entries()] });
+}
+const netFetch = async("net.fetch");
+async function fetch(url, init) {
+  init = init || {};
+  let headers = [];
+  const h = init.headers;
+  if (isArray(h)) headers = h.map((p) => [String(p[0]), String(p[1])]);
+  else if (h && typeof h === "object") headers = keys(h).map((k) => [k, String(h[k])]);
+  let body = init.body === undefined ? null : init.body;
+  if (body !== null && typeof body !== "string" && !(body instanceof AB) && !isView(body)) body = stringify(body);
+  const r = await netFetch(String(url), { method: init.method === undefined ? "GET" : String(init.method), headers, body });
+  const bytes = r.body;
+  const text = () => new TextDecoderLite().decode(bytes);
+  return freeze({ ok: r.status >= 200 && r.status < 300, status: r.status, statusText: r.statusText, url: r.url,
+    headers: headersOf(r.headers), text: async () => text(), json: async () => parse(text()),
+    arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+}
+// QuickJS has no TextDecoder; the host decodes UTF-8 for us.
+const decodeUtf8 = sync("core.decodeUtf8");
+class TextDecoderLite { decode(b) { return decodeUtf8(b); } }
+
+return fetch;
+`;
