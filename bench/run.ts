@@ -8,7 +8,6 @@ import { percentile, printTable, ms, us, type Row } from "./stats.ts";
 const ROOT = resolve(import.meta.dir, "..");
 const home = mkdtempSync(join(tmpdir(), "moltbot-bench-"));
 process.env.MOLTBOT_HOME = join(home, "moltbot");
-process.env.BENCH_SECRET = "x";
 
 function skill(name: string, source: string, permissions: unknown = []): string {
   const dir = join(home, "skills", name);
@@ -23,12 +22,12 @@ writeFileSync(policyFile, `version: 1
 trust: { default: allow }
 limits: { timeout: 5s }
 skills:
-  env_loop: { allow: { env: [BENCH_SECRET] } }
+  env_loop: { allow: { env: [PATH] } }
   spin: { limits: { timeout: 6s } }
   sleepy: { limits: { timeout: 100ms } }
 `);
 const trivial = skill("trivial", "export default async (p) => ({ sum: (p.n ?? 1) + 1 });");
-const envLoop = skill("env_loop", "export default async (p) => { let s = 0; for (let i = 0; i < p.n; i++) s += env.get('BENCH_SECRET').length; return s; };", { env: ["BENCH_SECRET"] });
+const envLoop = skill("env_loop", "export default async (p) => { let s = 0; for (let i = 0; i < p.n; i++) s += env.get('PATH').length; return s; };", { env: ["PATH"] });
 const envBase = skill("env_base", "export default async (p) => { let s = 0; const f = () => 'x'; for (let i = 0; i < p.n; i++) s += f().length; return s; };");
 const spin = skill("spin", "export default async () => { const end = Date.now() + 5000; let x = 0; while (Date.now() < end) x++; return x; };");
 const sleepy = skill("sleepy", "export default async () => { for (;;) {} };");

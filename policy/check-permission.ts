@@ -12,7 +12,7 @@ import {
 import { netIsLiteral } from "./net-match.ts";
 import type { RunRequest } from "./run-match.ts";
 import { isValidRunRequest } from "./run-match.ts";
-import { quote } from "./schema.ts";
+import { quote } from "./quote.ts";
 import { type Entry, type ScopedRequest, allows, denies, entriesOf, narrowest, parseScopedRequest, strictlyCovers } from "./scope-entries.ts";
 import { isLoopbackName, isSpecialAddress } from "./special-address.ts";
 import { trustLevel } from "./trust.ts";

@@ -1,5 +1,5 @@
 // The safe default policy.yaml written on first run (DESIGN §12), and the Policy it parses to.
-import { parsePolicy } from "./parse-policy.ts";
+import { parsePolicy } from "./parse-lazy.ts";
 import type { Policy } from "./types.ts";
 
 export const DEFAULT_POLICY_YAML = `# Moltbot permission policy (see DESIGN §5).

@@ -1,9 +1,9 @@
 // Public API of policy/ (DESIGN §5). Depends on runtime/contracts only.
 export type { Policy, PolicyEnv, ScopeBlock, SkillPolicy, Remember } from "./types.ts";
-export { parsePolicy } from "./parse-policy.ts";
+export { parsePolicy } from "./parse-lazy.ts";
+export { parsePolicyCached } from "./policy-cache.ts";
 export { loadPolicyFile, resolvePolicyPaths, realPathOf } from "./load-policy.ts";
 export { DEFAULT_POLICY_YAML, defaultPolicy } from "./default-policy.ts";
-export { MAX_POLICY_BYTES } from "./yaml-source.ts";
 export { trustLevel, type TrustDecision } from "./trust.ts";
 export { checkPermission, checkRun, type SkillRef } from "./check-permission.ts";
 export { checkResolvedAddress } from "./resolved-address.ts";

@@ -3,7 +3,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { posix } from "node:path";
 import { fail } from "../runtime/contracts/errors.ts";
-import { parsePolicy } from "./parse-policy.ts";
+import { parsePolicyCached } from "./policy-cache.ts";
 import { expandPath } from "./path-match.ts";
 import type { Policy, PolicyEnv, ScopeBlock } from "./types.ts";
 
@@ -38,8 +38,9 @@ export function resolvePolicyPaths(policy: Policy, env: PolicyEnv): Policy {
   return { ...policy, deny: resolveBlock(policy.deny, env), skills };
 }
 
-/** Reads, parses and path-resolves a policy file. Synchronous: it runs once at start-up. */
-export function loadPolicyFile(path: string, opts: PolicyEnv): Policy {
+/** Reads, parses and path-resolves a policy file. Synchronous: it runs once at start-up.
+ *  With `cacheDir`, a parse of the same text is reused (see policy-cache.ts). */
+export function loadPolicyFile(path: string, opts: PolicyEnv & { cacheDir?: string }): Policy {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -48,5 +49,5 @@ export function loadPolicyFile(path: string, opts: PolicyEnv): Policy {
     if (code === "ENOENT") fail("invalid_policy", `policy file ${path} not found; create it or pass --policy`);
     fail("invalid_policy", `policy file ${path} could not be read (${code ?? "error"}); check its permissions`);
   }
-  return resolvePolicyPaths(parsePolicy(text, path), opts);
+  return resolvePolicyPaths(parsePolicyCached(text, path, opts.cacheDir), opts);
 }

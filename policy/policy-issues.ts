@@ -2,7 +2,8 @@
 // `policy.yaml:12: skills.web_fetch.allow.net[2]: "*.*.com" is not a valid host pattern; expected ...`
 import type { z } from "zod";
 import { fail } from "../runtime/contracts/errors.ts";
-import { allowedKeysAt, quote } from "./schema.ts";
+import { allowedKeysAt } from "./schema.ts";
+import { quote } from "./quote.ts";
 import { type YamlSource, lineAt } from "./yaml-source.ts";
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -7,7 +7,7 @@ import { type SkillRef, findDeny, skillPolicy } from "./check-permission.ts";
 import { cidrContains } from "./cidr.ts";
 import { formatIP, parseIP } from "./ip.ts";
 import { parseNetRequest } from "./net-match.ts";
-import { quote } from "./schema.ts";
+import { quote } from "./quote.ts";
 import { type Entry, type ScopedRequest, allows, entriesOf } from "./scope-entries.ts";
 import { isSpecialAddress } from "./special-address.ts";
 import { trustLevel } from "./trust.ts";

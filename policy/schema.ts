@@ -1,5 +1,6 @@
 // The zod schema of policy.yaml (DESIGN §5). Structure and patterns only; defaults are filled
 // in by build-policy.ts so that what a missing key means is written down in one place.
+import { quote } from "./quote.ts";
 import { z } from "zod";
 import { TOOL_NAME } from "../runtime/contracts/tool.ts";
 import { ENV_EXPECTED, isValidEnvEntry } from "./env-match.ts";
@@ -9,10 +10,6 @@ import { RUN_EXPECTED, isValidRunEntry } from "./run-match.ts";
 import { DURATION_EXPECTED, SIZE_EXPECTED, parseDuration, parseSize } from "./units.ts";
 
 /** Quotes a user value for an error message, shortened so messages never carry whole inputs. */
-export function quote(value: string): string {
-  const s = value.length > 60 ? value.slice(0, 57) + "..." : value;
-  return JSON.stringify(s);
-}
 
 function pattern(ok: (s: string) => boolean, what: string, expected: string) {
   return z.string().superRefine((s, ctx) => {

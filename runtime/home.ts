@@ -27,4 +27,5 @@ export const homePaths = (home: string) => ({
   audit: join(home, "audit.jsonl"),
   state: join(home, "state.db"),
   memory: join(home, "memory"),
+  cache: join(home, "cache"),
 });

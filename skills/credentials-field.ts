@@ -3,7 +3,7 @@
 import * as z from "zod/mini";
 import type { CredentialRequest } from "../runtime/contracts/skill.ts";
 import { invalidManifest } from "./manifest-error.ts";
-import { describeIssue } from "./zod-issues.ts";
+import { describeIssue, PLAIN_ERRORS } from "./zod-issues.ts";
 
 const Credential = z.strictObject(
   {
@@ -18,7 +18,7 @@ const Credentials = z.array(Credential);
 
 export function parseCredentials(raw: unknown, file: string, field = "credentials", line?: number): CredentialRequest[] {
   if (raw === undefined) return [];
-  const r = Credentials.safeParse(raw);
+  const r = Credentials.safeParse(raw, PLAIN_ERRORS);
   if (!r.success) {
     const d = describeIssue(r.error.issues[0]!, raw, field);
     invalidManifest(file, d.field, d.message, line);

@@ -3,7 +3,7 @@
 import * as z from "zod/mini";
 import { COARSE_PERMISSIONS, SCOPED_KINDS, type DeclaredPermissions } from "../runtime/contracts/permissions.ts";
 import { invalidManifest, isPlainObject, show } from "./manifest-error.ts";
-import { describeIssue } from "./zod-issues.ts";
+import { describeIssue, PLAIN_ERRORS } from "./zod-issues.ts";
 
 const COARSE_NAMES = Object.keys(COARSE_PERMISSIONS);
 
@@ -36,7 +36,7 @@ export function parsePermissions(raw: unknown, file: string, field = "permission
   if (!isPlainObject(raw)) {
     invalidManifest(file, field, `expected a list like ["network_access"] or a map like {"net": ["api.example.com:443"]}`, line);
   }
-  const r = Scoped.safeParse(raw);
+  const r = Scoped.safeParse(raw, PLAIN_ERRORS);
   if (!r.success) {
     const d = describeIssue(r.error.issues[0]!, raw, field);
     invalidManifest(file, d.field, d.message, line);

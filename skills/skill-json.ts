@@ -9,7 +9,7 @@ import { parseJsonManifest } from "./json-text.ts";
 import { invalidManifest, show } from "./manifest-error.ts";
 import { parseParameters } from "./params-schema.ts";
 import { parsePermissions } from "./permissions-field.ts";
-import { describeIssue } from "./zod-issues.ts";
+import { describeIssue, PLAIN_ERRORS } from "./zod-issues.ts";
 
 export const SKILL_JSON = "skill.json";
 export const VERSION = /^\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -44,7 +44,7 @@ export interface SkillJson {
 export function parseSkillJson(text: string, opts: { besideSkillMd: boolean }): SkillJson {
   const raw = parseJsonManifest(text, SKILL_JSON);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) invalidManifest(SKILL_JSON, undefined, "expected one JSON object");
-  const r = Shape.safeParse(raw);
+  const r = Shape.safeParse(raw, PLAIN_ERRORS);
   if (!r.success) {
     const d = describeIssue(r.error.issues[0]!, raw);
     invalidManifest(SKILL_JSON, d.field, d.message);

@@ -5,6 +5,11 @@ import { fieldPath, jsonType, show } from "./manifest-error.ts";
 
 type Issue = z.core.$ZodIssue;
 
+/** Parse options that keep zod's default text "Invalid input" even when another part of the
+ *  process (policy/, using full zod) has installed zod's English locale globally; messages a
+ *  schema sets itself still win. */
+export const PLAIN_ERRORS = { error: () => "Invalid input" } as const;
+
 export function describeIssue(issue: Issue, input: unknown, prefix = ""): { field: string; message: string } {
   if (issue.code === "unrecognized_keys") {
     const custom = issue.message !== "Invalid input" ? issue.message : "";

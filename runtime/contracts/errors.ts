@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   "rate_limited",
   "provider_error",
   "channel_error",
+  "audit_invalid",
   "internal",
 ] as const;
 

@@ -32,6 +32,7 @@ export async function auditCommand(argv: string[]): Promise<number> {
     if (values.json) {
       await writeOut(JSON.stringify(res.ok ? { ok: true, output: res } : { ok: false, error: { code: "audit_invalid", message: `line ${res.line}: ${res.reason}` } }) + "\n");
     } else if (res.ok) {
+      for (const w of res.warnings ?? []) await writeErr(`warning: ${w}\n`);
       await writeOut(`audit log intact: ${res.entries} entr${res.entries === 1 ? "y" : "ies"} (${file})\n`);
     } else {
       await writeErr(`error: audit log ${file} is not intact: line ${res.line}: ${res.reason}\n`);

@@ -41,7 +41,8 @@ async function loadPolicy(path: string | undefined) {
   const { loadPolicyFile } = await import("../../../policy/index.ts");
   const { homePaths, moltbotHome, userHome } = await import("../../home.ts");
   const { resolve } = await import("node:path");
-  return loadPolicyFile(path ? resolve(path) : homePaths(moltbotHome()).policy, { home: userHome() });
+  const paths = homePaths(moltbotHome());
+  return loadPolicyFile(path ? resolve(path) : paths.policy, { home: userHome(), cacheDir: paths.cache });
 }
 
 async function check(argv: string[]): Promise<number> {
@@ -56,7 +57,7 @@ async function check(argv: string[]): Promise<number> {
     fail("invalid_input", `policy check: --permission must be one of ${PERMISSION_KINDS.join(", ")}, not '${kind}'`);
   }
   const policy = await loadPolicy(values.policy);
-  const { loadSkillArg } = await import("../../main.ts");
+  const { loadSkillArg } = await import("../../skill-resolve.ts");
   const { checkPermission, trustLevel } = await import("../../../policy/index.ts");
   const { userHome } = await import("../../home.ts");
   const { skill } = await loadSkillArg(skillArg);
@@ -74,15 +75,17 @@ async function check(argv: string[]): Promise<number> {
 /** Paths are judged as the sandbox judges them: `~` expanded, absolute, symlinks resolved. */
 async function requestValue(kind: PermissionKind, value: string, home: string): Promise<string> {
   if (kind !== "read" && kind !== "write") return value;
-  const { resolveRealPath } = await import("../../paths.ts");
-  return resolveRealPath(value, home);
+  const { expandPath, realPathOf } = await import("../../../policy/index.ts");
+  const { resolve } = await import("node:path");
+  const tilde = value === "~" || value.startsWith("~/");
+  return realPathOf(tilde ? expandPath(value, home) : resolve(value));
 }
 
 async function explain(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { policy: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "policy explain");
   if (values.help) return writeOut(HELP).then(() => EXIT.ok);
   const policy = await loadPolicy(values.policy);
-  const { loadSkillArg } = await import("../../main.ts");
+  const { loadSkillArg } = await import("../../skill-resolve.ts");
   const { explainSkill, trustLevel } = await import("../../../policy/index.ts");
   const { userHome } = await import("../../home.ts");
   const { skill } = await loadSkillArg(requireValue(positionals[0], "<skill>", "policy explain"));

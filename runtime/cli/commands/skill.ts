@@ -139,7 +139,7 @@ async function list(argv: string[]): Promise<number> {
 async function info(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill info");
   if (values.help) return writeOut(HELP).then(() => EXIT.ok);
-  const { loadSkillArg } = await import("../../main.ts");
+  const { loadSkillArg } = await import("../../skill-resolve.ts");
   const { skill, warnings } = await loadSkillArg(requireValue(positionals[0], "<dir|name>", "skill info"));
   const output = { ...skill, body: undefined, warnings };
   if (values.json) {

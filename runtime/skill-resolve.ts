@@ -1,0 +1,24 @@
+// Which skill a command means: a folder path, or the name of a skill installed in the home.
+import { existsSync, statSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { fail } from "./contracts/errors.ts";
+import type { LoadWarning, Skill } from "./contracts/skill.ts";
+import { TOOL_NAME } from "./contracts/tool.ts";
+import { homePaths, moltbotHome } from "./home.ts";
+import { loadSkill } from "../skills/index.ts";
+
+/** `<dir|name>`: a folder path, or the name of a skill installed under the home directory. */
+export function resolveSkillDir(arg: string): string {
+  const asPath = resolve(arg);
+  if (existsSync(asPath) && statSync(asPath).isDirectory()) return asPath;
+  if (!isAbsolute(arg) && TOOL_NAME.test(arg)) {
+    const installed = resolve(homePaths(moltbotHome()).skills, arg);
+    if (existsSync(installed)) return installed;
+  }
+  fail("not_found", `no skill folder or installed skill named '${arg}'`, "pass a path to a skill folder, or see 'moltbot skill list'");
+}
+
+export async function loadSkillArg(arg: string, strict = false): Promise<{ skill: Skill; warnings: LoadWarning[] }> {
+  return loadSkill(resolveSkillDir(arg), { strict });
+}
+
