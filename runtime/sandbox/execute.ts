@@ -6,7 +6,7 @@ import { moltError, type MoltError } from "../contracts/errors.ts";
 import type { SandboxLimits, SandboxOutcome } from "../contracts/sandbox.ts";
 import { createBridge, type Bridge } from "./bridge.ts";
 import { memoryError, outputError, skillError, stackError, timeoutError } from "./errors.ts";
-import { createHostContext, HOST_API } from "./host/index.ts";
+import { createHostContext, HOST_API, type HostContextOptions } from "./host/index.ts";
 import type { HostContext } from "./host/types.ts";
 import { LogSink } from "./log-sink.ts";
 import { skillModules } from "./module-loader.ts";
@@ -30,7 +30,9 @@ export interface Executed {
 type Escape = { escaped: number };
 type Internals = { run: QuickJSHandle; serialize: QuickJSHandle; errorInfo: QuickJSHandle; parse: QuickJSHandle };
 
-export async function execute(mod: QuickJSWASMModule, job: SandboxJob, deadline: number, ask: HostContext["ask"]): Promise<Executed> {
+export async function execute(
+  mod: QuickJSWASMModule, job: SandboxJob, deadline: number, ask: HostContext["ask"], askSync?: HostContextOptions["askSync"],
+): Promise<Executed> {
   const started = performance.now();
   const { limits } = job;
   const logs = new LogSink();
@@ -42,6 +44,7 @@ export async function execute(mod: QuickJSWASMModule, job: SandboxJob, deadline:
     deadline,
     credentials: job.credentials,
     ask,
+    askSync,
   });
   // Which recorded denial escaped the skill uncaught (-1: none); all others were caught.
   const state: Escape = { escaped: -1 };

@@ -42,6 +42,18 @@ describe("env", () => {
     expect(o.denials).toEqual([expect.objectContaining({ kind: "env", value: "PATH", caught: false })]);
   });
 
+  test("a declared but ungranted variable is asked for synchronously, once per call", async () => {
+    const asked: PermissionRequest[] = [];
+    const job = jobOf(`export default () => [env.get("MOLT_SANDBOX_TEST_VAR"), env.get("MOLT_SANDBOX_TEST_VAR")]`, { permissions: { env: ["MOLT_SANDBOX_TEST_VAR"] } });
+    const yes = await pool.run(job, { onPrompt: async (req) => (asked.push(req), true) });
+    expect(yes.result).toEqual({ ok: true, output: ["hello from env", "hello from env"] });
+    expect(asked).toEqual([{ kind: "env", value: "MOLT_SANDBOX_TEST_VAR" }]);
+    const no = await pool.run(job, { onPrompt: async () => false });
+    expect(codeOf(no)).toBe("permission_denied");
+    const nobody = await pool.run(job);
+    expect(codeOf(nobody)).toBe("permission_denied");
+  });
+
   test("a PermissionDenied the skill constructs itself is an ordinary skill_error", async () => {
     const o = await pool.run(jobOf(`export default () => { throw new PermissionDenied("fake") }`));
     expect(codeOf(o)).toBe("skill_error");

@@ -139,7 +139,15 @@ export class SandboxPool {
     if (!cur || cur.id !== msg.id) return;
     if (msg.type === "ask") {
       void this.#ask(cur.onPrompt, msg).then((allow) => {
-        if (slot.current?.id === msg.id) this.#post(slot, { type: "answer", id: msg.id, askId: msg.askId, allow });
+        if (slot.current?.id !== msg.id) return;
+        if (msg.sync) {
+          const cell = new Int32Array(msg.sync);
+          Atomics.store(cell, 1, allow ? 1 : 0);
+          Atomics.store(cell, 0, 1);
+          Atomics.notify(cell, 0);
+        } else {
+          this.#post(slot, { type: "answer", id: msg.id, askId: msg.askId, allow });
+        }
       });
       return;
     }

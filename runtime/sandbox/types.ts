@@ -22,5 +22,10 @@ export type ToWorker =
 /** Worker → main. */
 export type FromWorker =
   | { type: "ready" }
-  | { type: "ask"; id: number; askId: number; request: PermissionRequest; decision: PermissionDecision }
+  | {
+      type: "ask"; id: number; askId: number; request: PermissionRequest; decision: PermissionDecision;
+      /** Present when the worker is blocked waiting (a synchronous host call): answer through it.
+       *  Int32 slot 0: 0 pending, 1 answered; slot 1: 1 allow, 0 deny. */
+      sync?: SharedArrayBuffer;
+    }
   | { type: "done"; id: number; outcome: SandboxOutcome; recycle: boolean };

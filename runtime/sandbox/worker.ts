@@ -6,6 +6,7 @@ import { moltError } from "../contracts/errors.ts";
 import { execute } from "./execute.ts";
 import type { HostContext } from "./host/types.ts";
 import type { FromWorker, ToWorker } from "./types.ts";
+import type { PermissionDecision, PermissionRequest } from "../contracts/permissions.ts";
 
 declare const self: Worker;
 
@@ -33,8 +34,17 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       asks.set(askId, resolve);
       send({ type: "ask", id, askId, request, decision });
     });
+  // Blocks this worker thread (never the main one) until the main thread answers or the deadline.
+  const askSync = (request: PermissionRequest, decision: PermissionDecision, until: number): boolean => {
+    const sync = new SharedArrayBuffer(8);
+    const cell = new Int32Array(sync);
+    send({ type: "ask", id, askId: nextAsk++, request, decision, sync });
+    const wait = Math.max(0, until - Date.now());
+    if (Atomics.wait(cell, 0, 0, wait) === "timed-out") return false;
+    return Atomics.load(cell, 1) === 1;
+  };
   try {
-    const { outcome, recycle } = await execute(mod, job, deadline, ask);
+    const { outcome, recycle } = await execute(mod, job, deadline, ask, askSync);
     send({ type: "done", id, outcome, recycle });
   } catch (err) {
     const error = moltError("internal", `sandbox failure: ${(err as Error)?.message ?? String(err)}`);

@@ -14,6 +14,7 @@ export interface HostContextOptions {
   deadline: number;
   credentials?: HostContext["credentials"];
   ask: HostContext["ask"];
+  askSync?: (req: PermissionRequest, decision: PermissionDecision, deadline: number) => boolean;
 }
 
 /** The context plus the denials it recorded, which core copies into the call's outcome. */
@@ -27,6 +28,7 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
   const resolved = new Map<string, PermissionDecision>();
   // Answers to prompts, for this call only: a second request for the same value is not re-asked.
   const answers = new Map<string, Promise<boolean>>();
+  const syncAnswers = new Map<string, boolean>();
   const denials: DenialRecord[] = [];
 
   const ctx: RecordingHostContext = {
@@ -78,6 +80,22 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
         });
       }
       return answer;
+    },
+
+    askSync(req, decision) {
+      if (decision.decision !== "prompt" || !opts.askSync) return false;
+      const key = keyOf(req);
+      let yes = syncAnswers.get(key);
+      if (yes === undefined) {
+        try {
+          yes = opts.askSync(req, decision, opts.deadline) === true;
+        } catch {
+          yes = false;
+        }
+        syncAnswers.set(key, yes);
+        if (yes) decisions.set(key, { decision: "allow", rule: decision.rule, reason: "approved by the user for this call" });
+      }
+      return yes;
     },
 
     recordDenial(d) {

@@ -21,13 +21,23 @@ export async function requirePermission(ctx: HostContext, req: PermissionRequest
 }
 
 /**
- * Synchronous variant for host functions that cannot await (env.get). A `prompt` cannot be
- * asked synchronously, so it denies; the reason still says where to grant the permission.
+ * Synchronous variant for host functions that cannot await (env.get). A `prompt` is asked
+ * through ctx.askSync, which blocks the worker thread until the answer; without it, it denies.
  */
 export function requirePermissionSync(ctx: HostContext, req: PermissionRequest): void {
   const d = safeCheck(ctx, req);
   if (d.decision === "allow") return;
-  denyWith(ctx, req, d.decision === "prompt" ? { decision: "deny", rule: d.rule, reason: d.reason } : d);
+  if (d.decision === "prompt") {
+    let approved = false;
+    try {
+      approved = ctx.askSync?.(req, d) === true;
+    } catch {
+      approved = false;
+    }
+    if (approved) return;
+    denyWith(ctx, req, { decision: "deny", rule: d.rule, reason: d.reason });
+  }
+  denyWith(ctx, req, d);
 }
 
 /** ctx.check, but an exception or a malformed answer becomes a deny. */

@@ -12,6 +12,9 @@ export interface HostContext {
   checkResolved(host: string, port: number, ip: string): PermissionDecision;
   /** Ask the user (via main thread) about a `prompt` decision; true = allow this request. */
   ask(req: PermissionRequest, decision: PermissionDecision): Promise<boolean>;
+  /** The same question for synchronous host functions (env.get): blocks this worker thread
+   *  until the user answers or the deadline passes. Absent = nobody can be asked (deny). */
+  askSync?(req: PermissionRequest, decision: PermissionDecision): boolean;
   recordDenial(d: DenialRecord): void;
   /** Absolute epoch ms at which the whole call must end; host calls must finish by then. */
   deadline: number;
