@@ -24,14 +24,18 @@ export interface Bridge {
   log: QuickJSHandle;
   /** Called after any host promise settles, so the caller can run pending QuickJS jobs. */
   onSettle: () => void;
+  /** Attaches the call's host context and log sink; until then every host call fails. */
+  bind(host: BoundHost, logs: LogSink): void;
   /** Disposes promises still waiting for a host result (a call that ended before they did). */
   dispose(): void;
 }
 
+type BoundHost = HostContext & { readonly denials: DenialRecord[] };
+
 export interface BridgeOptions {
   api: HostApi;
-  host: HostContext & { readonly denials: DenialRecord[] };
-  logs: LogSink;
+  host?: BoundHost;
+  logs?: LogSink;
 }
 
 export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
@@ -39,7 +43,15 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
   let alive = true;
   let denialsSeen = 0;
 
+  // Host calls sit in skills' loops (env.get): resolve each name once per call.
+  const resolved = new Map<string, HostFn | undefined>();
   const lookup = (name: string): HostFn | undefined => {
+    if (resolved.has(name)) return resolved.get(name);
+    const fn = find(name);
+    resolved.set(name, fn);
+    return fn;
+  };
+  const find = (name: string): HostFn | undefined => {
     const dot = name.indexOf(".");
     const group = name.slice(0, dot);
     const fnName = name.slice(dot + 1);
@@ -51,7 +63,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
   const errorHandle = (err: unknown): QuickJSHandle => {
     let denial = -1;
     let message: string;
-    if (err instanceof HostDenied) {
+    if (err instanceof HostDenied && opts.host) {
       const list = opts.host.denials;
       if (list.length <= denialsSeen) {
         list.push({ kind: err.request.kind, value: err.request.value, rule: err.decision.rule, caught: true });
@@ -68,7 +80,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
   const invoke = (nameH: QuickJSHandle, readArgs: () => unknown[]) => {
     const name = ctx.getString(nameH);
     const fn = lookup(name);
-    if (!fn) return { error: errorHandle(new Error(`${name} is not available in this sandbox`)) };
+    if (!fn || !opts.host) return { error: errorHandle(new Error(`${name} is not available in this sandbox`)) };
     let result: unknown;
     try {
       result = fn(opts.host, readArgs());
@@ -113,7 +125,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
   const call1 = ctx.newFunction("call1", (nameH, argH) => invoke(nameH, () => [ctx.getString(argH)]));
 
   const log = ctx.newFunction("log", (levelH, lineH) => {
-    opts.logs.add(ctx.getString(levelH), ctx.getString(lineH));
+    opts.logs?.add(ctx.getString(levelH), ctx.getString(lineH));
   });
 
   const bridge: Bridge = {
@@ -121,6 +133,10 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     call1,
     log,
     onSettle: () => {},
+    bind(host, logs) {
+      opts.host = host;
+      opts.logs = logs;
+    },
     dispose() {
       alive = false;
       for (const d of pending) d.dispose();

@@ -30,6 +30,8 @@ interface Slot {
   ready: boolean;
   current?: Pending & { id: number; timer: ReturnType<typeof setTimeout> };
   idle?: ReturnType<typeof setTimeout>;
+  /** When it last became free (performance.now()), to hand work to the longest-idle worker. */
+  freeSince?: number;
 }
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
@@ -95,7 +97,9 @@ export class SandboxPool {
   #dispatch(): void {
     if (this.#closed) return;
     while (this.#queue.length > 0) {
-      const slot = this.#slots.find((s) => s.ready && !s.current);
+      // The worker idle the longest: it has had time to prepare its next fresh context.
+      let slot: Slot | undefined;
+      for (const s of this.#slots) if (s.ready && !s.current && (!slot || (s.freeSince ?? 0) < (slot.freeSince ?? 0))) slot = s;
       if (!slot) break;
       this.#assign(slot, this.#queue.shift()!);
     }
@@ -218,6 +222,7 @@ export class SandboxPool {
   }
 
   #idle(slot: Slot): void {
+    slot.freeSince = performance.now();
     clearTimeout(slot.idle);
     slot.idle = setTimeout(() => {
       if (!slot.current && this.#slots.includes(slot)) this.#remove(slot);

@@ -3,7 +3,7 @@
 import variant from "@jitl/quickjs-wasmfile-release-sync";
 import { newQuickJSWASMModuleFromVariant, newVariant } from "quickjs-emscripten-core";
 import { moltError } from "../contracts/errors.ts";
-import { execute } from "./execute.ts";
+import { execute, prepare, type Prepared } from "./execute.ts";
 import type { HostContext } from "./host/types.ts";
 import type { FromWorker, ToWorker } from "./types.ts";
 import type { PermissionDecision, PermissionRequest } from "../contracts/permissions.ts";
@@ -19,6 +19,18 @@ let nextAsk = 1;
 // own print of that abort would only be noise on the host's stderr.
 const quiet = newVariant(variant, { emscriptenModule: { printErr: () => {}, print: () => {} } as never });
 const mod = await newQuickJSWASMModuleFromVariant(quiet);
+
+// The next call's fresh context, prepared while idle (see execute.ts `prepare`).
+let warm: Prepared | undefined;
+const prepareNext = () =>
+  setTimeout(() => {
+    if (warm) return;
+    try {
+      warm = prepare(mod);
+    } catch {
+      warm = undefined; // the call will prepare its own and report the failure
+    }
+  }, 0);
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
@@ -44,8 +56,11 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     return Atomics.load(cell, 1) === 1;
   };
   try {
-    const { outcome, recycle } = await execute(mod, job, deadline, ask, askSync);
+    const context = warm;
+    warm = undefined;
+    const { outcome, recycle } = await execute(mod, job, deadline, ask, askSync, context);
     send({ type: "done", id, outcome, recycle });
+    if (!recycle) prepareNext();
   } catch (err) {
     const error = moltError("internal", `sandbox failure: ${(err as Error)?.message ?? String(err)}`);
     send({ type: "done", id, outcome: { result: { ok: false, error }, logs: [], denials: [], durationMs: 0 }, recycle: true });
@@ -53,3 +68,4 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
 };
 
 send({ type: "ready" });
+prepareNext();
