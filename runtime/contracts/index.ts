@@ -6,3 +6,4 @@ export * from "./provider.ts";
 export * from "./skill.ts";
 export * from "./sandbox.ts";
 export * from "./audit.ts";
+export * from "./agent.ts";

@@ -5,6 +5,18 @@ export type JSONSchema = { [key: string]: unknown };
 
 export type ToolResult = { ok: true; output: unknown } | { ok: false; error: MoltError };
 
+/**
+ * The shape tools are encouraged to return (skills return JSON, so bytes travel as base64):
+ * structured data, a short human summary a channel can show, and binary attachments
+ * (screenshots, photos) a channel can send. Large outputs say how much was cut.
+ */
+export interface ToolOutput {
+  summary?: string;
+  attachments?: { kind: "image" | "file" | "audio" | "video"; mime: string; name?: string; base64: string }[];
+  truncated?: { shown: number; total: number; unit: "bytes" | "chars" | "items" | "lines" };
+  [key: string]: unknown;
+}
+
 export interface ToolContext {
   session?: string;
   channel?: string;
