@@ -40,7 +40,7 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-function describe(issue: z.core.$ZodIssue, src: YamlSource): string {
+function describe(issue: z.core.$ZodIssue, src: YamlSource, allowedKeys: (path: readonly PropertyKey[]) => string[]): string {
   const value = valueAt(src.data, issue.path);
   switch (issue.code) {
     case "invalid_type":
@@ -50,7 +50,7 @@ function describe(issue: z.core.$ZodIssue, src: YamlSource): string {
       if (value === undefined) return `is required; expected ${issue.values.map((v) => String(v)).join(" | ")}`;
       return `got ${typeName(value)}; expected ${issue.values.map((v) => String(v)).join(" | ")}`;
     case "unrecognized_keys":
-      return `unknown key ${quote(issue.keys[0] ?? "")}; allowed keys: ${allowedKeysAt(issue.path).join(", ")}`;
+      return `unknown key ${quote(issue.keys[0] ?? "")}; allowed keys: ${allowedKeys(issue.path).join(", ")}`;
     case "invalid_key":
       return issue.issues[0]?.message ?? "invalid key";
     default:
@@ -58,10 +58,13 @@ function describe(issue: z.core.$ZodIssue, src: YamlSource): string {
   }
 }
 
-export function failOnIssue(issue: z.core.$ZodIssue, src: YamlSource): never {
+/** `allowedKeys` lists the keys a mapping at a path may have (the policy schema's by default). */
+export function failOnIssue(
+  issue: z.core.$ZodIssue, src: YamlSource, allowedKeys: (path: readonly PropertyKey[]) => string[] = allowedKeysAt,
+): never {
   const unknownKey = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
   const line = lineAt(src, issue.path, unknownKey);
   const path = formatPath(unknownKey === undefined ? issue.path : [...issue.path, unknownKey]);
   const where = path === "" ? "" : `${path}: `;
-  fail("invalid_policy", `${src.file}:${line}: ${where}${describe(issue, src)}`, "fix policy.yaml; see DESIGN §5 for the format");
+  fail(src.errors.code, `${src.file}:${line}: ${where}${describe(issue, src, allowedKeys)}`, src.errors.hint);
 }

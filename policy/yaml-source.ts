@@ -1,24 +1,40 @@
 // Reads YAML text strictly (DESIGN §5): one document, unique keys, a small alias bound, at most
 // 1 MiB, and keeps the parsed Document so later errors can name the line they are about.
 import { type Document, LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
-import { fail } from "../runtime/contracts/errors.ts";
+import { fail, type ErrorCode } from "../runtime/contracts/errors.ts";
 
 export const MAX_POLICY_BYTES = 1024 * 1024;
 const MAX_ALIASES = 10;
 
+/** How a file's errors are reported: policy.yaml by default; config.yaml reuses this reader. */
+export interface YamlErrors {
+  code: ErrorCode;
+  hint: string;
+  /** What the file is, for messages: "policy", "config". */
+  noun: string;
+  /** Top-level keys named in the "expected a mapping" message. */
+  keys: string;
+}
+
+export const POLICY_ERRORS: YamlErrors = {
+  code: "invalid_policy",
+  hint: "fix policy.yaml; see DESIGN §5 for the format",
+  noun: "policy",
+  keys: "version, trust, skills, ...",
+};
+
 export interface YamlSource {
   file: string;
+  errors: YamlErrors;
   doc: Document.Parsed;
   lines: LineCounter;
   data: unknown;
 }
 
-function bad(file: string, line: number | null, message: string): never {
-  fail("invalid_policy", `${file}${line === null ? "" : `:${line}`}: ${message}`, "fix policy.yaml; see DESIGN §5 for the format");
-}
-
-export function readYaml(text: string, file: string): YamlSource {
-  if (new TextEncoder().encode(text).length > MAX_POLICY_BYTES) bad(file, null, "file is larger than 1 MiB; expected a small policy file");
+export function readYaml(text: string, file: string, errors: YamlErrors = POLICY_ERRORS): YamlSource {
+  const bad = (file: string, line: number | null, message: string): never =>
+    fail(errors.code, `${file}${line === null ? "" : `:${line}`}: ${message}`, errors.hint);
+  if (new TextEncoder().encode(text).length > MAX_POLICY_BYTES) bad(file, null, `file is larger than 1 MiB; expected a small ${errors.noun} file`);
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, strict: true, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
@@ -27,7 +43,7 @@ export function readYaml(text: string, file: string): YamlSource {
     bad(file, lines.linePos(second).line, "several YAML documents; expected exactly one");
   }
   const doc = list[0];
-  if (!doc || doc.contents === null) bad(file, null, "file is empty; expected a policy with at least `version: 1`");
+  if (!doc || doc.contents === null) bad(file, null, errors.noun === "policy" ? "file is empty; expected a policy with at least `version: 1`" : `file is empty; expected a ${errors.noun} mapping (${errors.keys})`);
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
     const line = lines.linePos(problem.pos[0]).line;
@@ -41,9 +57,9 @@ export function readYaml(text: string, file: string): YamlSource {
     bad(file, null, `YAML aliases expand too far; expected at most ${MAX_ALIASES} alias uses`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    bad(file, lines.linePos(doc.contents?.range[0] ?? 0).line, "expected a mapping of keys (version, trust, skills, ...)");
+    bad(file, lines.linePos(doc.contents?.range[0] ?? 0).line, `expected a mapping of keys (${errors.keys})`);
   }
-  return { file, doc, lines, data };
+  return { file, errors, doc, lines, data };
 }
 
 /**

@@ -1,0 +1,40 @@
+// ${VAR} and ${VAR:-default} in config values (DESIGN §7). A variable that is not set and has no
+// default is an error naming it; the value itself never appears in a message.
+export type Env = Record<string, string | undefined>;
+
+export interface Missing {
+  path: (string | number)[];
+  variable: string;
+}
+
+const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** Expands every string in `data` (deeply); returns the first missing variable, if any, and
+ *  the values substituted (so error messages can be scrubbed of them). */
+export function expandEnv(data: unknown, env: Env): { value: unknown; missing?: Missing; substituted: string[] } {
+  let missing: Missing | undefined;
+  const substituted: string[] = [];
+  const walk = (v: unknown, path: (string | number)[]): unknown => {
+    if (typeof v === "string") {
+      return v.replace(REF, (_m, name: string, fallback: string | undefined) => {
+        const set = env[name];
+        if (set !== undefined && set !== "") {
+          substituted.push(set);
+          return set;
+        }
+        if (fallback !== undefined) return fallback;
+        missing ??= { path, variable: name };
+        return "";
+      });
+    }
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
+    if (v !== null && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x, [...path, k]);
+      return out;
+    }
+    return v;
+  };
+  const value = walk(data, []);
+  return missing ? { value, missing, substituted } : { value, substituted };
+}

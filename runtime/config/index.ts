@@ -1,0 +1,2 @@
+export { loadConfig, parseConfig, secretValues } from "./load-config.ts";
+export { configSchema, type Config } from "./schema.ts";
