@@ -11,9 +11,13 @@ const MARK = "\u0000b";
 
 /** Functions implemented by core itself (pure helpers the prelude needs; no permission). */
 const CORE_API: Record<string, HostFn> = {
-  decodeUtf8: (_ctx, [bytes]) => {
+  // Bytes → text in any WHATWG encoding the host knows (windows-1252, shift_jis, …): QuickJS
+  // has no TextDecoder of its own. `label` absent = UTF-8; an unknown label is an error.
+  decodeUtf8: (_ctx, [bytes, label, fatal]) => {
     if (!(bytes instanceof Uint8Array)) throw new TypeError("expected bytes");
-    return new TextDecoder().decode(bytes);
+    if (label === undefined || label === null) return new TextDecoder().decode(bytes);
+    if (typeof label !== "string") throw new TypeError("the encoding label must be a string");
+    return new TextDecoder(label, { fatal: fatal === true }).decode(bytes);
   },
 };
 

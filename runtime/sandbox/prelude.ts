@@ -115,8 +115,26 @@ function envGet(name) {
   try { return hostCall1("env.get", name); } catch (e) { throw toError(e); }
 }
 
+// TextDecoder (WHATWG subset: label, fatal, decode): the host decodes, so any charset Bun
+// knows works (web pages in windows-1252, shift_jis, …). Pure; needs no permission.
+const decodeBytes = sync("core.decodeUtf8");
+class TextDecoder {
+  constructor(label, options) {
+    this.encoding = label === undefined ? "utf-8" : String(label).trim().toLowerCase();
+    this.fatal = !!(options && options.fatal);
+    decodeBytes(new U8(0), this.encoding, this.fatal); // an unknown label fails here, as on the web
+  }
+  decode(input) {
+    if (input === undefined) return "";
+    const b = input instanceof AB ? new U8(input) : isView(input) ? new U8(input.buffer, input.byteOffset, input.byteLength) : null;
+    if (b === null) throw new TypeError("TextDecoder.decode expects an ArrayBuffer or a typed array");
+    return decodeBytes(b, this.encoding, this.fatal);
+  }
+}
+
 const api = {
   fetch,
+  TextDecoder,
   fs: freeze({ readTextFile: async("fs.readTextFile"), readFile: async("fs.readFile"), readDir: async("fs.readDir"),
     stat: async("fs.stat"), writeTextFile: async("fs.writeTextFile"), writeFile: async("fs.writeFile"),
     mkdir: async("fs.mkdir"), remove: async("fs.remove") }),
