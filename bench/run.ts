@@ -46,28 +46,39 @@ async function call(dir: string, params: unknown) {
   return r;
 }
 
-// 1. Full path (load manifest → validate → policy → fresh QuickJS context → audit, no fsync).
-for (let i = 0; i < 50; i++) await call(trivial, { n: i });
-const full: number[] = [];
-for (let i = 0; i < 500; i++) {
-  const t = performance.now();
+// 1. Full path: validate → trust → policy → fresh QuickJS context → audit (no fsync), calls
+// issued back to back. "preloaded": the manifest is loaded once, as the gateway does; "with
+// load": the manifest is read and validated on every call, as `moltbot skill run` does.
+const trivialSkill = (await loadSkill(trivial)).skill;
+for (let i = 0; i < 100; i++) await call(trivial, { n: i });
+const preloaded: number[] = [];
+const withLoad: number[] = [];
+for (let i = 0; i < 600; i++) {
+  let t = performance.now();
+  const r = await runSkill(trivialSkill, { n: i }, deps);
+  preloaded.push(performance.now() - t);
+  if (!r.result.ok) throw new Error(r.result.error.message);
+  t = performance.now();
   await call(trivial, { n: i });
-  full.push(performance.now() - t);
+  withLoad.push(performance.now() - t);
 }
 const spawnSamples: number[] = [];
-for (let i = 0; i < 15; i++) {
+for (let i = 0; i < 20; i++) {
   const t = performance.now();
   const p = Bun.spawn(["bun", "-e", "console.log(JSON.stringify({ sum: 2 }))"], { stdout: "pipe" });
   await new Response(p.stdout).text();
   await p.exited;
   spawnSamples.push(performance.now() - t);
 }
-const p50 = percentile(full, 50);
+const p50 = percentile(preloaded, 50);
+const p50Load = percentile(withLoad, 50);
 const spawnP50 = percentile(spawnSamples, 50);
-rows.push({ name: "skill call, full path, p50", value: ms(p50), target: "≤ 2 ms", ok: p50 <= 2 });
-rows.push({ name: "skill call, full path, p99", value: ms(percentile(full, 99)), target: "", ok: null });
+rows.push({ name: "skill call, full path, preloaded, p50", value: ms(p50), target: "≤ 2 ms", ok: p50 <= 2 });
+rows.push({ name: "skill call, full path, preloaded, p99", value: ms(percentile(preloaded, 99)), target: "", ok: null });
+rows.push({ name: "skill call incl. manifest load, p50", value: ms(p50Load), target: "≤ 2 ms", ok: p50Load <= 2 });
 rows.push({ name: "baseline: spawn `bun -e`, p50", value: ms(spawnP50), target: "", ok: null });
-rows.push({ name: "speed-up over spawn", value: `${(spawnP50 / p50).toFixed(1)}×`, target: "≥ 10×", ok: spawnP50 / p50 >= 10 });
+rows.push({ name: "speed-up over spawn (preloaded)", value: `${(spawnP50 / p50).toFixed(1)}×`, target: "≥ 10×", ok: spawnP50 / p50 >= 10 });
+rows.push({ name: "speed-up over spawn (incl. load)", value: `${(spawnP50 / p50Load).toFixed(1)}×`, target: "", ok: null });
 
 // 2. Host-capability overhead: env.get in a loop, minus the same loop calling a local function.
 const N = 200_000;
