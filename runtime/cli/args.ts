@@ -2,6 +2,7 @@
 // into one-line usage errors (exit 2) that point at --help.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { fail } from "../contracts/errors.ts";
+import { writeOut } from "./output.ts";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -19,4 +20,21 @@ export function requireValue(value: string | undefined, flag: string, command: s
     fail("invalid_input", `${command}: ${flag} is required`, `see 'moltbot ${command} --help'`);
   }
   return value;
+}
+
+type Handler = (argv: string[]) => Promise<number>;
+
+/**
+ * Runs `<command> <sub> ...`: the handler for `sub`, or the command's help (exit 0 when asked
+ * for, 2 when no subcommand was given), or a usage error for an unknown subcommand.
+ */
+export async function dispatch(command: string, help: string, subcommands: Record<string, Handler>, argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === "-h" || sub === "--help" || sub === "help") {
+    await writeOut(help);
+    return sub === undefined ? 2 : 0;
+  }
+  const handler = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
+  if (!handler) fail("invalid_input", `${command}: unknown subcommand '${sub}'`, `see 'moltbot ${command} --help'`);
+  return handler(rest);
 }

@@ -1,6 +1,6 @@
 import { EXIT, fail } from "../../contracts/errors.ts";
 import { PERMISSION_KINDS, type PermissionKind } from "../../contracts/permissions.ts";
-import { parse, requireValue } from "../args.ts";
+import { dispatch, parse, requireValue } from "../args.ts";
 import { writeOut } from "../output.ts";
 
 const HELP = `Usage: moltbot policy <check|explain|lint> ...
@@ -18,23 +18,7 @@ const HELP = `Usage: moltbot policy <check|explain|lint> ...
 `;
 
 export async function policyCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case "check":
-      return check(rest);
-    case "explain":
-      return explain(rest);
-    case "lint":
-      return lint(rest);
-    case undefined:
-    case "-h":
-    case "--help":
-    case "help":
-      await writeOut(HELP);
-      return sub === undefined ? EXIT.input : EXIT.ok;
-    default:
-      fail("invalid_input", `policy: unknown subcommand '${sub}'`, "see 'moltbot policy --help'");
-  }
+  return dispatch("policy", HELP, { check, explain, lint }, argv);
 }
 
 async function loadPolicy(path: string | undefined) {

@@ -1,6 +1,5 @@
-import { EXIT, fail, toMoltError } from "../../contracts/errors.ts";
-import { parse, requireValue } from "../args.ts";
-import { exitCodeFor } from "../../contracts/errors.ts";
+import { EXIT, exitCodeFor, fail, toMoltError } from "../../contracts/errors.ts";
+import { dispatch, parse, requireValue } from "../args.ts";
 import { formatError, reportError, writeErr, writeOut } from "../output.ts";
 
 const HELP = `Usage: moltbot skill <run|lint|list|info> ...
@@ -25,25 +24,7 @@ required or rejected, 5 timeout or resource limit.
 `;
 
 export async function skillCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case "run":
-      return run(rest);
-    case "lint":
-      return lint(rest);
-    case "list":
-      return list(rest);
-    case "info":
-      return info(rest);
-    case undefined:
-    case "-h":
-    case "--help":
-    case "help":
-      await writeOut(HELP);
-      return sub === undefined ? EXIT.input : EXIT.ok;
-    default:
-      fail("invalid_input", `skill: unknown subcommand '${sub}'`, "see 'moltbot skill --help'");
-  }
+  return dispatch("skill", HELP, { run, lint, list, info }, argv);
 }
 
 async function run(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HOST_API } from "./index.ts";
-import { policyWith, testContext } from "./test-context.ts";
+import { policyWith, testContext, denied } from "./test-context.ts";
 import { HostDenied, HostError } from "./types.ts";
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), "molt-fs-")));
@@ -21,16 +21,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const fs = HOST_API.fs!;
 const grantA = () => testContext({ policy: policyWith(`{ read: ["${a}"], write: ["${a}"] }`), permissions: { read: "all", write: "all" }, home: a });
-
-async function denied(p: unknown): Promise<HostDenied> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HostDenied) return err;
-    throw err;
-  }
-  throw new Error("expected a denial");
-}
 
 describe("fs reads", () => {
   test("reads a granted file as text and bytes, and stats it", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { HOST_API } from "./index.ts";
 import { MAX_FETCH_BODY_BYTES, type FetchResult } from "./net-fetch.ts";
-import { policyWith, testContext } from "./test-context.ts";
+import { policyWith, testContext, denied } from "./test-context.ts";
 import { HostDenied, HostError } from "./types.ts";
 
 const fetchFn = HOST_API.net!.fetch!;
@@ -52,16 +52,6 @@ const ctxFor = (allow: string, more: Parameters<typeof testContext>[0] extends i
 const text = (r: unknown) => new TextDecoder().decode((r as FetchResult).body);
 const json = (r: unknown) => JSON.parse(text(r));
 
-async function denial(p: unknown): Promise<HostDenied> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HostDenied) return err;
-    throw err;
-  }
-  throw new Error("expected a denial");
-}
-
 describe("net.fetch permissions", () => {
   test("a granted host:port is fetched, with the original Host header", async () => {
     const r = (await fetchFn(ctxFor(`{ net: ["${A}"] }`), [`http://${A}/echo`])) as FetchResult;
@@ -73,7 +63,7 @@ describe("net.fetch permissions", () => {
 
   test("another port of the same host is denied, and the denial is recorded", async () => {
     const ctx = ctxFor(`{ net: ["${A}"] }`);
-    const err = await denial(fetchFn(ctx, [`http://${B}/hello`]));
+    const err = await denied(fetchFn(ctx, [`http://${B}/hello`]));
     expect(err.message).toContain(`Requires net access to "${B}"`);
     expect(ctx.denials).toEqual([{ kind: "net", value: B, rule: "special-address", caught: false }]);
   });
@@ -81,7 +71,7 @@ describe("net.fetch permissions", () => {
   test("every spelling of 127.0.0.1 is recognised as loopback and never prompted", async () => {
     const ctx = testContext({ policy: policyWith(`{ net: ["localhost:${one.port}"] }`, "prompt: true"), permissions: { net: "all" }, answer: true });
     for (const host of ["2130706433", "0x7f.1", "[::ffff:127.0.0.1]", "127.1", "127.0.0.1."]) {
-      const err = await denial(fetchFn(ctx, [`http://${host}:${one.port}/hello`]));
+      const err = await denied(fetchFn(ctx, [`http://${host}:${one.port}/hello`]));
       expect(err.request.value).toBe(A);
       expect(err.decision.rule).toBe("special-address");
     }
@@ -97,17 +87,17 @@ describe("net.fetch permissions", () => {
   test("localhost resolving to 127.0.0.1: allowed by an exact grant, denied otherwise", async () => {
     const exact = ctxFor(`{ net: ["localhost:${one.port}"] }`);
     expect(json(await fetchFn(exact, [`http://localhost:${one.port}/echo`])).host).toBe(`localhost:${one.port}`);
-    await denial(fetchFn(ctxFor(`{ net: ["${A}"] }`), [`http://localhost:${one.port}/hello`]));
-    await denial(fetchFn(ctxFor(`{ net: ["*.localhost"] }`), [`http://app.localhost:${one.port}/hello`]));
+    await denied(fetchFn(ctxFor(`{ net: ["${A}"] }`), [`http://localhost:${one.port}/hello`]));
+    await denied(fetchFn(ctxFor(`{ net: ["*.localhost"] }`), [`http://app.localhost:${one.port}/hello`]));
     const coarse = testContext({ policy: "version: 1\nprompt: true\n", permissions: { net: "all" }, answer: true });
-    await denial(fetchFn(coarse, [`http://localhost:${one.port}/hello`]));
+    await denied(fetchFn(coarse, [`http://localhost:${one.port}/hello`]));
     expect(coarse.asked).toEqual([]);
   });
 
   test("a prompt: no denies; yes lets the request go on to DNS", async () => {
     const url = `http://example.invalid:${one.port}/`;
     const no = testContext({ policy: "version: 1\nprompt: true\n", permissions: { net: "all" }, answer: false });
-    await denial(fetchFn(no, [url]));
+    await denied(fetchFn(no, [url]));
     expect(no.asked.map((a) => a.req)).toEqual([{ kind: "net", value: `example.invalid:${one.port}` }]);
     const yes = testContext({ policy: "version: 1\nprompt: true\n", permissions: { net: "all" }, answer: true });
     const err = await (fetchFn(yes, [url]) as Promise<unknown>).catch((e) => e);
@@ -129,8 +119,8 @@ describe("net.fetch redirects", () => {
   const redirect = (to: string, status = 302) => `http://${A}/redirect?status=${status}&to=${encodeURIComponent(to)}`;
 
   test("each hop is re-checked: a redirect to an ungranted port or the metadata address is denied", async () => {
-    await denial(fetchFn(ctxFor(`{ net: ["${A}"] }`), [redirect(`http://${B}/hello`)]));
-    const err = await denial(fetchFn(ctxFor(`{ net: ["${A}", "*.example.com"] }`), [redirect("http://169.254.169.254/latest/meta-data/")]));
+    await denied(fetchFn(ctxFor(`{ net: ["${A}"] }`), [redirect(`http://${B}/hello`)]));
+    const err = await denied(fetchFn(ctxFor(`{ net: ["${A}", "*.example.com"] }`), [redirect("http://169.254.169.254/latest/meta-data/")]));
     expect(err.request.value).toBe("169.254.169.254:80");
   });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { HOST_API } from "./index.ts";
 import { MINIMAL_PATH } from "./shell-run.ts";
 import { lookupOnPath } from "./shell-resolve.ts";
-import { policyWith, testContext } from "./test-context.ts";
+import { policyWith, testContext, denied } from "./test-context.ts";
 import { HostDenied } from "./types.ts";
 
 const run = HOST_API.shell!.run!;
@@ -22,16 +22,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 type Result = { code: number; stdout: string; stderr: string };
 const ctxFor = (allow: string, extra?: string) => testContext({ policy: policyWith(allow, extra), permissions: { run: "all", read: "all", env: "all" } });
 
-async function denial(p: unknown): Promise<HostDenied> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof HostDenied) return err;
-    throw err;
-  }
-  throw new Error("expected a denial");
-}
-
 describe("shell.run", () => {
   test("runs a granted command with an argv array and returns code, stdout, stderr", async () => {
     const r = (await run(ctxFor(`{ run: [sh] }`), ["sh", ["-c", 'echo "$1"; echo e >&2; exit 7', "sh", "a b;c"]])) as Result;
@@ -40,7 +30,7 @@ describe("shell.run", () => {
 
   test("a command that is not granted is denied without running", async () => {
     const ctx = ctxFor(`{ run: [ls] }`);
-    const err = await denial(run(ctx, ["sh", ["-c", "true"]]));
+    const err = await denied(run(ctx, ["sh", ["-c", "true"]]));
     expect(err.message).toContain('Requires run access to "sh"');
     expect(ctx.denials.length).toBe(1);
   });
@@ -52,12 +42,12 @@ describe("shell.run", () => {
   });
 
   test("a grant by name does not admit another file with that name", async () => {
-    await denial(run(ctxFor(`{ run: [sh] }`), [join(other, "sh"), ["-c", "true"]]));
+    await denied(run(ctxFor(`{ run: [sh] }`), [join(other, "sh"), ["-c", "true"]]));
   });
 
   test("a deny by name also blocks the command by absolute path", async () => {
     const ctx = testContext({ policy: `version: 1\nprompt: false\ndeny: { run: [sh] }\nskills:\n  tester:\n    allow: { run: ["${shPath}"] }\n`, permissions: { run: "all" } });
-    const err = await denial(run(ctx, [shPath, ["-c", "true"]]));
+    const err = await denied(run(ctx, [shPath, ["-c", "true"]]));
     expect(err.decision.rule).toBe("deny.run[0]");
   });
 
@@ -82,7 +72,7 @@ describe("shell.run", () => {
   test("cwd must be readable; it is where the program starts", async () => {
     const ctx = ctxFor(`{ run: [sh], read: ["${work}"] }`);
     expect(((await run(ctx, ["sh", ["-c", "pwd"], { cwd: work }])) as Result).stdout).toBe(`${work}\n`);
-    await denial(run(ctx, ["sh", ["-c", "pwd"], { cwd: other }]));
+    await denied(run(ctx, ["sh", ["-c", "pwd"], { cwd: other }]));
     await expect(run(ctx, ["sh", ["-c", "pwd"], { cwd: "work" }]) as Promise<unknown>).rejects.toThrow(/relative/);
   });
 

@@ -3,7 +3,7 @@ import type { DeclaredPermissions, PermissionDecision, PermissionRequest } from 
 import { DEFAULT_LIMITS, type SandboxLimits } from "../../contracts/sandbox.ts";
 import { parsePolicy } from "../../../policy/index.ts";
 import { createHostContext, type RecordingHostContext } from "./context.ts";
-import type { HostContext } from "./types.ts";
+import { HostDenied, type HostContext } from "./types.ts";
 
 export interface TestContext extends RecordingHostContext {
   asked: { req: PermissionRequest; decision: PermissionDecision }[];
@@ -38,4 +38,15 @@ export function testContext(opts: {
 /** Policy text granting `allow` (a YAML flow map) to the test skill. */
 export function policyWith(allow: string, extra = "prompt: false"): string {
   return `version: 1\n${extra}\nskills:\n  tester:\n    allow: ${allow}\n`;
+}
+
+/** Awaits `p` and returns the HostDenied it rejects with; anything else fails the test. */
+export async function denied(p: unknown): Promise<HostDenied> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof HostDenied) return err;
+    throw err;
+  }
+  throw new Error("expected a denial");
 }
