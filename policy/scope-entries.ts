@@ -4,6 +4,7 @@
 import type { ScopedKind } from "../runtime/contracts/permissions.ts";
 import { envCovers, envMatches, isValidEnvName } from "./env-match.ts";
 import { type NetPattern, type NetRequest, netAllows, netCovers, netDenies, parseNetPattern, parseNetRequest } from "./net-match.ts";
+import { isMailAccess } from "./mail-match.ts";
 import { expandPath, pathCovers, requestPath } from "./path-match.ts";
 import { type RunRequest, isValidRunRequest, runAllows, runDenies } from "./run-match.ts";
 import type { PolicyEnv, ScopeBlock } from "./types.ts";
@@ -21,7 +22,8 @@ export type ScopedRequest =
   | { kind: "net"; net: NetRequest }
   | { kind: "read" | "write"; path: string }
   | { kind: "run"; run: RunRequest }
-  | { kind: "env"; name: string };
+  | { kind: "env"; name: string }
+  | { kind: "mail"; access: string };
 
 export function entriesOf(block: ScopeBlock | undefined, kind: ScopedKind, at: string, env: PolicyEnv): Entry[] {
   // A policy that is not the shape we built must not read as "no denies": throw, which the
@@ -61,6 +63,8 @@ export function parseScopedRequest(kind: ScopedKind, value: string, env: PolicyE
       return isValidRunRequest({ name: value }) ? { kind, run: { name: value } } : null;
     case "env":
       return isValidEnvName(value) ? { kind, name: value } : null;
+    case "mail":
+      return isMailAccess(value) ? { kind, access: value } : null;
   }
 }
 
@@ -75,6 +79,8 @@ export function allows(e: Entry, r: ScopedRequest): boolean {
       return runAllows(e.text, r.run);
     case "env":
       return envMatches(e.text, r.name);
+    case "mail":
+      return e.text === r.access;
   }
 }
 
@@ -102,6 +108,8 @@ export function covers(kind: ScopedKind, outer: Entry, inner: Entry): boolean {
       return outer.text === inner.text;
     case "env":
       return envCovers(outer.text, inner.text);
+    case "mail":
+      return outer.text === inner.text;
   }
 }
 

@@ -15,6 +15,7 @@ const NET = /^(?:(?:\*\.)?[A-Za-z0-9_.-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{
 const PATH = /^[^\0]+$/;
 const COMMAND = /^[^\0\s]+$/;
 const ENV = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
+const MAIL = /^(?:read|send)$/;
 
 const Scoped = z.strictObject(
   {
@@ -23,10 +24,11 @@ const Scoped = z.strictObject(
     write: z.optional(z.array(entry(PATH, "a non-empty path"))),
     run: z.optional(z.array(entry(COMMAND, "a command name or absolute path without spaces"))),
     env: z.optional(z.array(entry(ENV, "a variable name or PREFIX_*"))),
+    mail: z.optional(z.array(entry(MAIL, "read or send"))),
     browser: z.optional(z.boolean()),
     camera: z.optional(z.boolean()),
   },
-  { error: (iss) => (iss.code === "unrecognized_keys" ? "unknown permission kind; expected net, read, write, run, env, browser, camera" : undefined) },
+  { error: (iss) => (iss.code === "unrecognized_keys" ? "unknown permission kind; expected net, read, write, run, env, mail, browser, camera" : undefined) },
 );
 
 /** Parses a manifest `permissions` value; absent means nothing declared (fail closed). */

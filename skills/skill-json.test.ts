@@ -78,7 +78,7 @@ describe("skill.json that loads", () => {
 describe("skill.json errors name the file, field and what is expected", () => {
   const cases: [string, object | string, string][] = [
     ["a misspelt coarse permission", { ...base, permissions: ["network_access", "net_access"] }, 'skill.json: permissions[1]: "net_access" is not a permission; expected one of network_access, browser_control, file_read, file_write, shell_execute, camera_access, env_access'],
-    ["an unknown scoped kind", { ...base, permissions: { net: [], mail: ["x"] } }, "skill.json: permissions.mail: unknown permission kind; expected net, read, write, run, env, browser, camera"],
+    ["an unknown scoped kind", { ...base, permissions: { net: [], email: ["x"] } }, "skill.json: permissions.email: unknown permission kind; expected net, read, write, run, env, mail, browser, camera"],
     ["a URL where a host is expected", { ...base, permissions: { net: ["https://api.example.com/v1"] } }, "skill.json: permissions.net[0]: must be a host, host:port, *.domain, IP or CIDR (no scheme, no path)"],
     ["a bad env name", { ...base, permissions: { env: ["MY VAR"] } }, "skill.json: permissions.env[0]: must be a variable name or PREFIX_*"],
     ["permissions of the wrong type", { ...base, permissions: "network_access" }, 'skill.json: permissions: expected a list like ["network_access"] or a map like {"net": ["api.example.com:443"]}'],

@@ -1,9 +1,11 @@
 // Permission kinds and the decision shape shared by policy/, the sandbox and the CLI (DESIGN §5).
 
 /** Scoped kinds take a list of values; boolean kinds are all-or-nothing. */
-export const SCOPED_KINDS = ["net", "read", "write", "run", "env"] as const;
+export const SCOPED_KINDS = ["net", "read", "write", "run", "env", "mail"] as const;
 export const BOOLEAN_KINDS = ["browser", "camera"] as const;
-// `mail` (read/send) arrives with the host-skills issue; its name is reserved here.
+/** The values a `mail` entry may take: reading mailboxes, sending as the user. */
+export const MAIL_ACCESS = ["read", "send"] as const;
+export type MailAccess = (typeof MAIL_ACCESS)[number];
 export const PERMISSION_KINDS = [...SCOPED_KINDS, ...BOOLEAN_KINDS] as const;
 
 export type ScopedKind = (typeof SCOPED_KINDS)[number];
@@ -33,6 +35,7 @@ export interface DeclaredPermissions {
   write?: "all" | string[];
   run?: "all" | string[];
   env?: "all" | string[];
+  mail?: "all" | string[];
   browser?: true;
   camera?: true;
 }
@@ -44,6 +47,7 @@ export interface PermissionScopes {
   write?: string[];
   run?: string[];
   env?: string[];
+  mail?: string[];
   browser?: boolean;
   camera?: boolean;
 }
@@ -61,6 +65,6 @@ export interface PermissionDecision {
 
 export interface PermissionRequest {
   kind: PermissionKind;
-  /** net: `host`, `host:port`, `[v6]:port`; read/write: absolute real path; run: command name or path; env: variable name. */
+  /** net: `host`, `host:port`, `[v6]:port`; read/write: absolute real path; run: command name or path; env: variable name; mail: `read` or `send`. */
   value?: string;
 }
