@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ApprovalStore } from "./approval-store.ts";
+
+const dirs: string[] = [];
+function open(opts: ConstructorParameters<typeof ApprovalStore>[1] = {}): { a: ApprovalStore; db: string } {
+  const dir = mkdtempSync(join(tmpdir(), "moltbot-approvals-"));
+  dirs.push(dir);
+  const db = join(dir, "state.db");
+  return { a: new ApprovalStore(db, opts), db };
+}
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
+const req = { turn: "t1", session: "dm-x", user: "telegram:1", tool: "shell_execute", params: { cmd: "ls" }, reason: "policy", timeoutMs: 120_000 };
+
+describe("approvals", () => {
+  test("ids are 6 typeable characters and the request survives a reopen with its params", () => {
+    const { a, db } = open();
+    const r = a.create(req);
+    expect(r.id).toMatch(/^[a-hj-km-np-z2-9]{6}$/);
+    a.close();
+    const again = new ApprovalStore(db);
+    expect(again.get(r.id.toUpperCase())).toMatchObject({ tool: "shell_execute", params: { cmd: "ls" }, state: "pending", user: "telegram:1" });
+    expect(again.pending("dm-x")).toHaveLength(1);
+    again.close();
+  });
+
+  test("only the requester or an owner may answer; others get unauthorized", () => {
+    const { a } = open();
+    const r = a.create(req);
+    const other = a.answer(r.id, "approve", ["telegram:2"]);
+    expect(other.ok ? "ok" : other.error.code).toBe("unauthorized");
+    expect(a.answer(r.id, "approve", ["telegram:1"])).toMatchObject({ ok: true, approval: { state: "approved", answeredBy: "telegram:1" } });
+    const r2 = a.create(req);
+    expect(a.answer(r2.id, "deny", ["cli:alice"])).toMatchObject({ ok: true, approval: { state: "denied" } });
+  });
+
+  test("configured owners replace the cli:* default", () => {
+    const { a } = open({ owners: ["matrix:@boss:x"] });
+    const r = a.create(req);
+    expect(a.answer(r.id, "approve", ["cli:me"]).ok).toBe(false);
+    expect(a.answer(r.id, "approve", ["matrix:@boss:x"]).ok).toBe(true);
+  });
+
+  test("a linked identity answers through its canonical name", () => {
+    const { a } = open();
+    const r = a.create(req);
+    expect(a.answer(r.id, "approve", ["matrix:@me:x", "telegram:1"]).ok).toBe(true);
+  });
+
+  test("past its expiry an approval is expired whatever the answer, and cannot be answered twice", () => {
+    let now = 1_000_000;
+    const { a } = open({ now: () => now });
+    const r = a.create(req);
+    now += 120_000;
+    const late = a.answer(r.id, "approve", ["telegram:1"]);
+    expect(late.ok ? "ok" : late.error.message).toMatch(/expired/);
+    expect(a.get(r.id)?.state).toBe("expired");
+    const r2 = a.create(req);
+    expect(a.answer(r2.id, "approve", ["telegram:1"]).ok).toBe(true);
+    expect(a.answer(r2.id, "deny", ["telegram:1"]).ok).toBe(false);
+    expect(a.get(r2.id)?.state).toBe("approved");
+  });
+
+  test("orphaned pending approvals (their turn is gone) expire", () => {
+    const { a } = open();
+    const r = a.create(req);
+    expect(a.expireOrphans(() => false)).toBe(1);
+    expect(a.get(r.id)?.state).toBe("expired");
+  });
+
+  test("remembered grants match user, tool and canonical params; session scope stays in its session", () => {
+    const { a } = open();
+    a.remember("telegram:1", "shell_execute", { cmd: "ls", args: ["-l"] }, "always", "s1");
+    expect(a.isRemembered("telegram:1", "shell_execute", { args: ["-l"], cmd: "ls" }, "s2")).toBe(true);
+    expect(a.isRemembered("telegram:1", "shell_execute", { cmd: "rm" }, "s1")).toBe(false);
+    expect(a.isRemembered("telegram:2", "shell_execute", { cmd: "ls", args: ["-l"] }, "s1")).toBe(false);
+    a.remember("telegram:1", "email_send", { to: "a@b" }, "session", "s1");
+    expect(a.isRemembered("telegram:1", "email_send", { to: "a@b" }, "s1")).toBe(true);
+    expect(a.isRemembered("telegram:1", "email_send", { to: "a@b" }, "s2")).toBe(false);
+  });
+});
