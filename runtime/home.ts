@@ -24,6 +24,7 @@ export const homePaths = (home: string) => ({
   config: join(home, "config.yaml"),
   policy: join(home, "policy.yaml"),
   skills: join(home, "skills"),
+  skillsLock: join(home, "skills.lock"),
   audit: join(home, "audit.jsonl"),
   state: join(home, "state.db"),
   memory: join(home, "memory"),

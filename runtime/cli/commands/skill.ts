@@ -18,13 +18,19 @@ const HELP = `Usage: moltbot skill <run|lint|list|info> ...
       stderr), 2 not loadable. --strict applies the Agent Skills spec to SKILL.md.
   skill list [--json]          skills installed under ~/.moltbot/skills
   skill info <dir|name> [--json]
+  skill install <dir> [--strict] [--json]
+      Validate a skill folder (nothing is run) and copy it to ~/.moltbot/skills/<name>,
+      recording version, source and content hash in ~/.moltbot/skills.lock.
+  skill remove <name>          delete an installed skill and its lock entry
+  skill verify [--json]        compare installed skills with skills.lock; exit 1 if any was
+                               modified or is missing
 
 Exit codes: 0 ok, 1 skill error, 2 invalid input, 3 denied or forbidden, 4 confirmation
 required or rejected, 5 timeout or resource limit.
 `;
 
 export async function skillCommand(argv: string[]): Promise<number> {
-  return dispatch("skill", HELP, { run, lint, list, info }, argv);
+  return dispatch("skill", HELP, { run, lint, list, info, install, remove, verify }, argv);
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -137,4 +143,50 @@ async function info(argv: string[]): Promise<number> {
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+
+async function installPaths() {
+  const { homePaths, moltbotHome } = await import("../../home.ts");
+  const { ensureHome } = await import("../../home-init.ts");
+  const home = moltbotHome();
+  ensureHome(home);
+  const paths = homePaths(home);
+  return { skillsDir: paths.skills, lockFile: paths.skillsLock };
+}
+
+async function install(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { strict: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill install");
+  if (values.help) return writeOut(HELP).then(() => EXIT.ok);
+  const { installSkill } = await import("../../../skills/install/index.ts");
+  const r = await installSkill(requireValue(positionals[0], "<dir>", "skill install"), await installPaths(), { strict: Boolean(values.strict) });
+  for (const w of r.warnings) await writeErr(`warning: ${w.file}${w.field ? `: ${w.field}` : ""}: ${w.message}\n`);
+  if (values.json) await writeOut(JSON.stringify({ ok: true, output: { name: r.skill.name, ...r.entry, replaced: r.replaced } }) + "\n");
+  else await writeOut(`${r.replaced ? "updated" : "installed"} ${r.skill.name} ${r.entry.version} (${r.entry.sha256.slice(0, 19)}…) in ${r.skill.dir}\n`);
+  return EXIT.ok;
+}
+
+async function remove(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { help: { type: "boolean", short: "h" } }, "skill remove");
+  if (values.help) return writeOut(HELP).then(() => EXIT.ok);
+  const { removeSkill } = await import("../../../skills/install/index.ts");
+  const name = requireValue(positionals[0], "<name>", "skill remove");
+  removeSkill(name, await installPaths());
+  await writeOut(`removed ${name}\n`);
+  return EXIT.ok;
+}
+
+async function verify(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill verify");
+  if (values.help) return writeOut(HELP).then(() => EXIT.ok);
+  const { verifySkills } = await import("../../../skills/install/index.ts");
+  const results = verifySkills(await installPaths());
+  const bad = results.filter((r) => r.state === "modified" || r.state === "missing");
+  if (values.json) {
+    await writeOut(JSON.stringify({ ok: bad.length === 0, output: results }) + "\n");
+  } else {
+    if (results.length === 0) await writeOut("no skills installed\n");
+    for (const r of results) await writeOut(`${r.name.padEnd(24)} ${r.state}\n`);
+    if (bad.length > 0) await writeErr(`error: ${bad.length} installed skill(s) differ from skills.lock\nhint: reinstall them with 'moltbot skill install <dir>'\n`);
+  }
+  return bad.length === 0 ? EXIT.ok : EXIT.runtime;
 }
