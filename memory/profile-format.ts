@@ -1,0 +1,73 @@
+// A user's profile (users/<id>.md): a title, then bullet facts under "##" headings.
+//
+//   # Profile: telegram:123
+//
+//   ## Facts
+//   - Has a dog called Rex
+//
+//   ## Preferences
+//   - Short answers
+//
+// People edit these files by hand, so parsing is tolerant: any "## " line starts a section,
+// any "- " or "* " line inside one is a fact, everything else is kept as it is.
+import { fail } from "../runtime/contracts/errors.ts";
+
+export const DEFAULT_SECTION = "Facts";
+const MAX_FACT = 1000;
+const MAX_SECTION = 60;
+
+export function newProfile(user: string): string {
+  return `# Profile: ${user}\n`;
+}
+
+/** One line of text, or invalid_input: a fact is a single bullet. */
+export function cleanFact(fact: string): string {
+  const one = fact.replace(/\s+/g, " ").trim();
+  if (one === "") fail("invalid_input", "memory: the fact is empty", "write the fact as one short sentence");
+  if (one.length > MAX_FACT) fail("invalid_input", `memory: the fact is too long (${one.length} characters, at most ${MAX_FACT})`, "keep facts to one sentence");
+  return one;
+}
+
+export function cleanSection(section: string | undefined): string {
+  const name = (section ?? DEFAULT_SECTION).replace(/\s+/g, " ").replace(/^#+/, "").trim();
+  if (name === "" || name.length > MAX_SECTION) fail("invalid_input", `memory: the section name must be 1 to ${MAX_SECTION} characters`, `e.g. "${DEFAULT_SECTION}" or "Preferences"`);
+  return name;
+}
+
+/** Adds "- fact" at the end of the section (created if missing); unchanged if already there. */
+export function addFactTo(profile: string, fact: string, section: string): string {
+  const lines = profile.replace(/\n+$/, "").split("\n");
+  const heading = lines.findIndex((l) => /^##\s/.test(l) && l.replace(/^##\s+/, "").trim().toLowerCase() === section.toLowerCase());
+  if (heading === -1) return [...lines, "", `## ${section}`, `- ${fact}`].join("\n") + "\n";
+  let end = lines.findIndex((l, i) => i > heading && /^#{1,2}\s/.test(l));
+  if (end === -1) end = lines.length;
+  const body = lines.slice(heading + 1, end);
+  if (body.some((l) => bullet(l) === fact)) return profile;
+  let last = end;
+  while (last > heading + 1 && lines[last - 1]!.trim() === "") last--;
+  lines.splice(last, 0, `- ${fact}`);
+  return lines.join("\n") + "\n";
+}
+
+function bullet(line: string): string | null {
+  const m = /^\s*[-*]\s+(.*)$/.exec(line);
+  return m ? m[1]!.trim() : null;
+}
+
+/** The facts of a profile, by section, in file order. */
+export function parseProfile(profile: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  let current: string | null = null;
+  for (const line of profile.split("\n")) {
+    if (/^##\s/.test(line)) {
+      current = line.replace(/^##\s+/, "").trim();
+      out[current] ??= [];
+    } else if (/^#\s/.test(line)) {
+      current = null;
+    } else if (current !== null) {
+      const fact = bullet(line);
+      if (fact) out[current]!.push(fact);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+// Markdown memory (DESIGN §10): profiles, daily notes, session transcripts and free notes under
+// one root, each written atomically under its file's lock, with a full-text index kept in step.
+import { mkdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fail } from "../runtime/contracts/errors.ts";
+import { readText, removeOrphanTemps, updateFile, writeFileAtomic } from "./atomic-file.ts";
+import { withFileLock } from "./file-lock.ts";
+import { appendNote, newDaily } from "./daily-format.ts";
+import { KINDS, layout } from "./paths.ts";
+import { addFactTo, cleanFact, cleanSection, newProfile } from "./profile-format.ts";
+import { SearchIndex, type SearchHit } from "./search-index.ts";
+import { appendEntry, newTranscript, parseTranscript, ROLES, type Role } from "./transcript-format.ts";
+
+export type { SearchHit } from "./search-index.ts";
+
+export interface TranscriptInput {
+  role: Role;
+  text: string;
+  at?: Date;
+  user?: string;
+}
+
+export type WriteRequest =
+  | { kind: "profile"; user: string; text: string; section?: string }
+  | { kind: "daily"; text: string; date?: Date }
+  | { kind: "note"; name: string; text: string };
+
+export class MemoryStore {
+  readonly root: string;
+  private readonly paths: ReturnType<typeof layout>;
+  private readonly index: SearchIndex;
+
+  constructor(root: string, opts: { indexPath?: string } = {}) {
+    this.root = root;
+    this.paths = layout(root);
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+    for (const kind of KINDS) removeOrphanTemps(join(root, kind));
+    this.index = new SearchIndex(root, opts.indexPath ?? join(root, ".index.db"));
+    this.index.sync();
+  }
+
+  readProfile(user: string): Promise<string | null> {
+    return Promise.resolve(readText(this.paths.profile(user)));
+  }
+
+  /** Adds a bullet under section (default "Facts"); a fact already there is not repeated. */
+  async addFact(user: string, fact: string, section?: string): Promise<void> {
+    const clean = cleanFact(fact);
+    const name = cleanSection(section);
+    await this.update(this.paths.profile(user), (cur) => addFactTo(cur ?? newProfile(user), clean, name));
+  }
+
+  async appendDaily(text: string, date: Date = new Date()): Promise<void> {
+    await this.update(this.paths.daily(date), (cur) => appendNote(cur ?? newDaily(date), text, date));
+  }
+
+  async appendTranscript(session: string, entry: TranscriptInput): Promise<void> {
+    if (!ROLES.includes(entry.role)) fail("invalid_input", `memory: unknown transcript role '${String(entry.role).slice(0, 20)}'`, "use user, assistant or tool");
+    if (typeof entry.text !== "string") fail("invalid_input", "memory: a transcript entry needs text");
+    const e = { role: entry.role, text: entry.text, at: entry.at ?? new Date(), ...(entry.user ? { user: entry.user } : {}) };
+    await this.update(this.paths.session(session), (cur) => appendEntry(cur ?? newTranscript(session), e));
+  }
+
+  /** The session's messages in order (the newest `last` of them), for resuming after a restart. */
+  async readTranscript(session: string, opts: { last?: number } = {}): Promise<{ role: Role; text: string; at: Date; user?: string }[]> {
+    const text = readText(this.paths.session(session));
+    if (text === null) return [];
+    const all = parseTranscript(text);
+    return opts.last === undefined ? all : all.slice(Math.max(0, all.length - opts.last));
+  }
+
+  /** A free-form note (notes/<name>.md), replaced whole. */
+  async writeNote(name: string, text: string): Promise<void> {
+    const path = this.paths.note(name);
+    await withFileLock(path, async () => writeFileAtomic(path, text.endsWith("\n") ? text : text + "\n"));
+    this.index.refresh(relative(this.root, path));
+  }
+
+  write(req: WriteRequest): Promise<void> {
+    switch (req.kind) {
+      case "profile": return this.addFact(req.user, req.text, req.section);
+      case "daily": return this.appendDaily(req.text, req.date);
+      case "note": return this.writeNote(req.name, req.text);
+    }
+  }
+
+  /**
+   * Full-text search over every file. With `user`, other users' profiles and transcripts the
+   * user took no part in are left out. Files changed on disk since the last call are re-read first.
+   */
+  async search(query: string, opts: { limit?: number; user?: string } = {}): Promise<SearchHit[]> {
+    const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 10), 1), 100);
+    this.index.sync();
+    return this.index.search(query, limit, opts.user);
+  }
+
+  /** Drops the index and rebuilds it from the files. */
+  async reindex(): Promise<{ files: number }> {
+    return { files: this.index.rebuild() };
+  }
+
+  /** The indexed documents, in path order (to compare indexes, and for diagnostics). */
+  indexed(): { path: string; title: string; body: string; owners: string }[] {
+    return this.index.dump();
+  }
+
+  close(): void {
+    this.index.close();
+  }
+
+  private async update(path: string, change: (cur: string | null) => string): Promise<void> {
+    await updateFile(path, change);
+    this.index.refresh(relative(this.root, path));
+  }
+}
