@@ -19,6 +19,7 @@ Commands:
   policy lint [file]      validate a policy file
   audit verify            check the audit log's hash chain
   audit tail              show the newest audit entries
+  memory search <words>   search profiles, daily notes and transcripts (memory reindex|show)
 
 Options:
   -h, --help              help for moltbot or for a command (moltbot skill run --help)
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   skill: async () => (await import("./commands/skill.ts")).skillCommand,
   policy: async () => (await import("./commands/policy.ts")).policyCommand,
   audit: async () => (await import("./commands/audit.ts")).auditCommand,
+  memory: async () => (await import("./commands/memory.ts")).memoryCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
