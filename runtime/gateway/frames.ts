@@ -1,0 +1,67 @@
+// The WebSocket frame protocol of DESIGN §8, validated at the edge with strict zod schemas.
+// Inbound frames are parsed here once; everything past this file trusts their shape.
+import { z } from "zod";
+import { moltError, type MoltError } from "../contracts/errors.ts";
+
+const frameId = z.union([z.string().min(1).max(64), z.number().int().safe()]);
+export type FrameId = z.infer<typeof frameId>;
+
+const reqFrame = z.object({ type: z.literal("req"), id: frameId, method: z.string().min(1).max(64), params: z.unknown().optional() }).strict();
+// Only nodes send `res` frames (answers to invocations the gateway forwarded to them).
+const resFrame = z.object({ type: z.literal("res"), id: frameId, ok: z.boolean(), result: z.unknown().optional(), error: z.unknown().optional() }).strict();
+const inbound = z.discriminatedUnion("type", [reqFrame, resFrame]);
+export type InboundFrame = z.infer<typeof inbound>;
+
+const name = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "1-64 letters, digits, '_', '.' or '-'");
+const sessionLabel = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, "1-128 letters, digits or _.:@-");
+
+/** Parameters of each method; a method missing here does not exist. */
+export const METHOD_PARAMS = {
+  connect: z.object({ token: z.string().max(512).optional(), role: z.enum(["client", "node"]), name: name.optional() }).strict(),
+  "chat.send": z.object({ text: z.string().min(1).max(100_000), session: sessionLabel.optional() }).strict(),
+  "approval.resolve": z.object({ id: z.string().min(1).max(64), approve: z.boolean(), always: z.boolean().optional() }).strict(),
+  "chat.history": z.object({ session: sessionLabel.optional(), last: z.number().int().min(1).max(500).optional() }).strict(),
+  "chat.stop": z.object({ session: sessionLabel.optional() }).strict(),
+  "skills.list": z.object({}).strict(),
+  status: z.object({}).strict(),
+  "node.invoke": z.object({ node: name, tool: z.string().min(1).max(64), params: z.unknown().optional() }).strict(),
+} as const;
+export type Method = keyof typeof METHOD_PARAMS;
+export type ParamsOf<M extends Method> = z.infer<(typeof METHOD_PARAMS)[M]>;
+
+export type ParseResult = { ok: true; frame: InboundFrame } | { ok: false; id: FrameId | null; error: MoltError };
+
+/** Text → frame, or an error that names the field at fault and never echoes the input. */
+export function parseFrame(raw: string | Buffer): ParseResult {
+  if (typeof raw !== "string") return { ok: false, id: null, error: moltError("invalid_input", "frames are JSON text, not binary") };
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, id: null, error: moltError("invalid_input", "frame is not valid JSON") };
+  }
+  const parsed = inbound.safeParse(value);
+  if (parsed.success) return { ok: true, frame: parsed.data };
+  const idTry = frameId.safeParse((value as { id?: unknown } | null)?.id);
+  return { ok: false, id: idTry.success ? idTry.data : null, error: issueError("frame", parsed.error) };
+}
+
+export function parseParams<M extends Method>(method: M, params: unknown): { ok: true; params: ParamsOf<M> } | { ok: false; error: MoltError } {
+  const parsed = METHOD_PARAMS[method].safeParse(params ?? {});
+  if (parsed.success) return { ok: true, params: parsed.data as ParamsOf<M> };
+  return { ok: false, error: issueError(`${method} params`, parsed.error, "invalid_params") };
+}
+
+export function isMethod(m: string): m is Method {
+  return Object.hasOwn(METHOD_PARAMS, m);
+}
+
+function issueError(where: string, err: z.ZodError, code: "invalid_input" | "invalid_params" = "invalid_input"): MoltError {
+  const issue = err.issues[0];
+  const path = issue && issue.path.length > 0 ? `.${issue.path.join(".")}` : "";
+  return moltError(code, `${where}${path}: ${issue?.message ?? "invalid"}`, "see DESIGN §8 for the frame protocol");
+}
+
+export const res = (id: FrameId | null, result: unknown) => JSON.stringify({ type: "res", id, ok: true, result });
+export const resError = (id: FrameId | null, error: MoltError) => JSON.stringify({ type: "res", id, ok: false, error });
+export const event = (name: string, data: unknown) => JSON.stringify({ type: "event", event: name, data });
