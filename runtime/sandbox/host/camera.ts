@@ -1,0 +1,13 @@
+// HOST_API.camera: `camera` is checked here (fail closed); the capture itself runs in the main
+// process's CameraService, which owns the device (one capture at a time) and its configuration.
+import { requirePermission } from "./guard.ts";
+import { callService } from "../../services/worker-calls.ts";
+import type { HostFn } from "./types.ts";
+
+export const CAMERA = {
+  capture: (async (ctx, [opts]) => {
+    await requirePermission(ctx, { kind: "camera" });
+    const o = (opts ?? {}) as { format?: unknown; width?: unknown };
+    return callService(ctx, "camera", "capture", [{ format: o.format, width: o.width }]);
+  }) as HostFn,
+} satisfies Record<string, HostFn>;
