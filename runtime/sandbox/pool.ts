@@ -5,13 +5,16 @@
 import { moltError, type MoltError } from "../contracts/errors.ts";
 import type { PromptHandler, SandboxOutcome } from "../contracts/sandbox.ts";
 import { cancelledError, timeoutError } from "./errors.ts";
-import type { FromWorker, SandboxJob, ToWorker } from "./types.ts";
+import type { FromWorker, HostServices, SandboxJob, ServiceFailure, ToWorker } from "./types.ts";
 
 export interface PoolOptions {
   /** Most workers at once; default navigator.hardwareConcurrency. */
   maxWorkers?: number;
   /** A worker idle this long is retired; default 30 s. */
   idleMs?: number;
+  /** Main-process services (browser, camera) host functions reach by "rpc"; default: the
+   *  standard set from runtime/services, loaded on the first call that needs one. */
+  services?: HostServices;
 }
 
 export interface RunOptions {
@@ -28,7 +31,7 @@ interface Pending extends RunOptions {
 interface Slot {
   worker: Worker;
   ready: boolean;
-  current?: Pending & { id: number; timer: ReturnType<typeof setTimeout> };
+  current?: Pending & { id: number; timer: ReturnType<typeof setTimeout>; deadline: number };
   idle?: ReturnType<typeof setTimeout>;
   /** When it last became free (performance.now()), to hand work to the longest-idle worker. */
   freeSince?: number;
@@ -54,10 +57,12 @@ export class SandboxPool {
   #replaced = 0;
   #nextId = 1;
   #closed = false;
+  #services?: Promise<HostServices>;
 
   constructor(opts: PoolOptions = {}) {
     this.#max = Math.max(1, opts.maxWorkers ?? navigator.hardwareConcurrency ?? 1);
     this.#idleMs = opts.idleMs ?? 30_000;
+    if (opts.services) this.#services = Promise.resolve(opts.services);
   }
 
   get stats(): { workers: number; busy: number; queued: number; replaced: number } {
@@ -92,6 +97,9 @@ export class SandboxPool {
       }
       slot.worker.terminate();
     }
+    const services = this.#services;
+    this.#services = undefined;
+    await services?.then((s) => s.close()).catch(() => {});
   }
 
   #dispatch(): void {
@@ -116,7 +124,7 @@ export class SandboxPool {
     const deadline = Date.now() + timeoutMs;
     // The backstop: a worker that has not answered shortly after the deadline is terminated.
     const timer = setTimeout(() => this.#kill(slot, timeoutError(p.job.limits)), timeoutMs + graceMs(timeoutMs));
-    slot.current = { ...p, id, timer };
+    slot.current = { ...p, id, timer, deadline };
     this.#post(slot, { type: "run", id, job: p.job, deadline });
   }
 
@@ -155,8 +163,15 @@ export class SandboxPool {
       });
       return;
     }
+    if (msg.type === "rpc") {
+      void this.#serve(cur, msg).then((reply) => {
+        if (slot.current?.id === msg.id) this.#post(slot, reply);
+      });
+      return;
+    }
     clearTimeout(cur.timer);
     slot.current = undefined;
+    this.#ended(cur);
     cur.resolve(msg.outcome);
     if (msg.recycle) this.#replace(slot);
     else this.#idle(slot);
@@ -173,11 +188,37 @@ export class SandboxPool {
     }
   }
 
+  /** One service call, with the call's identity taken from the pool's own copy of the job. */
+  async #serve(cur: NonNullable<Slot["current"]>, msg: Extract<FromWorker, { type: "rpc" }>): Promise<ToWorker> {
+    const base = { type: "rpc-result" as const, id: msg.id, rpcId: msg.rpcId };
+    try {
+      if (this.#closed) throw { message: "the sandbox pool is closed", code: "internal" };
+      this.#services ??= import("../services/index.ts").then((m) => m.createHostServices());
+      const services = await this.#services;
+      const { job } = cur;
+      const call = { session: job.session ?? `call:${cur.id}`, skill: job.skill, policy: job.policy, home: job.home, deadline: cur.deadline };
+      return { ...base, ok: true, value: await services.call(msg.service, msg.method, msg.args, call) };
+    } catch (err) {
+      const f = err as Partial<ServiceFailure> | null;
+      const failure: ServiceFailure =
+        f && typeof f.message === "string" && typeof f.code === "string"
+          ? { message: f.message, code: f.code, ...(f.denial ? { denial: f.denial } : {}) }
+          : { message: `${msg.service}.${msg.method} failed unexpectedly`, code: "internal" };
+      return { ...base, ok: false, error: failure };
+    }
+  }
+
+  /** A call without a session owns its service state (a browser page) only until it ends. */
+  #ended(cur: NonNullable<Slot["current"]>): void {
+    if (cur.job.session === undefined) void this.#services?.then((s) => s.release(`call:${cur.id}`)).catch(() => {});
+  }
+
   #onCrash(slot: Slot, why: string): void {
     if (!this.#slots.includes(slot)) return;
     const cur = slot.current;
     this.#remove(slot);
     if (cur) {
+      this.#ended(cur);
       clearTimeout(cur.timer);
       cur.resolve(failed(moltError("internal", `the sandbox worker crashed: ${why}`), cur.started));
     } else if (!slot.ready) {
@@ -193,6 +234,7 @@ export class SandboxPool {
     if (!cur) return;
     clearTimeout(cur.timer);
     slot.current = undefined;
+    this.#ended(cur);
     cur.resolve(failed(error, cur.started));
     this.#replace(slot);
     this.#dispatch();

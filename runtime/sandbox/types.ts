@@ -12,12 +12,44 @@ export interface SandboxJob {
   limits: SandboxLimits;
   home: string;
   credentials?: HostContext["credentials"];
+  /** The conversation this call belongs to (ToolContext.session): host services such as the
+   *  browser keep state per session. Absent = state lives for this one call only. */
+  session?: string;
+}
+
+/** What a main-process host service learns about the call it serves: taken from the pool's own
+ *  copy of the job, never from the worker, so a worker cannot claim another skill's policy. */
+export interface ServiceCall {
+  /** job.session, or a key unique to this call (released when the call ends). */
+  session: string;
+  skill: SandboxJob["skill"];
+  policy: Policy;
+  home: string;
+  deadline: number;
+}
+
+/** Long-lived host capabilities (browser, camera) that must outlive recycled workers. */
+export interface HostServices {
+  call(service: string, method: string, args: unknown[], call: ServiceCall): Promise<unknown>;
+  /** A call without a session has ended: drop what it held. */
+  release(session: string): void;
+  close(): Promise<void>;
+}
+
+/** A failed service call as it crosses back to the worker. */
+export interface ServiceFailure {
+  message: string;
+  code: string;
+  /** Set when a permission decision refused it: the worker records and raises it as a denial. */
+  denial?: { request: PermissionRequest; decision: PermissionDecision };
 }
 
 /** Main → worker. */
 export type ToWorker =
   | { type: "run"; id: number; job: SandboxJob; deadline: number }
-  | { type: "answer"; id: number; askId: number; allow: boolean };
+  | { type: "answer"; id: number; askId: number; allow: boolean }
+  | { type: "rpc-result"; id: number; rpcId: number; ok: true; value: unknown }
+  | { type: "rpc-result"; id: number; rpcId: number; ok: false; error: ServiceFailure };
 
 /** Worker → main. */
 export type FromWorker =
@@ -28,4 +60,6 @@ export type FromWorker =
        *  Int32 slot 0: 0 pending, 1 answered; slot 1: 1 allow, 0 deny. */
       sync?: SharedArrayBuffer;
     }
-  | { type: "done"; id: number; outcome: SandboxOutcome; recycle: boolean };
+  | { type: "done"; id: number; outcome: SandboxOutcome; recycle: boolean }
+  /** A host function asks a main-process service (browser, camera); answered by "rpc-result". */
+  | { type: "rpc"; id: number; rpcId: number; service: string; method: string; args: unknown[] };

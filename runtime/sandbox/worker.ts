@@ -7,12 +7,15 @@ import { execute, prepare, type Prepared } from "./execute.ts";
 import type { HostContext } from "./host/types.ts";
 import type { FromWorker, ToWorker } from "./types.ts";
 import type { PermissionDecision, PermissionRequest } from "../contracts/permissions.ts";
+import { ServiceCallFailed, setServiceCaller } from "../services/worker-calls.ts";
 
 declare const self: Worker;
 
 const send = (msg: FromWorker) => self.postMessage(msg);
 const asks = new Map<number, (allow: boolean) => void>();
 let nextAsk = 1;
+const rpcs = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+let nextRpc = 1;
 
 // QuickJS asserts on a leak at runtime disposal (some interrupted allocations leak inside
 // QuickJS itself); execute() then reports `recycle` and this worker is replaced. Emscripten's
@@ -39,6 +42,13 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     asks.delete(msg.askId);
     return;
   }
+  if (msg.type === "rpc-result") {
+    const waiting = rpcs.get(msg.rpcId);
+    rpcs.delete(msg.rpcId);
+    if (msg.ok) waiting?.resolve(msg.value);
+    else waiting?.reject(new ServiceCallFailed(msg.error));
+    return;
+  }
   const { id, job, deadline } = msg;
   const ask: HostContext["ask"] = (request, decision) =>
     new Promise<boolean>((resolve) => {
@@ -55,6 +65,13 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     if (Atomics.wait(cell, 0, 0, wait) === "timed-out") return false;
     return Atomics.load(cell, 1) === 1;
   };
+  // Main-process services (browser, camera) for this job only; see services/worker-calls.ts.
+  setServiceCaller((service, method, args) =>
+    new Promise((resolve, reject) => {
+      const rpcId = nextRpc++;
+      rpcs.set(rpcId, { resolve, reject });
+      send({ type: "rpc", id, rpcId, service, method, args });
+    }));
   try {
     const context = warm;
     warm = undefined;

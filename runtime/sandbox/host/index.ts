@@ -1,5 +1,7 @@
 // The host side of the sandbox: capability functions by global name, and the per-call context
 // they check permissions through. Core (runtime/sandbox) exposes these to QuickJS.
+import { BROWSER } from "./browser.ts";
+import { CAMERA } from "./camera.ts";
 import { ENV } from "./env-get.ts";
 import { FS_READ } from "./fs-read.ts";
 import { FS_WRITE } from "./fs-write.ts";
@@ -12,6 +14,8 @@ export const HOST_API: HostApi = {
   env: ENV,
   shell: SHELL,
   net: NET,
+  browser: BROWSER,
+  camera: CAMERA,
 };
 
 export { createHostContext, type HostContextOptions, type RecordingHostContext } from "./context.ts";
