@@ -1,0 +1,38 @@
+// A fake OpenAI chat-completions API: POST /v1/chat/completions answered as the real SSE
+// stream (`data: {choices:[{delta:{content | tool_calls:[{index,id,function:{name,arguments}}]}}]}`
+// … `data: [DONE]`), so the official `openai` package parses it unchanged.
+import { argumentsOf, split, startFakeServer, textOf, type FakeModelServer, type FakeServerOptions, type Protocol, type ScriptedReply } from "./fake-server.ts";
+
+let ids = 0;
+
+async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<string> {
+  const id = `chatcmpl-fake${++ids}`;
+  const model = (body as { model?: string })?.model ?? "gpt-fake";
+  const chunk = (delta: Record<string, unknown>, finish_reason: string | null = null) =>
+    `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1_700_000_000, model, choices: [{ index: 0, delta, finish_reason }] })}\n\n`;
+  yield chunk({ role: "assistant", content: "" });
+  if (reply.text) for (const content of split(reply.text, reply.chunks)) yield chunk({ content });
+  for (const [index, call] of (reply.toolCalls ?? []).entries()) {
+    const pieces = split(argumentsOf(call), reply.chunks);
+    yield chunk({ tool_calls: [{ index, id: `call_fake${++ids}`, type: "function", function: { name: call.name, arguments: "" } }] });
+    for (const args of pieces) yield chunk({ tool_calls: [{ index, function: { arguments: args } }] });
+  }
+  yield chunk({}, reply.toolCalls?.length ? "tool_calls" : "stop");
+  yield "data: [DONE]\n\n";
+}
+
+export const openaiProtocol: Protocol = {
+  chatPath: (path) => path === "/v1/chat/completions",
+  lastUserText(body) {
+    const messages = (body as { messages?: { role: string; content: unknown }[] })?.messages ?? [];
+    return textOf(messages.filter((m) => m.role === "user").at(-1)?.content);
+  },
+  stream,
+  contentType: "text/event-stream",
+  errorBody: (status, message) => ({ error: { message, type: status === 429 ? "rate_limit_exceeded" : status === 401 ? "invalid_request_error" : "server_error", param: null, code: status === 401 ? "invalid_api_key" : null } }),
+};
+
+/** `url` ends in /v1, as OpenAI-compatible base URLs do. */
+export function startFakeOpenAI(opts?: FakeServerOptions): Promise<FakeModelServer> {
+  return startFakeServer(openaiProtocol, opts, "/v1");
+}
