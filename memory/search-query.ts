@@ -7,7 +7,8 @@ const MAX_TERMS = 32;
 
 export function ftsQueries(query: string): string[] {
   const terms: string[] = [];
-  for (const raw of query.split(/\s+/)) {
+  // A NUL would end the string inside SQLite's FTS parser ("unterminated string").
+  for (const raw of query.replace(/[\u0000-\u001f\u007f]/g, " ").split(/\s+/)) {
     const prefix = raw.length > 1 && raw.endsWith("*");
     const word = raw.replace(/"/g, "").replace(/\*+$/, "");
     if (word === "") continue;
