@@ -1,0 +1,83 @@
+// web_fetch: GET a web page and return it as readable Markdown (or text), plain text, pretty
+// JSON, or a binary file as an attachment. The sandbox's fetch checks every hop of redirects
+// against the policy's `net` grants. The content is marked untrusted: it comes from the web and
+// may try to instruct the model.
+import { toBase64 } from "./base64.js";
+import { charsetFromContentType, charsetFromMeta, decodeBody, sniffBom } from "./charset.js";
+import { htmlToMarkdown } from "./html-markdown.js";
+
+const MAX_ATTACHMENT_BYTES = 512 * 1024;
+const ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/json;q=0.9,*/*;q=0.5";
+
+export default async ({ url, max_chars = 50000, format = "markdown" }) => {
+  if (!/^https?:\/\//i.test(url)) throw new Error("url must start with http:// or https://");
+  const res = await fetch(url, { headers: { accept: ACCEPT, "user-agent": "Moltbot-web_fetch/1.0" } });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const contentType = res.headers.get("content-type") || "";
+  const mime = contentType.split(";")[0].trim().toLowerCase() || "application/octet-stream";
+  const out = { summary: "", url: res.url, status: res.status, content_type: mime, untrusted: true };
+  const kind = kindOf(mime, bytes);
+  if (kind === "binary") return binary(out, bytes, mime);
+
+  const isHtml = kind === "html";
+  const declared = sniffBom(bytes) || charsetFromContentType(contentType) || (isHtml ? charsetFromMeta(bytes) : null);
+  const decoded = decodeBody(bytes, declared);
+  out.charset = decoded.charset;
+  if (decoded.note) out.note = decoded.note;
+  let content = decoded.text;
+  if (format !== "raw") {
+    if (isHtml) {
+      const page = htmlToMarkdown(content, res.url, format === "markdown");
+      if (page.title) out.title = page.title;
+      content = page.markdown;
+    } else if (kind === "json") {
+      try {
+        content = JSON.stringify(JSON.parse(content), null, 2);
+      } catch {
+        out.note = "the body is not valid JSON; shown as text";
+      }
+    }
+  }
+  const total = content.length;
+  out.content = total > max_chars ? content.slice(0, max_chars) : content;
+  let summary = `${res.status >= 400 ? "HTTP " + res.status + " from" : "Fetched"} ${res.url} (${mime}, ${size(bytes.length)})`;
+  if (out.title) summary += `: "${out.title.length > 80 ? out.title.slice(0, 79) + "…" : out.title}"`;
+  if (total > max_chars) {
+    out.truncated = { shown: max_chars, total, unit: "chars" };
+    summary += `; showing the first ${max_chars} of ${total} characters, ${total - max_chars} cut`;
+  }
+  out.summary = summary;
+  return out;
+};
+
+function kindOf(mime, bytes) {
+  if (mime === "text/html" || mime === "application/xhtml+xml") return "html";
+  if (mime === "application/json" || mime.endsWith("+json")) return "json";
+  if (mime.startsWith("text/") || mime.endsWith("+xml") || mime === "application/xml" || mime === "application/javascript") return "text";
+  // No or a generic type: text unless the first bytes hold a NUL.
+  if (mime === "application/octet-stream" && bytes.length > 0) {
+    const n = Math.min(bytes.length, 1024);
+    for (let i = 0; i < n; i++) if (bytes[i] === 0) return "binary";
+    return "text";
+  }
+  return "binary";
+}
+
+function binary(out, bytes, mime) {
+  if (bytes.length > MAX_ATTACHMENT_BYTES) {
+    out.summary = `${out.url} is a ${mime} file of ${size(bytes.length)}, too large to attach (limit ${size(MAX_ATTACHMENT_BYTES)})`;
+    out.truncated = { shown: 0, total: bytes.length, unit: "bytes" };
+    return out;
+  }
+  const top = mime.slice(0, mime.indexOf("/"));
+  const name = out.url.replace(/[?#].*$/, "").split("/").pop() || "download";
+  out.attachments = [{ kind: top === "image" || top === "audio" || top === "video" ? top : "file", mime, name, base64: toBase64(bytes) }];
+  out.summary = `Fetched ${out.url}: a ${mime} file of ${size(bytes.length)}, attached`;
+  return out;
+}
+
+function size(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}
