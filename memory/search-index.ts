@@ -70,7 +70,7 @@ export class SearchIndex {
     const stmt = this.db.query<{ path: string; title: string; snippet: string; rank: number }, (string | number)[]>(sql);
     for (const match of ftsQueries(query)) {
       const rows = user === undefined ? stmt.all(match, limit) : stmt.all(match, `\n${user}\n`, limit);
-      if (rows.length) return rows.map((r) => ({ path: r.path, title: r.title, snippet: r.snippet, score: Math.round(-r.rank * 1000) / 1000 }));
+      if (rows.length) return rows.map((r) => ({ path: r.path, title: r.title, snippet: r.snippet, score: Number((-r.rank).toPrecision(4)) }));
     }
     return [];
   }

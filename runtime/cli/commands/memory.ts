@@ -39,7 +39,7 @@ export async function memoryCommand(argv: string[]): Promise<number> {
       const query = positionals.join(" ").trim();
       if (query === "") fail("invalid_input", "memory search: give some words to look for", "e.g. moltbot memory search dentist");
       const limit = values.limit === undefined ? 10 : Number(values.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) fail("invalid_input", "memory search: --limit must be a whole number from 1 to 100");
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) fail("invalid_input", "memory search: --limit must be a whole number from 1 to 100", "e.g. --limit 5");
       const hits = await store.search(query, { limit, ...(values.user ? { user: values.user } : {}) });
       if (values.json) await writeOut(JSON.stringify({ ok: true, output: hits }) + "\n");
       else if (hits.length === 0) await writeOut(`no matches for "${query}"\n`);
