@@ -5,11 +5,14 @@ import { moltError } from "../../runtime/contracts/errors.ts";
 import { GatewayClient } from "../../runtime/gateway/client.ts";
 
 /**
- * "tool <cmd>" asks for approval of a shell_execute call, "slow" streams until cancelled,
+ * "tool <cmd>" asks for approval of a shell_execute call, "slow[:steps]" streams a dot every
+ * 5 ms (400 steps unless given) until done or cancelled,
  * anything else is echoed word by word.
  */
 export class EchoAgent implements Agent {
   readonly inputs: TurnInput[] = [];
+  /** Turns of "slow" that ran to their final answer. */
+  readonly finished: string[] = [];
   private readonly approvals = new Map<string, { user: string; answer: (a: ApprovalAnswer) => void }>();
   private seq = 0;
 
@@ -36,13 +39,17 @@ export class EchoAgent implements Agent {
       yield { type: "final", turn, text: `Ran \`${command}\`.` };
       return;
     }
-    if (input.text === "slow") {
-      for (let i = 0; !signal?.aborted && i < 400; i++) {
+    if (input.text.startsWith("slow")) {
+      const steps = Number(input.text.split(":")[1] ?? 400);
+      for (let i = 0; !signal?.aborted && i < steps; i++) {
         yield { type: "delta", turn, text: "." };
         await Bun.sleep(5);
       }
       if (signal?.aborted) yield { type: "error", turn, error: moltError("timeout", "cancelled") };
-      else yield { type: "final", turn, text: "slow done" };
+      else {
+        this.finished.push(turn);
+        yield { type: "final", turn, text: "slow done" };
+      }
       return;
     }
     const words = input.text.split(/(?<= )/);

@@ -151,7 +151,7 @@ describe("other methods", () => {
     ws.send(JSON.stringify({ type: "req", id: 1, method: "connect", params: { role: "node", name: "laptop" } }));
     while (!(await c.request("status")).nodes.includes("laptop")) await Bun.sleep(5);
     expect(await c.request("node.invoke", { node: "laptop", tool: "weather", params: { city: "Oslo" } })).toEqual({ node: "laptop", result: { echoed: { tool: "weather", params: { city: "Oslo" } } } });
-    const health = await (await fetch(`${gw.url}/health`)).json();
+    const health = (await (await fetch(`${gw.url}/health`)).json()) as any;
     expect(health.nodes.laptop).toEqual({ status: "connected" });
     ws.close();
     c.close();
