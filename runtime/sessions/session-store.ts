@@ -34,6 +34,7 @@ export class SessionStore {
     this.#db.run(`CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, kind TEXT NOT NULL, channel TEXT NOT NULL,
       chat TEXT NOT NULL, user TEXT NOT NULL, created INTEGER NOT NULL, last_active INTEGER NOT NULL)`);
     this.#db.run("CREATE TABLE IF NOT EXISTS identity_links (user TEXT PRIMARY KEY, canonical TEXT NOT NULL, linked INTEGER NOT NULL)");
+    this.#db.run("CREATE TABLE IF NOT EXISTS session_context (session TEXT PRIMARY KEY, summarised_until TEXT NOT NULL)");
     this.#pairing = new PairingTable(this.#db, this.#now);
   }
 
@@ -76,6 +77,15 @@ export class SessionStore {
     this.#db.query(`INSERT INTO sessions (id, kind, channel, chat, user, created, last_active) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET last_active = excluded.last_active`).run(id, kind, key.channel, key.chatId, key.isGroup ? "" : canonical, now, now);
     return id;
+  }
+
+  /** Time (`at`) of the newest transcript entry already summarised into memory when trimmed. */
+  summarisedUntil(session: string): string | null {
+    return this.#db.query<{ t: string }, [string]>("SELECT summarised_until AS t FROM session_context WHERE session = ?").get(session)?.t ?? null;
+  }
+
+  markSummarised(session: string, at: string): void {
+    this.#db.query("INSERT OR REPLACE INTO session_context (session, summarised_until) VALUES (?, ?)").run(session, at);
   }
 
   pairingRequest(channel: string, userId: string): { code: string; expiresAt: string } {

@@ -1,0 +1,166 @@
+// The agent loop (DESIGN §1): model → tool calls → policy gate → (confirmation) → sandbox →
+// audit → results back to the model, until a final answer or the step limit. Tool failures are
+// results the model sees; only the model failing, or the user stopping, ends a turn early.
+import { randomUUID } from "node:crypto";
+import type { Agent, AgentEvent, ApprovalAnswer, TurnInput } from "../contracts/agent.ts";
+import { moltError, type MoltError } from "../contracts/errors.ts";
+import type { ChatMessage, ChatRequest } from "../contracts/provider.ts";
+import type { Policy } from "../../policy/index.ts";
+import { ApprovalStore } from "../approvals/index.ts";
+import { SessionStore } from "../sessions/index.ts";
+import { ApprovalGate } from "./approval-gate.ts";
+import { callTool, type CallContext } from "./call-tool.ts";
+import { buildContext, summariseDropped, type TranscriptEntry } from "./context.ts";
+import { EventQueue } from "./event-queue.ts";
+import { guardOptions, TurnGuard, type GuardOptions } from "./guard.ts";
+import { askModel } from "./model-step.ts";
+import { resultForModel, summaryOf, attachmentsOf } from "./tool-text.ts";
+import { buildToolset } from "./toolset.ts";
+import type { AgentDeps } from "./types.ts";
+
+const STEP_LIMIT_NOTE = "[moltbot] The tool-step limit for this turn is reached. Answer now with what you have; no more tool calls.";
+
+export class MoltAgent implements Agent {
+  readonly #deps: AgentDeps;
+  readonly #guard: GuardOptions;
+  readonly #approvals: ApprovalStore;
+  readonly #sessions: SessionStore;
+  readonly #gate: ApprovalGate;
+  readonly #running = new Map<string, { ctrl: AbortController; turn: string }>();
+  readonly #chains = new Map<string, Promise<void>>();
+
+  constructor(deps: AgentDeps) {
+    this.#deps = deps;
+    const opts = deps.options ?? {};
+    this.#guard = guardOptions(opts.guard);
+    this.#approvals = new ApprovalStore(deps.stateDb, { now: opts.now, owners: opts.owners });
+    this.#sessions = new SessionStore(deps.stateDb, { now: opts.now });
+    this.#gate = new ApprovalGate(this.#approvals, () => opts.approvalTimeoutMs ?? this.#policy().confirmation.timeoutMs, () => this.#policy().confirmation.remember);
+  }
+
+  async *run(input: TurnInput, signal?: AbortSignal): AsyncIterable<AgentEvent> {
+    const turn = `t-${randomUUID().slice(0, 8)}`;
+    const ctrl = new AbortController();
+    const onAbort = () => ctrl.abort();
+    if (signal?.aborted) ctrl.abort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    const queue = new EventQueue<AgentEvent>();
+    const emit = (e: AgentEvent) => queue.push(e);
+    // One turn at a time per session, so transcripts never interleave; a later message waits.
+    const previous = this.#chains.get(input.session) ?? Promise.resolve();
+    const work = previous.then(async () => {
+      if (ctrl.signal.aborted) return emit(cancelled(turn));
+      this.#running.set(input.session, { ctrl, turn });
+      try {
+        await this.#turn(input, turn, ctrl.signal, emit);
+      } catch (err) {
+        emit({ type: "error", turn, error: asError(err) });
+      } finally {
+        if (this.#running.get(input.session)?.turn === turn) this.#running.delete(input.session);
+      }
+    }).finally(() => queue.close());
+    const chained = work.catch(() => {});
+    this.#chains.set(input.session, chained);
+    try {
+      for await (const event of queue) yield event;
+    } finally {
+      ctrl.abort(); // a consumer that stops listening ends the turn
+      signal?.removeEventListener("abort", onAbort);
+      await chained;
+      if (this.#chains.get(input.session) === chained) this.#chains.delete(input.session);
+    }
+  }
+
+  async resolveApproval(id: string, answer: ApprovalAnswer, by: string): Promise<{ ok: true } | { ok: false; error: MoltError }> {
+    const names = [...new Set([by, this.#sessions.canonicalUser(by)])];
+    return this.#gate.resolve(id, answer, names);
+  }
+
+  stop(session: string): boolean {
+    const running = this.#running.get(session);
+    if (!running) return false;
+    running.ctrl.abort();
+    return true;
+  }
+
+  close(): void {
+    for (const { ctrl } of this.#running.values()) ctrl.abort();
+    this.#approvals.close();
+    this.#sessions.close();
+  }
+
+  #policy(): Policy {
+    const p = this.#deps.runner.policy;
+    return typeof p === "function" ? p() : p;
+  }
+
+  async #turn(input: TurnInput, turn: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
+    const { memory, provider } = this.#deps;
+    const opts = this.#deps.options ?? {};
+    const policy = this.#policy();
+    const toolset = buildToolset(this.#deps.skills(), this.#deps.extraTools ?? [], policy);
+    const [history, profile] = await Promise.all([
+      memory.readTranscript(input.session, { last: opts.historyEntries ?? 40 }),
+      memory.readProfile(input.user),
+    ]);
+    const { messages, dropped } = buildContext({ profile, instructions: toolset.instructions, history, text: input.text, contextChars: opts.contextChars ?? 24_000 });
+    await this.#summarise(input.session, dropped);
+    await memory.appendTranscript(input.session, { role: "user", text: input.text, at: this.#now(), user: input.user });
+
+    const ctx: CallContext = {
+      turn, session: input.session, user: input.user, channel: input.channel, unattended: input.unattended === true,
+      signal, emit, guard: new TurnGuard(this.#guard),
+    };
+    const maxSteps = opts.maxSteps ?? 8;
+    for (let step = 0; ; step++) {
+      const last = step >= maxSteps;
+      const req: ChatRequest = last
+        ? { messages: [...messages, { role: "user", content: STEP_LIMIT_NOTE }] }
+        : toolset.offered.length > 0 ? { messages, tools: toolset.offered } : { messages };
+      const reply = await askModel(provider, req, signal, (text) => emit({ type: "delta", turn, text }));
+      if (signal.aborted) return emit(cancelled(turn));
+      if (!reply.ok) return emit({ type: "error", turn, error: reply.error });
+      if (reply.calls.length === 0 || last) {
+        if (reply.calls.length > 0 && reply.text.trim() === "") {
+          return emit({ type: "error", turn, error: moltError("timeout", `stopped after ${maxSteps} tool steps without a final answer`, "ask again in smaller steps, or raise the agent's maxSteps") });
+        }
+        await memory.appendTranscript(input.session, { role: "assistant", text: reply.text, at: this.#now() });
+        return emit({ type: "final", turn, text: reply.text });
+      }
+      const assistant: ChatMessage = { role: "assistant", content: reply.text, toolCalls: reply.calls };
+      messages.push(assistant);
+      for (const call of reply.calls) {
+        emit({ type: "tool_call", turn, id: call.id, tool: call.name, params: call.params });
+        const entry = toolset.find(call.name);
+        const result = entry
+          ? await callTool(entry, call.params, ctx, { runner: this.#deps.runner, policy, gate: this.#gate })
+          : { ok: false as const, error: moltError("not_found", `no tool named ${call.name.slice(0, 64)}`, "use one of the tools offered") };
+        if (signal.aborted) return emit(cancelled(turn));
+        const attachments = attachmentsOf(result);
+        emit({ type: "tool_result", turn, id: call.id, tool: call.name, ok: result.ok, summary: summaryOf(result), ...(attachments ? { attachments } : {}) });
+        messages.push({ role: "tool", toolCallId: call.id, content: resultForModel(result, opts.toolResultChars ?? 8_000) });
+      }
+    }
+  }
+
+  async #summarise(session: string, dropped: TranscriptEntry[]): Promise<void> {
+    const until = this.#sessions.summarisedUntil(session);
+    const fresh = until === null ? dropped : dropped.filter((e) => e.at.toISOString() > until);
+    if (fresh.length === 0) return;
+    await this.#deps.memory.appendDaily(summariseDropped(session, fresh));
+    this.#sessions.markSummarised(session, fresh[fresh.length - 1]!.at.toISOString());
+  }
+
+  #now(): Date {
+    return new Date((this.#deps.options?.now ?? Date.now)());
+  }
+}
+
+const cancelled = (turn: string): AgentEvent => ({
+  type: "error", turn, error: moltError("internal", "stopped: the turn was cancelled", undefined, { cancelled: true }),
+});
+
+function asError(err: unknown): MoltError {
+  const e = err as { error?: MoltError; message?: string };
+  return e?.error ?? moltError("internal", e?.message ?? String(err));
+}

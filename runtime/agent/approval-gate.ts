@@ -1,0 +1,98 @@
+// Where a running turn waits for a person (DESIGN §8): persist the request, emit
+// `approval_request`, then wait for `resolveApproval`, the expiry timer, or cancellation —
+// whichever comes first. Anything but an explicit approve/always is a rejection (fail closed).
+import type { AgentEvent, ApprovalAnswer, ApprovalRequest } from "../contracts/agent.ts";
+import type { MoltError } from "../contracts/errors.ts";
+import type { Answer } from "../runner/run-skill.ts";
+import type { Remember } from "../../policy/index.ts";
+import type { ApprovalStore } from "../approvals/index.ts";
+
+export interface AskContext {
+  turn: string;
+  session: string;
+  user: string;
+  unattended: boolean;
+  signal: AbortSignal;
+  emit(event: AgentEvent): void;
+}
+
+export interface AskRequest {
+  tool: string;
+  params: unknown;
+  reason: string;
+  permission?: { kind: string; value?: string };
+  /** The prompt-injection guard asks: remembered grants do not skip it. */
+  guarded: boolean;
+}
+
+export class ApprovalGate {
+  readonly #store: ApprovalStore;
+  readonly #timeoutMs: () => number;
+  readonly #remember: () => Remember;
+  readonly #waiters = new Map<string, (answer: ApprovalAnswer | null) => void>();
+
+  constructor(store: ApprovalStore, timeoutMs: () => number, remember: () => Remember) {
+    this.#store = store;
+    this.#timeoutMs = timeoutMs;
+    this.#remember = remember;
+  }
+
+  async ask(ctx: AskContext, req: AskRequest): Promise<Answer> {
+    if (ctx.unattended) return "unavailable";
+    if (ctx.signal.aborted) return false;
+    const key = rememberKey(req);
+    if (!req.guarded && this.#store.isRemembered(ctx.user, req.tool, key, ctx.session)) return true;
+    const approval: ApprovalRequest = this.#store.create({
+      turn: ctx.turn, session: ctx.session, user: ctx.user, tool: req.tool, params: req.params, reason: req.reason,
+      ...(req.permission ? { permission: req.permission } : {}), timeoutMs: this.#timeoutMs(),
+    });
+    const answer = await new Promise<ApprovalAnswer | null>((resolve) => {
+      const done = (a: ApprovalAnswer | null) => {
+        clearTimeout(timer);
+        ctx.signal.removeEventListener("abort", onAbort);
+        this.#waiters.delete(approval.id);
+        resolve(a);
+      };
+      const onAbort = () => done(null);
+      const timer = setTimeout(onAbort, Math.max(0, Date.parse(approval.expiresAt) - Date.now()));
+      ctx.signal.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.set(approval.id, done);
+      ctx.emit({ type: "approval_request", turn: ctx.turn, approval });
+    });
+    if (answer === null) {
+      this.#store.expire(approval.id);
+      return false;
+    }
+    if (answer === "deny") return false;
+    const scope = answer === "always" ? "always" : this.#remember();
+    if (scope !== "none") this.#store.remember(ctx.user, req.tool, key, scope, ctx.session);
+    return true;
+  }
+
+  /** Answers a waiting approval; `by` = every name of the person answering. */
+  resolve(id: string, answer: ApprovalAnswer, by: string[]): { ok: true } | { ok: false; error: MoltError } {
+    const found = this.#store.get(id);
+    const waiter = found ? this.#waiters.get(found.id) : undefined;
+    if (found && found.state === "pending" && !waiter) {
+      // Its turn is not running in this process (it stopped or restarted): nobody can continue it.
+      this.#store.expire(found.id);
+      return { ok: false, error: { code: "not_found", message: `approval ${found.id} belongs to a turn that is no longer running` } };
+    }
+    const res = this.#store.answer(id, answer, by);
+    if (!res.ok) {
+      if (found && res.error.code === "not_found" && waiter) waiter(null);
+      return res;
+    }
+    waiter?.(answer);
+    return { ok: true };
+  }
+
+  /** Turns still waiting in this process, for expiring orphans left by an earlier one. */
+  isWaiting(id: string): boolean {
+    return this.#waiters.has(id);
+  }
+}
+
+function rememberKey(req: AskRequest): unknown {
+  return req.permission ? { permission: req.permission } : req.params;
+}

@@ -1,0 +1,5 @@
+// Public surface of runtime/agent (DESIGN §1, §8).
+export { MoltAgent } from "./agent.ts";
+export type { AgentDeps, AgentMemory, AgentOptions, AgentRunner } from "./types.ts";
+export { DEFAULT_GUARD, classifyTool, type GuardOptions, type ToolClass } from "./guard.ts";
+export { SKILL_READ } from "./toolset.ts";
