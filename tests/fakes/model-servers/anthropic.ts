@@ -1,7 +1,7 @@
 // A fake Anthropic Messages API: POST /v1/messages answered as the real SSE stream
 // (message_start, ping, content_block_start/delta/stop with text_delta and input_json_delta,
 // message_delta, message_stop), so @anthropic-ai/sdk parses it unchanged.
-import { argumentsOf, split, startFakeServer, textOf, type FakeModelServer, type FakeServerOptions, type Protocol, type ScriptedReply } from "./fake-server.ts";
+import { argumentsOf, pause, split, startFakeServer, textOf, type FakeModelServer, type FakeServerOptions, type Protocol, type ScriptedReply } from "./fake-server.ts";
 
 const ERROR_TYPES: Record<number, string> = {
   400: "invalid_request_error", 401: "authentication_error", 403: "permission_error", 404: "not_found_error",
@@ -21,13 +21,19 @@ async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<strin
   let index = 0;
   if (reply.text !== undefined && reply.text !== "") {
     yield sse("content_block_start", { index, content_block: { type: "text", text: "" } });
-    for (const text of split(reply.text, reply.chunks)) yield sse("content_block_delta", { index, delta: { type: "text_delta", text } });
+    for (const text of split(reply.text, reply.chunks)) {
+      yield sse("content_block_delta", { index, delta: { type: "text_delta", text } });
+      await pause(reply);
+    }
     yield sse("content_block_stop", { index });
     index++;
   }
   for (const call of reply.toolCalls ?? []) {
     yield sse("content_block_start", { index, content_block: { type: "tool_use", id: `toolu_fake${++ids}`, name: call.name, input: {} } });
-    for (const partial_json of split(argumentsOf(call), reply.chunks)) yield sse("content_block_delta", { index, delta: { type: "input_json_delta", partial_json } });
+    for (const partial_json of split(argumentsOf(call), reply.chunks)) {
+      yield sse("content_block_delta", { index, delta: { type: "input_json_delta", partial_json } });
+      await pause(reply);
+    }
     yield sse("content_block_stop", { index });
     index++;
   }

@@ -21,7 +21,7 @@ export interface ScriptedReply {
   toolCalls?: ScriptedToolCall[];
   /** How many deltas the text (and each tool call's JSON arguments) is split into; default 1. */
   chunks?: number;
-  /** Pause between deltas, for abort and timeout tests. */
+  /** Pause after each text or argument delta, for abort and mid-answer timeout tests. */
   delayMs?: number;
 }
 
@@ -89,7 +89,6 @@ export async function startFakeServer(protocol: Protocol, opts: FakeServerOption
           try {
             for await (const piece of protocol.stream(reply, body)) {
               controller.enqueue(encoder.encode(piece));
-              if (reply.delayMs) await Bun.sleep(reply.delayMs);
             }
             controller.close();
           } catch { /* the client went away */ }
@@ -125,6 +124,11 @@ export function split(s: string, n = 1): string[] {
   const out: string[] = [];
   for (let i = 0; i < parts; i++) out.push(s.slice(i * size, (i + 1) * size));
   return out.filter((p, i) => p !== "" || i === 0);
+}
+
+/** What a protocol's stream awaits after each delta (ScriptedReply.delayMs). */
+export async function pause(reply: ScriptedReply): Promise<void> {
+  if (reply.delayMs) await Bun.sleep(reply.delayMs);
 }
 
 export function argumentsOf(call: ScriptedToolCall): string {

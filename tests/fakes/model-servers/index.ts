@@ -4,3 +4,5 @@ export { startFakeAnthropic, anthropicProtocol } from "./anthropic.ts";
 export { startFakeOpenAI, openaiProtocol } from "./openai.ts";
 export { startFakeOllama, ollamaProtocol } from "./ollama.ts";
 export type { FakeModelServer, FakeServerOptions, RecordedRequest, ScriptedReply, ScriptedToolCall } from "./fake-server.ts";
+export { answerText, closedPort, collect } from "./collect.ts";
+export { TOOL_ROUND_TRIP } from "./conversation.ts";

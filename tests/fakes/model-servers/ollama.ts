@@ -2,13 +2,18 @@
 // (`{model, created_at, message:{role, content, tool_calls:[{function:{name, arguments}}]}, done}`
 // lines, the last with done:true and done_reason), plus GET /api/tags and /api/version, so the
 // `ollama` package and health probes work against it.
-import { split, startFakeServer, textOf, type FakeModelServer, type FakeServerOptions, type Protocol, type ScriptedReply } from "./fake-server.ts";
+import { pause, split, startFakeServer, textOf, type FakeModelServer, type FakeServerOptions, type Protocol, type ScriptedReply } from "./fake-server.ts";
 
 async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<string> {
   const model = (body as { model?: string })?.model ?? "llama-fake";
   const line = (message: Record<string, unknown>, extra: Record<string, unknown> = { done: false }) =>
     JSON.stringify({ model, created_at: new Date().toISOString(), message: { role: "assistant", content: "", ...message }, ...extra }) + "\n";
-  if (reply.text) for (const content of split(reply.text, reply.chunks)) yield line({ content });
+  if (reply.text) {
+    for (const content of split(reply.text, reply.chunks)) {
+      yield line({ content });
+      await pause(reply);
+    }
+  }
   if (reply.toolCalls?.length) {
     // Ollama sends tool calls whole (arguments as an object), in one message before the end.
     yield line({ tool_calls: reply.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.rawArguments ?? c.params ?? {} } })) });

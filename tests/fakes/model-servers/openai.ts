@@ -1,7 +1,7 @@
 // A fake OpenAI chat-completions API: POST /v1/chat/completions answered as the real SSE
 // stream (`data: {choices:[{delta:{content | tool_calls:[{index,id,function:{name,arguments}}]}}]}`
 // … `data: [DONE]`), so the official `openai` package parses it unchanged.
-import { argumentsOf, split, startFakeServer, textOf, type FakeModelServer, type FakeServerOptions, type Protocol, type ScriptedReply } from "./fake-server.ts";
+import { argumentsOf, pause, split, startFakeServer, textOf, type FakeModelServer, type FakeServerOptions, type Protocol, type ScriptedReply } from "./fake-server.ts";
 
 let ids = 0;
 
@@ -11,11 +11,19 @@ async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<strin
   const chunk = (delta: Record<string, unknown>, finish_reason: string | null = null) =>
     `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1_700_000_000, model, choices: [{ index: 0, delta, finish_reason }] })}\n\n`;
   yield chunk({ role: "assistant", content: "" });
-  if (reply.text) for (const content of split(reply.text, reply.chunks)) yield chunk({ content });
+  if (reply.text) {
+    for (const content of split(reply.text, reply.chunks)) {
+      yield chunk({ content });
+      await pause(reply);
+    }
+  }
   for (const [index, call] of (reply.toolCalls ?? []).entries()) {
     const pieces = split(argumentsOf(call), reply.chunks);
     yield chunk({ tool_calls: [{ index, id: `call_fake${++ids}`, type: "function", function: { name: call.name, arguments: "" } }] });
-    for (const args of pieces) yield chunk({ tool_calls: [{ index, function: { arguments: args } }] });
+    for (const args of pieces) {
+      yield chunk({ tool_calls: [{ index, function: { arguments: args } }] });
+      await pause(reply);
+    }
   }
   yield chunk({}, reply.toolCalls?.length ? "tool_calls" : "stop");
   yield "data: [DONE]\n\n";
