@@ -39,9 +39,10 @@ export class CameraService {
   async call(method: string, args: unknown[], call: ServiceCall): Promise<Photo> {
     if (method !== "capture") throw new ServiceError(`camera.${method} does not exist`, "invalid_params");
     const o = (args[0] ?? {}) as { format?: unknown; width?: unknown };
-    const format = o.format === undefined ? "jpeg" : o.format;
+    // The sandbox bridge carries `undefined` as null: both mean "not given".
+    const format = o.format ?? "jpeg";
     if (format !== "jpeg" && format !== "png") throw new ServiceError("camera.capture: format must be \"jpeg\" or \"png\"", "invalid_params");
-    const width = o.width;
+    const width = o.width ?? undefined;
     if (width !== undefined && (typeof width !== "number" || !Number.isInteger(width) || width < 16 || width > MAX_WIDTH)) {
       throw new ServiceError(`camera.capture: width must be a whole number from 16 to ${MAX_WIDTH}`, "invalid_params");
     }
