@@ -10,11 +10,17 @@ version: 1
 # grant. With false, such requests are simply denied.
 prompt: true
 
-# Tool-level trust: allow without asking, ask first, or never run.
+# Tool-level trust: allow without asking, ask first, or never run. Reading tools run without
+# a question (their permissions below still limit what they can read); anything with side
+# effects asks you first, every time; some tools never run.
 trust:
-  allowedWithoutConfirmation: []
-  requiresConfirmation: []
-  forbidden: []
+  allowedWithoutConfirmation: [file_read, file_list, file_search, web_fetch, memory_search,
+    email_list, email_read, email_search, calendar_read]
+  # memory_write asks too: a note the assistant keeps can steer later conversations, so a
+  # web page or an email must not be able to plant one unseen.
+  requiresConfirmation: [shell_execute, file_write, email_send, calendar_modify,
+    browser_control, camera_access, memory_write]
+  forbidden: [system_delete, network_intercept]
   default: confirm
 
 confirmation: { timeout: 120s, remember: none }
@@ -24,13 +30,36 @@ limits: { timeout: 5s, memory: 64MiB, output: 1MiB, stack: 1MiB }
 # Denied for every skill, whatever is granted below; never turned into a prompt.
 deny:
   net: ["169.254.169.254"]   # cloud metadata service
-  read: ["~/.ssh", "~/.gnupg", "~/.moltbot/config.yaml"]
+  # Keys, credentials and Moltbot's own secrets.
+  read: ["~/.ssh", "~/.gnupg", "~/.moltbot/config.yaml", "~/.moltbot/state.db",
+    "~/.aws", "~/.azure", "~/.config/gcloud", "~/.kube", "~/.docker/config.json",
+    "~/.netrc", "~/.git-credentials", "~/.config/gh", "~/.password-store"]
+  # No skill may rewrite Moltbot's own files (this policy included) or your keys.
+  write: ["~/.moltbot", "~/.ssh", "~/.gnupg", "~/.aws", "~/.azure", "~/.config/gcloud",
+    "~/.kube", "~/.docker", "~/.netrc", "~/.git-credentials", "~/.config/gh"]
 
-# Per-skill grants, e.g.
-# skills:
-#   web_fetch:
-#     allow: { net: ["*.wikipedia.org", "api.github.com:443"] }
-skills: {}
+# Per-skill grants. A built-in skill declares a whole kind (e.g. file_read: read) and the
+# entries here narrow it; anything else it asks for is put to you as a question (prompt: true).
+skills:
+  file_read: { allow: { read: ["~"] } }
+  file_list: { allow: { read: ["~"] } }
+  file_search:
+    allow: { read: ["~"] }
+    limits: { timeout: 30s }
+  # Each write is confirmed; read is for "does it exist" and appending.
+  file_write: { allow: { read: ["~"], write: ["~"] } }
+  # Each run is confirmed. Programs not listed are asked about. "sh" is deliberately absent:
+  # add it (run: [..., sh]) to let the assistant run shell scripts (sh -c).
+  shell_execute:
+    allow:
+      run: [git, ls, pwd, echo, cat, head, tail, wc, grep, date, whoami, uname, df, du, which]
+      read: ["~"]              # working folders only: a program itself reads what it likes
+    limits: { timeout: 60s }
+  # web_fetch may reach any public host: you are asked once per host it visits. Grant hosts
+  # to skip the question, e.g. allow: { net: ["*.wikipedia.org", "api.github.com:443"] }.
+  # Loopback and private addresses are never reached unless granted literally.
+  web_fetch:
+    limits: { timeout: 20s }
 `;
 
 /** The default policy as data; equal to parsing DEFAULT_POLICY_YAML. */

@@ -242,6 +242,6 @@ skills:
     expect(p.prompt).toBe(true);
     expect(p.trust.default).toBe("confirm");
     expect(p.deny.net).toEqual(["169.254.169.254"]);
-    expect(p.deny.read).toEqual(["~/.ssh", "~/.gnupg", "~/.moltbot/config.yaml"]);
+    expect(p.deny.read).toEqual(expect.arrayContaining(["~/.ssh", "~/.gnupg", "~/.moltbot/config.yaml"]));
   });
 });
