@@ -9,6 +9,8 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
   const value = headers.get("retry-after")?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  // An HTTP date always names a month; this keeps "-4" from parsing as the year -4.
+  if (!/[a-z]/i.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
