@@ -1,7 +1,7 @@
 // Markdown memory (DESIGN §10): profiles, daily notes, session transcripts and free notes under
 // one root, each written atomically under its file's lock, with a full-text index kept in step.
 import { mkdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fail } from "../runtime/contracts/errors.ts";
 import { readText, removeOrphanTemps, updateFile, writeFileAtomic } from "./atomic-file.ts";
 import { withFileLock } from "./file-lock.ts";
@@ -31,16 +31,17 @@ export class MemoryStore {
   private readonly index: SearchIndex;
 
   constructor(root: string, opts: { indexPath?: string } = {}) {
-    this.root = root;
-    this.paths = layout(root);
-    mkdirSync(root, { recursive: true, mode: 0o700 });
-    for (const kind of KINDS) removeOrphanTemps(join(root, kind));
-    this.index = new SearchIndex(root, opts.indexPath ?? join(root, ".index.db"));
+    // Absolute, so the per-file lock queue sees one key per file whatever the caller passed.
+    this.root = resolve(root);
+    this.paths = layout(this.root);
+    mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    for (const kind of KINDS) removeOrphanTemps(join(this.root, kind));
+    this.index = new SearchIndex(this.root, opts.indexPath ?? join(this.root, ".index.db"));
     this.index.sync();
   }
 
-  readProfile(user: string): Promise<string | null> {
-    return Promise.resolve(readText(this.paths.profile(user)));
+  async readProfile(user: string): Promise<string | null> {
+    return readText(this.paths.profile(user));
   }
 
   /** Adds a bullet under section (default "Facts"); a fact already there is not repeated. */
