@@ -79,17 +79,22 @@ export class TurnTracker {
 }
 
 async function pump(agent: Agent, input: TurnInput, turn: string, signal: AbortSignal, emit: Emit): Promise<TurnEnd> {
+  let end: TurnEnd | null = null;
   try {
+    // Read to the end even after the final answer: the agent may still write its transcript.
     for await (const ev of agent.run(input, signal)) {
+      if (end) continue;
       const { event, data } = toWsEvent(ev, turn);
       emit(event, data);
-      if (ev.type === "final") return { turn, text: ev.text };
-      if (ev.type === "error") return { turn, error: ev.error };
+      if (ev.type === "final") end = { turn, text: ev.text };
+      if (ev.type === "error") end = { turn, error: ev.error };
     }
+    if (end) return end;
     const error = signal.aborted ? moltError("timeout", "the turn was cancelled") : moltError("internal", "the turn ended without an answer");
     emit("chat.error", { turn, error });
     return { turn, error };
   } catch (err) {
+    if (end) return end;
     const error = toMoltError(err);
     emit("chat.error", { turn, error });
     return { turn, error };
