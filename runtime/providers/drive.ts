@@ -51,7 +51,7 @@ export async function* drive(t: Transport, req: ChatRequest, signal: AbortSignal
     } finally {
       att.dispose();
     }
-    if (failure.retryable && !answered && attempt < policy.retries) {
+    if (failure.retryable && !answered && attempt < Math.min(policy.retries, failure.retryLimit ?? Infinity)) {
       const delayMs = retryDelayMs(attempt, failure.headers, { baseMs: policy.backoffBaseMs, maxMs: policy.maxRetryDelayMs });
       policy.onRetry?.({ provider: t.endpoint.provider, attempt: attempt + 1, delayMs, reason: failure.error.message });
       await sleep(delayMs, signal);

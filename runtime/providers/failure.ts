@@ -21,6 +21,8 @@ export interface Endpoint {
 export interface Failure {
   error: MoltError;
   retryable: boolean;
+  /** Fewer retries than configured make sense for this failure. */
+  retryLimit?: number;
   headers?: Headers;
 }
 
@@ -50,7 +52,9 @@ export async function classify(ep: Endpoint, att: Attempt, err: unknown, timeout
   if (att.connectError !== undefined || !res) {
     const error = ep.unreachable?.(shownUrl(ep.url))
       ?? moltError("provider_error", `cannot reach ${where} (${redact(messageOf(att.connectError ?? err), ep.secret)})`, `check the network, or ${ep.provider}.base_url in ${CONFIG_FILE}`, { provider: ep.provider });
-    return { error, retryable: true };
+    // A refused connection is not a flaky network: nothing listens (Ollama not started). One
+    // quick second look covers a server restarting; more would only delay the user's answer.
+    return { error, retryable: true, ...(isRefused(att.connectError ?? err) ? { retryLimit: 1 } : {}) };
   }
   return { retryable: false, error: moltError("provider_error", `${where}: the answer stream broke (${redact(messageOf(err), ep.secret)})`, "try again; if it keeps happening, the server may not speak this provider's protocol", { provider: ep.provider }) };
 }
@@ -64,6 +68,11 @@ function serverMessage(body: string): string {
     if (typeof parsed.message === "string") return parsed.message;
   } catch { /* not JSON: use the text */ }
   return body;
+}
+
+function isRefused(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } } | undefined;
+  return [e?.code, e?.cause?.code].some((c) => c === "ECONNREFUSED" || c === "ConnectionRefused");
 }
 
 function messageOf(err: unknown): string {

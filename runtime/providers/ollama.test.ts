@@ -34,8 +34,9 @@ test("tool calls go as tool_calls with object arguments, results as role tool na
 test("Ollama not running → one line: the URL tried and what to do", async () => {
   const url = `http://127.0.0.1:${await closedPort()}`;
   const attempts: number[] = [];
-  const p = createProvider({ ai_provider: "ollama", ollama: { model: "llama3.2", base_url: url }, retries: 1 }, { backoffBaseMs: 1, onRetry: (r) => attempts.push(r.attempt) });
+  const p = createProvider({ ai_provider: "ollama", ollama: { model: "llama3.2", base_url: url }, retries: 3 }, { backoffBaseMs: 1, onRetry: (r) => attempts.push(r.attempt) });
   const events = await collect(p, { messages: [{ role: "user", content: "hi" }] });
+  // A refused connection gets one second look, not all three retries: the user hears sooner.
   expect(attempts).toEqual([1]);
   expect(events).toHaveLength(1);
   const e = events[0]!;
