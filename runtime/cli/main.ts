@@ -11,6 +11,7 @@ Usage: moltbot [command] [options]
 
 Commands:
   gateway                 start the gateway (the default command)
+  chat                    talk to the assistant in the terminal (through the running gateway)
   skill run <dir|name>    run one skill through policy, sandbox and audit
   skill lint <dir>        check a skill folder's manifest (--strict for spec conformance)
   skill list | info <n>   the skills installed under the home directory
@@ -19,6 +20,8 @@ Commands:
   policy lint [file]      validate a policy file
   audit verify            check the audit log's hash chain
   audit tail              show the newest audit entries
+  pairing list|approve    admit unknown DM senders: pairing approve <channel> <code>
+  identity link|list      one person across channels: identity link telegram:1 matrix:@me:x
   memory search <words>   search profiles, daily notes and transcripts (memory reindex|show)
 
 Options:
@@ -34,9 +37,12 @@ type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   gateway: async () => (await import("./commands/gateway.ts")).gatewayCommand,
+  chat: async () => (await import("./commands/chat.ts")).chatCommand,
   skill: async () => (await import("./commands/skill.ts")).skillCommand,
   policy: async () => (await import("./commands/policy.ts")).policyCommand,
   audit: async () => (await import("./commands/audit.ts")).auditCommand,
+  pairing: async () => (await import("./commands/pairing.ts")).pairingCommand,
+  identity: async () => (await import("./commands/identity.ts")).identityCommand,
   memory: async () => (await import("./commands/memory.ts")).memoryCommand,
 };
 
