@@ -56,7 +56,9 @@ export async function classify(ep: Endpoint, att: Attempt, err: unknown, timeout
     // quick second look covers a server restarting; more would only delay the user's answer.
     return { error, retryable: true, ...(isRefused(att.connectError ?? err) ? { retryLimit: 1 } : {}) };
   }
-  return { retryable: false, error: moltError("provider_error", `${where}: the answer stream broke (${redact(messageOf(err), ep.secret)})`, "try again; if it keeps happening, the server may not speak this provider's protocol", { provider: ep.provider }) };
+  // A stream that breaks (Anthropic sends overloaded_error mid-stream) is worth another attempt
+  // as long as nothing was passed on; drive() checks that.
+  return { retryable: true, error: moltError("provider_error", `${where}: the answer stream broke (${redact(serverMessage(messageOf(err)), ep.secret)})`, `try again; if it keeps happening, check the server or add a fallback provider in ${CONFIG_FILE}`, { provider: ep.provider }) };
 }
 
 /** The human part of an error body: {error:{message}}, {error:"..."}, {message} or raw text. */

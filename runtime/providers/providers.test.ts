@@ -75,6 +75,16 @@ for (const c of CASES) {
       expect(e?.type === "error" && e.error.message).toContain("after 3 attempts");
     });
 
+    test("an error inside the stream before any text is retried; after text it is reported", async () => {
+      fake.script([{ streamError: "Overloaded" }, { text: "second try" }]);
+      expect(answerText(await collect(provider(), hello))).toBe("second try");
+      fake.script([{ text: "half", streamError: "Overloaded" }]);
+      const events = await collect(provider(), hello);
+      expect(answerText(events)).toBe("half");
+      const last = events.at(-1);
+      expect(last?.type === "error" && last.error.message).toContain(`${c.label} at ${fake.url}: the answer stream broke (Overloaded)`);
+    });
+
     test("400 is not retried", async () => {
       const before = fake.requests.length;
       fake.failNext(400);

@@ -28,6 +28,10 @@ async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<strin
     yield sse("content_block_stop", { index });
     index++;
   }
+  if (reply.streamError) {
+    yield `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "overloaded_error", message: reply.streamError } })}\n\n`;
+    return;
+  }
   for (const call of reply.toolCalls ?? []) {
     yield sse("content_block_start", { index, content_block: { type: "tool_use", id: `toolu_fake${++ids}`, name: call.name, input: {} } });
     for (const partial_json of split(argumentsOf(call), reply.chunks)) {

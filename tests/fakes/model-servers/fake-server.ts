@@ -23,6 +23,8 @@ export interface ScriptedReply {
   chunks?: number;
   /** Pause after each text or argument delta, for abort and mid-answer timeout tests. */
   delayMs?: number;
+  /** After the text, the stream carries the protocol's in-stream error (e.g. Anthropic's overloaded_error) and ends. */
+  streamError?: string;
 }
 
 export interface FakeServerOptions {

@@ -14,6 +14,10 @@ async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<strin
       await pause(reply);
     }
   }
+  if (reply.streamError) {
+    yield JSON.stringify({ error: reply.streamError }) + "\n";
+    return;
+  }
   if (reply.toolCalls?.length) {
     // Ollama sends tool calls whole (arguments as an object), in one message before the end.
     yield line({ tool_calls: reply.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.rawArguments ?? c.params ?? {} } })) });

@@ -17,6 +17,10 @@ async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<strin
       await pause(reply);
     }
   }
+  if (reply.streamError) {
+    yield `data: ${JSON.stringify({ error: { message: reply.streamError, type: "server_error" } })}\n\n`;
+    return;
+  }
   for (const [index, call] of (reply.toolCalls ?? []).entries()) {
     const pieces = split(argumentsOf(call), reply.chunks);
     yield chunk({ tool_calls: [{ index, id: `call_fake${++ids}`, type: "function", function: { name: call.name, arguments: "" } }] });
