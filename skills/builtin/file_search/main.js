@@ -53,7 +53,7 @@ export default async (p) => {
 function contentRegExp(query, regex, caseSensitive) {
   const source = regex ? query : query.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
   try {
-    return new RegExp(source, caseSensitive ? "g" : "gi");
+    return new RegExp(source, caseSensitive ? "gm" : "gim"); // m: ^ and $ match at each line
   } catch (e) {
     throw new Error(`query is not a valid regular expression: ${e.message}`);
   }
