@@ -29,6 +29,9 @@ const mailServer = z.object({
 export const configSchema = z.object({
   ai_provider: z.enum(["anthropic", "openai", "ollama"]).default("ollama"),
   fallback: z.array(z.enum(["anthropic", "openai", "ollama"])).default([]),
+  /** Per-request idle timeout and retries on 429/5xx for model providers. */
+  timeout_ms: z.number().int().min(1000).max(3_600_000).optional(),
+  retries: z.number().int().min(0).max(10).optional(),
   anthropic: provider.anthropic.optional(),
   openai: provider.openai.optional(),
   ollama: provider.ollama.default({ model: "llama3.2", base_url: "http://localhost:11434" }),
