@@ -123,6 +123,15 @@ export function checkPermission(policy: Policy, skill: SkillRef, req: Permission
 }
 
 /**
+ * `net` for a server the user configured (the mail account's IMAP/SMTP host), not one the skill
+ * chose: judged as if the skill declared any host, so the policy's grants, denies and the
+ * special-address rule decide alone. Callers check the capability itself (`mail`) first.
+ */
+export function checkConfiguredServer(policy: Policy, skill: SkillRef, value: string, env: PolicyEnv): PermissionDecision {
+  return checkPermission(policy, { name: skill.name, permissions: { net: "all" } }, { kind: "net", value }, env);
+}
+
+/**
  * `run` with what the sandbox knows: `name` as the skill wrote it and the `resolvedPath` it
  * found through the host's PATH. A name grant admits the name; a path grant admits either the
  * written or the resolved path; a name deny also blocks any path ending in that name.

@@ -5,7 +5,7 @@ export { parsePolicyCached } from "./policy-cache.ts";
 export { loadPolicyFile, resolvePolicyPaths, realPathOf } from "./load-policy.ts";
 export { DEFAULT_POLICY_YAML, defaultPolicy } from "./default-policy.ts";
 export { trustLevel, type TrustDecision } from "./trust.ts";
-export { checkPermission, checkRun, type SkillRef } from "./check-permission.ts";
+export { checkConfiguredServer, checkPermission, checkRun, type SkillRef } from "./check-permission.ts";
 export { checkResolvedAddress } from "./resolved-address.ts";
 export { effectiveLimits } from "./limits.ts";
 export { explainSkill, ANY_OTHER, type ExplainedEntry, type ExplainedKind } from "./explain.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { MoltFailure } from "../runtime/contracts/errors.ts";
 import type { DeclaredPermissions, PermissionDecisionKind } from "../runtime/contracts/permissions.ts";
-import { checkPermission } from "./check-permission.ts";
+import { checkConfiguredServer, checkPermission } from "./check-permission.ts";
 import { explainSkill } from "./explain.ts";
 import { parsePolicy } from "./parse-policy.ts";
 
@@ -99,5 +99,31 @@ describe("explainSkill: mail", () => {
         ],
       },
     ]);
+  });
+});
+
+describe("checkConfiguredServer: the mail account's server against net", () => {
+  const p = parsePolicy(`version: 1
+deny: { net: ["*.blocked.example"] }
+skills:
+  email_list: { allow: { mail: [read], net: ["imap.example.com:993", "127.0.0.1:1143", "*.example.org"] } }
+`);
+  const skill = { name: "email_list", permissions: { mail: ["read"] } as DeclaredPermissions };
+  const ROWS: [string, PermissionDecisionKind, string][] = [
+    ["imap.example.com:993", "allow", "skills.email_list.allow.net[0]"],
+    ["imap.example.com:143", "prompt", "prompt"],
+    ["127.0.0.1:1143", "allow", "skills.email_list.allow.net[1]"],
+    ["127.0.0.1:1144", "deny", "special-address"],
+    ["localhost:1143", "deny", "special-address"],
+    ["mail.example.org:993", "allow", "skills.email_list.allow.net[2]"],
+    ["imap.blocked.example:993", "deny", "deny.net[0]"],
+  ];
+  test.each(ROWS)("%s → %s", (value, decision, rule) => {
+    const d = checkConfiguredServer(p, skill, value, env);
+    expect({ decision: d.decision, rule: d.rule }).toEqual({ decision, rule });
+  });
+  test("a forbidden tool reaches no server", () => {
+    const f = parsePolicy("version: 1\ntrust: { forbidden: [email_list] }\n");
+    expect(checkConfiguredServer(f, skill, "imap.example.com:993", env).decision).toBe("forbidden");
   });
 });

@@ -11,6 +11,7 @@ import type { ToolResult } from "../contracts/tool.ts";
 import { effectiveLimits, trustLevel, type Policy } from "../../policy/index.ts";
 import { validateParams } from "../../skills/index.ts";
 import type { SandboxPool } from "../sandbox/index.ts";
+import type { MailAccount } from "../sandbox/host/mail-types.ts";
 import type { AuditLog } from "../audit/index.ts";
 import { canonicalJson } from "../audit/index.ts";
 
@@ -33,6 +34,10 @@ export interface RunDeps {
   prompt(req: PermissionRequest, decision: PermissionDecision): Promise<Answer>;
   context?: { session?: string; channel?: string; user?: string; node?: string };
   signal?: AbortSignal;
+  /** The user's mail account (config.yaml `mail:`), for mail.* on the host; never enters the sandbox. */
+  mail?: MailAccount;
+  /** Credential values by name (config.yaml `credentials:`); `host` replaces the manifest's host. */
+  credentials?: Record<string, { value: string; host?: string }>;
 }
 
 export interface RunReport {
@@ -90,6 +95,11 @@ export async function runSkill(skill: Skill, params: unknown, deps: RunDeps): Pr
       policy: deps.policy,
       limits: effectiveLimits(deps.policy, skill.name),
       home: deps.home,
+      mail: deps.mail,
+      credentials: skill.credentials.flatMap((c) => {
+        const v = deps.credentials && Object.hasOwn(deps.credentials, c.name) ? deps.credentials[c.name] : undefined;
+        return v ? [{ ...c, host: v.host ?? c.host, value: v.value }] : [];
+      }),
     },
     { onPrompt, signal: deps.signal },
   );

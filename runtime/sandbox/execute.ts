@@ -109,6 +109,7 @@ export async function execute(
     limits,
     deadline,
     credentials: job.credentials,
+    mail: job.mail,
     ask,
     askSync,
   });

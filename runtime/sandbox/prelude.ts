@@ -142,6 +142,7 @@ const api = {
   browser: freeze({ open: async("browser.open"), goto: async("browser.goto"), text: async("browser.text"), click: async("browser.click"),
     fill: async("browser.fill"), screenshot: async("browser.screenshot"), close: async("browser.close") }),
   camera: freeze({ capture: async("camera.capture") }),
+  mail: freeze({ list: async("mail.list"), read: async("mail.read"), search: async("mail.search"), send: async("mail.send") }),
   env: freeze({ get: envGet }),
   console: freeze({ log: logger("log"), info: logger("info"), warn: logger("warn"), error: logger("error"), debug: logger("debug") }),
   PermissionDenied,

@@ -12,6 +12,8 @@ export interface SandboxJob {
   limits: SandboxLimits;
   home: string;
   credentials?: HostContext["credentials"];
+  /** The user's mail account for mail.* (from config); stays on the host side of the worker. */
+  mail?: HostContext["mail"];
   /** The conversation this call belongs to (ToolContext.session): host services such as the
    *  browser keep state per session. Absent = state lives for this one call only. */
   session?: string;

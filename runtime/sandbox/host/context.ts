@@ -2,7 +2,7 @@
 // (kind, value) for this call only, with prompts asked once and their answers remembered.
 import type { DeclaredPermissions, PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
 import type { DenialRecord, SandboxLimits } from "../../contracts/sandbox.ts";
-import { checkPermission, checkResolvedAddress, type Policy } from "../../../policy/index.ts";
+import { checkConfiguredServer, checkPermission, checkResolvedAddress, type Policy } from "../../../policy/index.ts";
 import { asDecision, checkFailed } from "./guard.ts";
 import type { HostContext } from "./types.ts";
 
@@ -13,6 +13,7 @@ export interface HostContextOptions {
   limits: SandboxLimits;
   deadline: number;
   credentials?: HostContext["credentials"];
+  mail?: HostContext["mail"];
   ask: HostContext["ask"];
   askSync?: (req: PermissionRequest, decision: PermissionDecision, deadline: number) => boolean;
 }
@@ -36,7 +37,17 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
     home,
     limits: opts.limits,
     credentials: opts.credentials ?? [],
+    mail: opts.mail,
     denials,
+
+    checkServer(value) {
+      const req: PermissionRequest = { kind: "net", value };
+      try {
+        return asDecision(checkConfiguredServer(policy, skill, value, { home }), req);
+      } catch {
+        return checkFailed(req);
+      }
+    },
 
     check(req) {
       const key = keyOf(req);

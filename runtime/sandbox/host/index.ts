@@ -5,6 +5,7 @@ import { CAMERA } from "./camera.ts";
 import { ENV } from "./env-get.ts";
 import { FS_READ } from "./fs-read.ts";
 import { FS_WRITE } from "./fs-write.ts";
+import { MAIL } from "./mail.ts";
 import { NET } from "./net-fetch.ts";
 import { SHELL } from "./shell-run.ts";
 import type { HostApi } from "./types.ts";
@@ -16,6 +17,7 @@ export const HOST_API: HostApi = {
   net: NET,
   browser: BROWSER,
   camera: CAMERA,
+  mail: MAIL,
 };
 
 export { createHostContext, type HostContextOptions, type RecordingHostContext } from "./context.ts";

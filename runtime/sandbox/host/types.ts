@@ -1,5 +1,6 @@
 import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
 import type { SandboxLimits, DenialRecord } from "../../contracts/sandbox.ts";
+import type { MailAccount } from "./mail-types.ts";
 /** Thrown by a host function when a permission is denied; core turns it into the in-sandbox
  *  `PermissionDenied` error (name "PermissionDenied", message = reason in Deno style). */
 export class HostDenied extends Error { constructor(readonly decision: PermissionDecision, readonly request: PermissionRequest) { super(decision.reason); this.name = "PermissionDenied"; } }
@@ -22,6 +23,11 @@ export interface HostContext {
   limits: SandboxLimits;
   /** Secret values the host attaches to fetch (never shown to the skill), by credential name. */
   credentials: { name: string; host: string; header: string; format: string; value: string }[];
+  /** The user's mail account (servers and password), for mail.* only; never shown to the skill. */
+  mail?: MailAccount;
+  /** net for a server the user configured (the mail account's), as if the skill declared it:
+   *  the policy's net grants, denies and special-address rule decide. Absent = deny. */
+  checkServer?(value: string): PermissionDecision;
 }
 /** A host function: args are JSON-like values (strings, numbers, plain objects, arrays,
  *  Uint8Array); returns the same kinds, synchronously or as a Promise. */

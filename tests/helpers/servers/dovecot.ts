@@ -45,6 +45,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_verbose = yes
+auth_failure_delay = 0
 default_login_user = ${loginUser}
 default_internal_user = ${internalUser}
 log_path = /dev/stderr

@@ -1,0 +1,68 @@
+// One IMAP session per host call (imapflow over a plain socket, which works in a Bun worker):
+// connect to the checked address, log in with the configured account, run `work` with the
+// folder locked, log out. Everything must end by the call's deadline; on expiry the socket is
+// closed. Errors are reported by kind, never with the server's text (it can echo the login).
+import { ImapFlow } from "imapflow";
+import { checkedServer } from "./mail-server.ts";
+import { HostError, type HostContext } from "./types.ts";
+
+export async function withImap<T>(ctx: HostContext, fn: string, folder: string, work: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const { ip, servername, server } = await checkedServer(ctx, "read", fn);
+  const remaining = ctx.deadline - Date.now();
+  if (remaining <= 0) throw new HostError(`${fn}: the call has no time left`, "timeout");
+  const client = new ImapFlow({
+    host: ip,
+    port: server.port,
+    secure: server.secure === true,
+    servername,
+    auth: { user: String(server.user ?? ""), pass: String(server.password ?? "") },
+    logger: false,
+    connectionTimeout: remaining,
+    greetingTimeout: remaining,
+    socketTimeout: remaining,
+    disableAutoIdle: true,
+  });
+  client.on("error", () => {}); // reported through the awaited calls below
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      client.close();
+      reject(new HostError(`${fn}: the mail server did not answer before the call's time limit`, "timeout"));
+    }, remaining);
+  });
+  const session = async (): Promise<T> => {
+    try {
+      await client.connect();
+    } catch (err) {
+      throw imapError(fn, err, server.host, "connect");
+    }
+    let lock;
+    try {
+      lock = await client.getMailboxLock(folder, { readOnly: true });
+    } catch (err) {
+      throw imapError(fn, err, server.host, "folder", folder);
+    }
+    try {
+      return await work(client);
+    } catch (err) {
+      throw err instanceof HostError ? err : imapError(fn, err, server.host, "command");
+    } finally {
+      lock.release();
+    }
+  };
+  try {
+    return await Promise.race([session(), expired]);
+  } finally {
+    clearTimeout(timer);
+    client.logout().catch(() => client.close());
+  }
+}
+
+function imapError(fn: string, err: unknown, host: string, stage: "connect" | "folder" | "command", folder?: string): HostError {
+  const e = (err ?? {}) as { authenticationFailed?: boolean; code?: string; serverResponseCode?: string };
+  if (e.authenticationFailed) return new HostError(`${fn}: the IMAP server ${host} refused the login; check mail.imap.user/password in config.yaml`, "unauthorized");
+  if (stage === "folder") return new HostError(`${fn}: there is no folder "${String(folder).slice(0, 100)}"`, "not_found");
+  const why = e.serverResponseCode ?? e.code ?? "error";
+  if (stage === "connect") return new HostError(`${fn}: could not connect to the IMAP server ${host} (${why})`, "host_error");
+  return new HostError(`${fn}: the IMAP server ${host} failed the request (${why})`, "host_error");
+}

@@ -1,0 +1,64 @@
+// mail.send: one plain-text message from the configured address (the skill chooses recipients,
+// subject and text, never the sender, headers or attachments), over SMTP to the checked address.
+import nodemailer from "nodemailer";
+import { addresses, argsOf, str } from "./mail-args.ts";
+import { checkedServer } from "./mail-server.ts";
+import { HostError, type HostContext } from "./types.ts";
+
+export const MAX_SEND_TEXT = 100_000;
+
+export interface SendResult {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+}
+
+export async function mailSend(ctx: HostContext, raw: unknown): Promise<SendResult> {
+  const fn = "mail.send";
+  const a = argsOf(fn, raw);
+  const to = addresses(fn, a, "to", true);
+  const cc = addresses(fn, a, "cc", false);
+  const subject = str(fn, a, "subject", { required: true, max: 500 }) as string;
+  const text = str(fn, a, "text", { required: true, max: MAX_SEND_TEXT }) as string;
+  const inReplyTo = str(fn, a, "inReplyTo", { max: 500 });
+  const { ip, servername, server } = await checkedServer(ctx, "send", fn);
+  const from = ctx.mail?.smtp?.from;
+  if (typeof from !== "string" || from === "") throw new HostError(`${fn}: mail.smtp.from is not configured in config.yaml`, "invalid_config");
+  const remaining = ctx.deadline - Date.now();
+  if (remaining <= 0) throw new HostError(`${fn}: the call has no time left`, "timeout");
+  const auth = server.user ? { user: server.user, pass: String(server.password ?? "") } : undefined;
+  const transport = nodemailer.createTransport({
+    host: ip,
+    port: server.port,
+    secure: server.secure === true,
+    auth,
+    tls: servername ? { servername } : undefined,
+    connectionTimeout: remaining,
+    greetingTimeout: remaining,
+    socketTimeout: remaining,
+    logger: false,
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      transport.close();
+      reject(new HostError(`${fn}: the mail server did not answer before the call's time limit`, "timeout"));
+    }, remaining);
+  });
+  try {
+    const info = await Promise.race([
+      transport.sendMail({ from, to, cc: cc.length > 0 ? cc : undefined, subject, text, inReplyTo, references: inReplyTo }),
+      expired,
+    ]);
+    const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : String((x as { address?: string }).address ?? ""))) : []);
+    return { messageId: String(info.messageId ?? ""), accepted: list(info.accepted), rejected: list(info.rejected) };
+  } catch (err) {
+    if (err instanceof HostError) throw err;
+    const e = (err ?? {}) as { code?: string; responseCode?: number };
+    if (e.code === "EAUTH") throw new HostError(`${fn}: the SMTP server ${server.host} refused the login; check mail.smtp.user/password in config.yaml`, "unauthorized");
+    throw new HostError(`${fn}: the SMTP server ${server.host} did not accept the message (${e.responseCode ?? e.code ?? "error"})`, "host_error");
+  } finally {
+    clearTimeout(timer);
+    transport.close();
+  }
+}

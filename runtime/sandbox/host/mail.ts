@@ -1,0 +1,54 @@
+// HOST_API.mail: list/read/search (needs `mail: read`) and send (needs `mail: send`), each also
+// checking the configured server against `net`. The account's password never reaches the
+// skill: nothing returns it, and every result is scanned for it (and the login) as a last guard.
+import { mailList, mailRead, mailSearch } from "./mail-read.ts";
+import { mailSend } from "./mail-send.ts";
+import { REDACTED } from "./redact.ts";
+import { HostError, type HostContext, type HostFn } from "./types.ts";
+
+const MIN_SECRET = 4;
+
+function mailSecrets(ctx: HostContext): string[] {
+  const out = new Set<string>();
+  for (const s of [ctx.mail?.imap, ctx.mail?.smtp]) {
+    if (typeof s?.password === "string" && s.password.length >= MIN_SECRET) out.add(s.password);
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every known secret in every string of a plain-data result. */
+export function redactDeep<T>(value: T, secrets: string[]): T {
+  if (secrets.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return secrets.reduce((s, x) => s.replaceAll(x, REDACTED), v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+const guarded = (f: (ctx: HostContext, arg: unknown) => Promise<unknown>): HostFn =>
+  async (ctx, [arg]) => {
+    const secrets = mailSecrets(ctx);
+    try {
+      return redactDeep(await f(ctx, arg), secrets);
+    } catch (err) {
+      if (err instanceof Error && secrets.some((s) => err.message.includes(s))) err.message = redactDeep(err.message, secrets);
+      throw err;
+    }
+  };
+
+export const MAIL = {
+  list: guarded(mailList),
+  read: guarded(mailRead),
+  search: guarded(mailSearch),
+  send: guarded(async (ctx, arg) => {
+    // The skill never learns the password; if it did anyway, it must not mail it out.
+    const text = JSON.stringify(arg ?? null);
+    if (mailSecrets(ctx).some((s) => text.includes(s))) {
+      throw new HostError("mail.send: the message contains a credential value", "permission_denied");
+    }
+    return mailSend(ctx, arg);
+  }),
+} satisfies Record<string, HostFn>;
