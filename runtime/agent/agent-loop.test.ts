@@ -20,7 +20,9 @@ describe("agent loop", () => {
     const events = await collect(agent.run(turn("hi")));
     expect(events.map((e) => e.type)).toEqual(["delta", "delta", "final"]);
     expect(finalOf(events)?.text).toBe("Hello");
-    expect((await home.memory.readTranscript("s1")).map((e) => [e.role, e.text])).toEqual([["user", "hi"], ["assistant", "Hello"]]);
+    const given = await collect(agent.run({ ...turn("again"), turn: "gw-turn-1" } as Parameters<typeof agent.run>[0]));
+    expect(given.every((e) => e.turn === "gw-turn-1")).toBe(true);
+    expect((await home.memory.readTranscript("s1")).map((e) => [e.role, e.text])).toEqual([["user", "hi"], ["assistant", "Hello"], ["user", "again"], ["assistant", "Hello"]]);
     agent.close();
   });
 

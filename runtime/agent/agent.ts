@@ -39,7 +39,10 @@ export class MoltAgent implements Agent {
   }
 
   async *run(input: TurnInput, signal?: AbortSignal): AsyncIterable<AgentEvent> {
-    const turn = `t-${randomUUID().slice(0, 8)}`;
+    // The gateway reserves the turn id before the turn starts (its `{turn}` reply goes first);
+    // it passes it as `turn` (not yet in the TurnInput contract), and events must carry it.
+    const given = (input as TurnInput & { turn?: unknown }).turn;
+    const turn = typeof given === "string" && given !== "" ? given : `t-${randomUUID().slice(0, 8)}`;
     const ctrl = new AbortController();
     const onAbort = () => ctrl.abort();
     if (signal?.aborted) ctrl.abort();
