@@ -17,7 +17,8 @@ const CORE_API: Record<string, HostFn> = {
     if (!(bytes instanceof Uint8Array)) throw new TypeError("expected bytes");
     if (label === undefined || label === null) return new TextDecoder().decode(bytes);
     if (typeof label !== "string") throw new TypeError("the encoding label must be a string");
-    return new TextDecoder(label, { fatal: fatal === true }).decode(bytes);
+    // Bun checks the label at run time (RangeError for an unknown one); its types list only a few.
+    return new TextDecoder(label as ConstructorParameters<typeof TextDecoder>[0], { fatal: fatal === true }).decode(bytes);
   },
 };
 
