@@ -45,6 +45,7 @@ async function callSkill(skill: Skill, params: unknown, guardReason: string | nu
     policy: guardReason ? requireConfirmation(deps.policy, skill.name) : deps.policy,
     audit: runner.audit,
     home: runner.home,
+    ...(runner.mail ? { mail: runner.mail } : {}),
     confirm: (req) => gate.ask(ctx, { tool: req.tool, params: req.params, reason: guardReason ?? req.reason, guarded: guardReason !== null }),
     prompt: (req, decision) => gate.ask(ctx, {
       tool: skill.name, params, reason: decision.reason, guarded: false,

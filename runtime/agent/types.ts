@@ -5,6 +5,7 @@ import type { Tool } from "../contracts/tool.ts";
 import type { Policy } from "../../policy/index.ts";
 import type { SandboxPool } from "../sandbox/index.ts";
 import type { AuditLog } from "../audit/index.ts";
+import type { RunDeps } from "../runner/run-skill.ts";
 import type { GuardOptions } from "./guard.ts";
 
 /** The parts of memory/'s MemoryStore the loop uses (structural, so memory/ stays independent). */
@@ -22,6 +23,8 @@ export interface AgentRunner {
   audit: AuditLog | null;
   /** The user's home, for `~` in grants and paths. */
   home: string;
+  /** Passed through to runSkill for mail.* (config.yaml `mail:`). */
+  mail?: RunDeps["mail"];
 }
 
 export interface AgentOptions {
