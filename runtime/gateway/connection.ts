@@ -43,20 +43,23 @@ export class Connection {
 
   onMessage(raw: string | Buffer): void {
     if (this.state === "closed") return;
-    if (!this.bucket.take()) {
+    const limited = !this.bucket.take();
+    const parsed = parseFrame(raw);
+    if (limited) {
+      // Answered with the frame's id so a client's pending request settles; never executed.
       if (++this.limitedInARow > 1_000) return this.close(CLOSE.policy, "rate limited");
-      this.send(resError(null, moltError("rate_limited", "too many frames", `at most ${this.hub.limits.framesPerSecond} per second`)));
+      const id = parsed.ok ? parsed.frame.id : parsed.id;
+      this.send(resError(id, moltError("rate_limited", "too many frames", `at most ${this.hub.limits.framesPerSecond} per second`)));
       return;
     }
     this.limitedInARow = 0;
-    const parsed = parseFrame(raw);
     if (!parsed.ok) return this.state === "new" ? this.rejectPreAuth(parsed.id, parsed.error) : void this.send(resError(parsed.id, parsed.error));
     const frame = parsed.frame;
-    if (frame.type === "res") return this.onResult(frame);
     if (this.state === "new") {
-      if (frame.method !== "connect") return this.rejectPreAuth(frame.id, moltError("unauthorized", "send connect first", "the first frame must be connect {token, role}"));
+      if (frame.type === "res" || frame.method !== "connect") return this.rejectPreAuth(frame.id, moltError("unauthorized", "send connect first", "the first frame must be connect {token, role}"));
       return this.connect(frame.id, frame.params);
     }
+    if (frame.type === "res") return this.onResult(frame);
     void this.call(frame.id, frame.method, frame.params);
   }
 
