@@ -125,7 +125,7 @@ export class MoltAgent implements Agent {
       if (!reply.ok) return emit({ type: "error", turn, error: reply.error });
       if (reply.calls.length === 0 || last) {
         if (reply.calls.length > 0 && reply.text.trim() === "") {
-          return emit({ type: "error", turn, error: moltError("timeout", `stopped after ${maxSteps} tool steps without a final answer`, "ask again in smaller steps, or raise the agent's maxSteps") });
+          return emit({ type: "error", turn, error: moltError("step_limit", `stopped after ${maxSteps} tool steps without a final answer`, "ask again in smaller steps, or raise the agent's maxSteps") });
         }
         await memory.appendTranscript(input.session, { role: "assistant", text: reply.text, at: this.#now() });
         return emit({ type: "final", turn, text: reply.text });
@@ -160,7 +160,7 @@ export class MoltAgent implements Agent {
 }
 
 const cancelled = (turn: string): AgentEvent => ({
-  type: "error", turn, error: moltError("internal", "stopped: the turn was cancelled", undefined, { cancelled: true }),
+  type: "error", turn, error: moltError("cancelled", "stopped: the turn was cancelled", undefined, { cancelled: true }),
 });
 
 function asError(err: unknown): MoltError {

@@ -4,6 +4,8 @@ import type { MoltError } from "./errors.ts";
 
 /** One user message entering the loop. `user` is the canonical identity after identity links. */
 export interface TurnInput {
+  /** The turn's id when the caller reserved one (the gateway answers chat.send with it). */
+  turn?: string;
   session: string;
   user: string;
   channel: string;

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   "invalid_config",
   "invalid_input",
   "timeout",
+  "step_limit",
+  "cancelled",
   "memory_limit",
   "output_limit",
   "skill_error",
@@ -74,6 +76,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case "confirmation_rejected":
       return EXIT.confirmation;
     case "timeout":
+    case "step_limit":
     case "memory_limit":
     case "output_limit":
       return EXIT.limit;
