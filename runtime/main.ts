@@ -7,6 +7,11 @@ import { loadPolicyFile, type Policy } from "../policy/index.ts";
 import { SandboxPool } from "./sandbox/index.ts";
 import { AuditLog } from "./audit/index.ts";
 import { startGateway, type GatewayOptions, type RunningGateway } from "./gateway/server.ts";
+import { loadConfig, type Config } from "./config/index.ts";
+import { createProvider, providerStatus } from "./providers/index.ts";
+import { MoltAgent } from "./agent/index.ts";
+import { MemoryStore, memoryTools } from "../memory/index.ts";
+import { listSkills } from "../skills/index.ts";
 
 export interface RuntimeOptions {
   policyPath?: string;
@@ -45,16 +50,42 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   };
 }
 
-export async function startLocalGateway(opts: GatewayOptions): Promise<RunningGateway> {
-  ensureHome(moltbotHome());
-  let pool: SandboxPool | null = null;
-  const gw = startGateway({ ...opts, nodeStatus: () => (pool ? { ...pool.stats } : { workers: 0 }) });
-  pool = new SandboxPool();
-  return {
-    ...gw,
-    stop: async () => {
-      await gw.stop();
-      await pool?.close();
+/**
+ * The gateway with everything behind it: config → provider → agent (skills from the home's
+ * skills/ folder, memory, approvals in state.db). Shutdown flushes audit and memory after turns end.
+ */
+export async function startLocalGateway(opts: GatewayOptions & { config?: Config }): Promise<RunningGateway> {
+  const home = moltbotHome();
+  const paths = homePaths(home);
+  ensureHome(home);
+  const config = opts.config ?? loadConfig(paths.config);
+  const policy = loadPolicyFile(paths.policy, { home: userHome(), cacheDir: paths.cache });
+  const { skills, errors } = await listSkills(paths.skills);
+  for (const e of errors) process.stderr.write(`warning: skipped skill: ${e.error.message}\n`);
+  const pool = new SandboxPool();
+  const audit = AuditLog.open(paths.audit, { stateDb: paths.state });
+  const memory = new MemoryStore(paths.memory);
+  const loaded = skills.map((l) => l.skill);
+  const agent = new MoltAgent({
+    provider: createProvider(config),
+    skills: () => loaded,
+    runner: { pool, policy, audit, home: userHome() },
+    extraTools: memoryTools(memory),
+    memory,
+    stateDb: paths.state,
+    options: { maxSteps: config.agent.max_steps, ...(config.owners.length ? { owners: config.owners } : {}) },
+  });
+  return startGateway({
+    ...opts,
+    agent,
+    nodeStatus: () => ({ ...pool.stats }),
+    providersStatus: async () => ({ ...(await providerStatus(config, { timeoutMs: 1000 })) }),
+    history: async (session, last) => (await memory.readTranscript(session, { last })).map((e) => ({ role: e.role, text: e.text, at: e.at.toISOString() })),
+    skills: () => loaded.map((s) => ({ name: s.name, description: s.description, kind: s.kind, version: s.version })),
+    onShutdown: async () => {
+      audit.close();
+      memory.close();
+      await pool.close();
     },
-  };
+  });
 }

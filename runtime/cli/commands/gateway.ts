@@ -1,16 +1,20 @@
 import { EXIT, fail } from "../../contracts/errors.ts";
 import { parse } from "../args.ts";
 import { writeErr, writeOut } from "../output.ts";
+import { homePaths, moltbotHome } from "../../home.ts";
+import { ensureHome } from "../../home-init.ts";
 import pkg from "../../../package.json" with { type: "json" };
 
 const HELP = `Usage: moltbot [gateway] [--host H] [--port P]
 
-Starts the Moltbot gateway: HTTP and WebSocket on 127.0.0.1:18789 by default.
-  --host H     address to bind (anything but loopback needs MOLTBOT_TOKEN)
+Starts the Moltbot gateway: HTTP, WebChat (GET /) and WebSocket (/ws), on gateway.host and
+gateway.port from config.yaml (default 127.0.0.1:18789).
+  --host H     address to bind (anything but loopback needs a token: gateway.token or MOLTBOT_TOKEN)
   --port P     port (0 picks a free one)
   -h, --help   this help
 
-Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+Stops cleanly on Ctrl-C (SIGINT) or SIGTERM: running answers finish (or are cancelled after
+5 s), the audit log and memory are flushed, then it exits 0.
 `;
 
 export async function gatewayCommand(argv: string[]): Promise<number> {
@@ -19,13 +23,30 @@ export async function gatewayCommand(argv: string[]): Promise<number> {
     await writeOut(HELP);
     return EXIT.ok;
   }
-  const port = values.port === undefined ? 18789 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     fail("invalid_input", `gateway: --port must be a number from 0 to 65535`, "e.g. --port 18789");
   }
+  const home = moltbotHome();
+  const paths = homePaths(home);
+  const created = ensureHome(home);
+  const { loadConfig } = await import("../../config/index.ts");
+  const config = loadConfig(paths.config);
   const { startLocalGateway } = await import("../../main.ts");
-  const gw = await startLocalGateway({ host: values.host ?? "127.0.0.1", port, token: process.env.MOLTBOT_TOKEN, version: pkg.version });
-  await writeOut(`moltbot gateway listening on ${gw.url} (health: ${gw.url}/health)\n`);
+  const gw = await startLocalGateway({
+    host: values.host ?? config.gateway.host,
+    port: port ?? config.gateway.port,
+    token: process.env.MOLTBOT_TOKEN || config.gateway.token,
+    version: pkg.version,
+    config,
+  });
+  await writeOut(`moltbot gateway listening on ${gw.url} (health: ${gw.url}/health, WebChat: ${gw.url}/)\n`);
+  if (created.length > 0) {
+    await writeOut(
+      `First run: created ${home} (private) with\n  ${paths.config}  model provider, gateway, channels\n  ${paths.policy}  what skills may do (safe defaults: every tool asks first)\n` +
+        `Next: edit config.yaml to pick a model (Ollama on localhost by default), then open ${gw.url}/ or run 'moltbot chat'.\n`,
+    );
+  }
   const shutdown = async (signal: string) => {
     await writeErr(`received ${signal}, shutting down\n`);
     await gw.stop();
