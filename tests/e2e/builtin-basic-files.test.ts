@@ -32,6 +32,7 @@ beforeAll(() => {
   writeFileSync(join(home, "notes/latin1.txt"), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
   writeFileSync(join(home, "notes/pixel.png"), Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"));
   writeFileSync(join(home, "big.txt"), "0123456789".repeat(10_000));
+  writeFileSync(join(home, "notes/wide.txt"), "é".repeat(20));
   writeFileSync(join(home, ".ssh/id_ed25519"), "PRIVATE KEY");
   writeFileSync(join(home, ".moltbot/policy.yaml"), "version: 1\n");
   writeFileSync(join(outside, "secret.txt"), "todo outside the home\n");
@@ -54,8 +55,14 @@ describe("file_read", () => {
   test("cuts long text and says how much; reads a line range", async () => {
     const big = await run("file_read", { path: "~/big.txt", max_chars: 1000 });
     expect(big.out.output.content).toHaveLength(1000);
-    expect(big.out.output.truncated).toEqual({ shown: 1000, total: 100_000, unit: "chars" });
-    expect(big.out.output.summary).toContain("99000 cut");
+    expect(big.out.output.truncated).toEqual({ shown: 1000, total: 100_000, unit: "bytes" });
+    expect(big.out.output.summary).toContain("99000 bytes cut");
+    const wide = await run("file_read", { path: "~/notes/wide.txt", max_chars: 5 });
+    expect(wide.out.output.content).toBe("ééééé");
+    expect(wide.out.output.truncated).toEqual({ shown: 10, total: 40, unit: "bytes" });
+    const whole = await run("file_read", { path: "~/notes/wide.txt", max_chars: 20 });
+    expect(whole.out.output).toMatchObject({ content: "é".repeat(20), lines: 1 });
+    expect(whole.out.output.truncated).toBeUndefined();
     const part = await run("file_read", { path: "~/notes/todo.md", start_line: 2, max_lines: 1 });
     expect(part.out.output.content).toBe("- buy milk\n");
     expect(part.out.output.range).toEqual({ start_line: 2, end_line: 2 });
@@ -136,17 +143,17 @@ describe("file_list and file_search", () => {
     const r = await run("file_list", { path: "~/notes" });
     expect(r.code).toBe(0);
     const byPath = Object.fromEntries(r.out.output.entries.map((e: { path: string }) => [e.path, e]));
-    expect(Object.keys(byPath)).toEqual(["dir-out", "key-link", "latin1.txt", "link-out.txt", "pixel.png", "sub", "todo.md"]);
+    expect(Object.keys(byPath)).toEqual(["dir-out", "key-link", "latin1.txt", "link-out.txt", "pixel.png", "sub", "todo.md", "wide.txt"]);
     expect(byPath["todo.md"]).toMatchObject({ type: "file", size: 49 });
     expect(byPath["dir-out"]).toEqual({ path: "dir-out", type: "symlink" });
-    expect(r.out.output.summary).toBe("~/notes: 1 folder, 3 files, 3 links");
+    expect(r.out.output.summary).toBe("~/notes: 1 folder, 4 files, 3 links");
   });
 
   test("file_list recursive with a cap says how many entries were cut", async () => {
     const r = await run("file_list", { path: "~/notes", recursive: true, max_entries: 2, include_hidden: true });
     expect(r.out.output.entries).toHaveLength(2);
-    expect(r.out.output.truncated).toMatchObject({ shown: 2, total: 9, unit: "items" });
-    expect(r.out.output.summary).toContain("showing 2 of 9 entries, 7 cut");
+    expect(r.out.output.truncated).toMatchObject({ shown: 2, total: 10, unit: "items" });
+    expect(r.out.output.summary).toContain("showing 2 of 10 entries, 8 cut");
   });
 
   test("file_search finds lines by text and files by name; links to outside are not followed", async () => {

@@ -16,26 +16,64 @@ export default async ({ path, max_chars = 100000, start_line, max_lines, encodin
   if (info.size > MAX_FILE_BYTES) {
     throw new Error(`${path} is ${size(info.size)}, more than file_read reads (${size(MAX_FILE_BYTES)}); use file_search to find the part you need`);
   }
-  let text, used = "utf-8";
-  if (encoding) {
-    text = new TextDecoder(encoding).decode(await fs.readFile(path));
-    used = new TextDecoder(encoding).encoding;
-  } else {
-    text = await fs.readTextFile(path);
-    if (text.slice(0, 8192).indexOf("\0") !== -1) return binary(path, mime, info.size);
-    // Not valid UTF-8: most likely a legacy single-byte file; windows-1252 maps every byte.
-    if (text.indexOf("\uFFFD") !== -1) {
-      const bytes = await fs.readFile(path);
+  // Bytes, not text: an ArrayBuffer enters the sandbox as one copy, while a long string is
+  // converted character by character. Only the part that is shown is decoded.
+  const bytes = await fs.readFile(path);
+  const ranged = start_line !== undefined || max_lines !== undefined;
+  const { text, used, end } = decode(bytes, encoding, ranged ? Infinity : max_chars);
+  if (!encoding && text.slice(0, 8192).indexOf("\0") !== -1) return binary(path, mime, info.size, bytes);
+  if (end < bytes.length) return prefixResult(path, text, used, end, bytes.length);
+  return textResult(path, text, used, info.size, { max_chars, start_line, max_lines });
+};
+
+/**
+ * Decodes at most `chars` characters from the start (all with Infinity). Without an explicit
+ * encoding: UTF-8, or windows-1252 (which maps every byte) when the bytes are not UTF-8.
+ */
+function decode(bytes, encoding, chars) {
+  let used = encoding ? new TextDecoder(encoding).encoding : "utf-8";
+  const run = (slice) => {
+    if (encoding) return new TextDecoder(encoding).decode(slice);
+    if (used === "utf-8") {
       try {
-        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+        return new TextDecoder("utf-8", { fatal: true }).decode(slice);
       } catch {
-        text = new TextDecoder("windows-1252").decode(bytes);
         used = "windows-1252";
       }
     }
+    return new TextDecoder("windows-1252").decode(slice);
+  };
+  // A character is at least one byte, so `chars` bytes never decode to more than `chars`
+  // characters; widen until enough (multi-byte text) or the file ends.
+  let end = Math.min(bytes.length, chars);
+  let text = run(bytes.subarray(0, boundary(bytes, end)));
+  for (let i = 0; i < 6 && text.length < chars && end < bytes.length; i++) {
+    end = Math.min(bytes.length, end + (chars - text.length) * 2);
+    text = run(bytes.subarray(0, boundary(bytes, end)));
   }
-  return textResult(path, text, used, info.size, { max_chars, start_line, max_lines });
-};
+  end = boundary(bytes, end);
+  if (text.length > chars) {
+    if (used === "utf-8") end -= utf8Length(text.slice(chars)); // bytes of what is dropped
+    else end = chars;
+    text = text.slice(0, chars);
+  }
+  return { text, used, end };
+}
+
+/** Moves a cut back to the start of a UTF-8 sequence (harmless for single-byte encodings). */
+function boundary(bytes, end) {
+  if (end >= bytes.length) return bytes.length;
+  let e = end;
+  while (e > 0 && end - e < 3 && (bytes[e] & 0xc0) === 0x80) e--;
+  return e;
+}
+
+/** The start of a file too long to show whole, cut at max_chars characters. */
+function prefixResult(path, text, used, shownBytes, total) {
+  let summary = `Read ${path}: ${size(total)}${used !== "utf-8" ? `, decoded as ${used}` : ""}`;
+  summary += ` (showing the first ${text.length} characters, ${size(shownBytes)} of ${size(total)}; ${total - shownBytes} bytes cut — pass start_line or a larger max_chars for more)`;
+  return { summary, path, size: total, encoding: used, content: text, truncated: { shown: shownBytes, total, unit: "bytes" } };
+}
 
 function textResult(path, text, used, bytes, o) {
   const totalLines = countLines(text);
@@ -60,19 +98,27 @@ function textResult(path, text, used, bytes, o) {
   return out;
 }
 
-function binary(path, mime, bytes) {
+function binary(path, mime, bytes, data) {
   const out = { summary: "", path, size: bytes, mime, binary: true };
   if (bytes > MAX_ATTACHMENT_BYTES) {
     out.summary = `${path} is a binary file (${mime}, ${size(bytes)}), too large to attach (limit ${size(MAX_ATTACHMENT_BYTES)})`;
     out.truncated = { shown: 0, total: bytes, unit: "bytes" };
     return out;
   }
-  const data = fs.readFile(path);
-  return data.then((b) => {
+  return (data ? Promise.resolve(data) : fs.readFile(path)).then((b) => {
     out.attachments = [{ kind: kindOf(mime), mime, name: path.slice(path.lastIndexOf("/") + 1), base64: toBase64(b) }];
     out.summary = `${path} is a binary file (${mime}, ${size(bytes)}), attached`;
     return out;
   });
+}
+
+function utf8Length(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? (i++, 4) : 3;
+  }
+  return n;
 }
 
 function countLines(s) {
