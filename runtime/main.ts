@@ -8,7 +8,8 @@ import { SandboxPool } from "./sandbox/index.ts";
 import { AuditLog } from "./audit/index.ts";
 import { startGateway, type GatewayOptions, type RunningGateway } from "./gateway/server.ts";
 import { loadConfig, type Config } from "./config/index.ts";
-import { createProvider, providerStatus } from "./providers/index.ts";
+import { providerStatus } from "./providers/status.ts";
+import type { ModelProvider } from "./contracts/provider.ts";
 import { MoltAgent } from "./agent/index.ts";
 import { MemoryStore, memoryTools } from "../memory/index.ts";
 import { listSkills } from "../skills/index.ts";
@@ -50,6 +51,18 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   };
 }
 
+/** The provider SDKs cost ~100 ms to import: load them with the first chat, not at startup. */
+function lazyProvider(config: Config): ModelProvider {
+  let real: ModelProvider | null = null;
+  return {
+    name: config.ai_provider,
+    async *chat(req, signal) {
+      real ??= (await import("./providers/index.ts")).createProvider(config);
+      yield* real.chat(req, signal);
+    },
+  };
+}
+
 /**
  * The gateway with everything behind it: config → provider → agent (skills from the home's
  * skills/ folder, memory, approvals in state.db). Shutdown flushes audit and memory after turns end.
@@ -67,7 +80,7 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
   const memory = new MemoryStore(paths.memory);
   const loaded = skills.map((l) => l.skill);
   const agent = new MoltAgent({
-    provider: createProvider(config),
+    provider: lazyProvider(config),
     skills: () => loaded,
     runner: { pool, policy, audit, home: userHome() },
     extraTools: memoryTools(memory),
