@@ -1,0 +1,27 @@
+import { describe, expect, test } from "bun:test";
+import { isMethod, parseFrame, parseParams } from "./frames.ts";
+
+describe("frames", () => {
+  test("a request frame parses; unknown keys, wrong types and binary are errors naming the field", () => {
+    expect(parseFrame('{"type":"req","id":1,"method":"status"}')).toEqual({ ok: true, frame: { type: "req", id: 1, method: "status" } });
+    const extra = parseFrame('{"type":"req","id":"a","method":"status","admin":true}');
+    expect(extra).toMatchObject({ ok: false, id: "a", error: { code: "invalid_input" } });
+    expect(parseFrame('{"type":"req","id":{},"method":"status"}')).toMatchObject({ ok: false, id: null, error: { message: expect.stringContaining("frame.id") } });
+    expect(parseFrame(Buffer.from("{}"))).toMatchObject({ ok: false, error: { message: "frames are JSON text, not binary" } });
+    expect(parseFrame("nope")).toMatchObject({ ok: false, error: { message: "frame is not valid JSON" } });
+  });
+
+  test("params are strict per method and errors never echo values", () => {
+    expect(parseParams("chat.send", { text: "hi" })).toEqual({ ok: true, params: { text: "hi" } });
+    const bad = parseParams("chat.send", { text: "x".repeat(100_001) });
+    expect(bad).toMatchObject({ ok: false, error: { code: "invalid_params", message: expect.stringContaining("chat.send params.text") } });
+    expect(JSON.stringify(bad).includes("xxxxxxxxxx")).toBe(false);
+    expect(parseParams("connect", { role: "client", name: "a b" })).toMatchObject({ ok: false, error: { message: expect.stringContaining("params.name") } });
+    expect(parseParams("chat.send", { text: "x", session: "../etc" }).ok).toBe(false);
+  });
+
+  test("only declared methods exist, not prototype names", () => {
+    expect(isMethod("chat.send")).toBe(true);
+    for (const m of ["__proto__", "constructor", "toString", "hasOwnProperty"]) expect(isMethod(m)).toBe(false);
+  });
+});
