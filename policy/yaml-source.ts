@@ -32,7 +32,8 @@ export interface YamlSource {
 }
 
 export function readYaml(text: string, file: string, errors: YamlErrors = POLICY_ERRORS): YamlSource {
-  const bad = (file: string, line: number | null, message: string): never =>
+  // Declared with its type so that TypeScript narrows after a call (it never returns).
+  const bad: (file: string, line: number | null, message: string) => never = (file, line, message) =>
     fail(errors.code, `${file}${line === null ? "" : `:${line}`}: ${message}`, errors.hint);
   if (new TextEncoder().encode(text).length > MAX_POLICY_BYTES) bad(file, null, `file is larger than 1 MiB; expected a small ${errors.noun} file`);
   const lines = new LineCounter();

@@ -12,7 +12,9 @@ import { providerStatus } from "./providers/status.ts";
 import type { ModelProvider } from "./contracts/provider.ts";
 import { MoltAgent } from "./agent/index.ts";
 import { MemoryStore, memoryTools } from "../memory/index.ts";
-import { listSkills } from "../skills/index.ts";
+import { loadRegistry } from "./skill-registry.ts";
+import { SessionStore } from "./sessions/index.ts";
+import { secretValues } from "./config/index.ts";
 
 export interface RuntimeOptions {
   policyPath?: string;
@@ -73,24 +75,35 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
   ensureHome(home);
   const config = opts.config ?? loadConfig(paths.config);
   const policy = loadPolicyFile(paths.policy, { home: userHome(), cacheDir: paths.cache });
-  const { skills, errors } = await listSkills(paths.skills);
-  for (const e of errors) process.stderr.write(`warning: skipped skill: ${e.error.message}\n`);
-  const pool = new SandboxPool();
-  const audit = AuditLog.open(paths.audit, { stateDb: paths.state });
+  const { skills: loaded, problems } = await loadRegistry(paths.skills);
+  for (const p of problems) process.stderr.write(`warning: skipped skill: ${p.error.message}\n`);
+  const services = config.camera ? await cameraServices(config.camera.device) : undefined;
+  const pool = new SandboxPool(services ? { services } : {});
+  const audit = AuditLog.open(paths.audit, { stateDb: paths.state, secrets: secretValues(config) });
   const memory = new MemoryStore(paths.memory);
-  const loaded = skills.map((l) => l.skill);
+  const sessions = new SessionStore(paths.state);
+  const guard = config.agent.guard;
   const agent = new MoltAgent({
     provider: lazyProvider(config),
     skills: () => loaded,
-    runner: { pool, policy, audit, home: userHome() },
+    runner: { pool, policy, audit, home: userHome(), ...(config.mail ? { mail: config.mail } : {}), credentials: config.credentials },
     extraTools: memoryTools(memory),
     memory,
     stateDb: paths.state,
-    options: { maxSteps: config.agent.max_steps, ...(config.owners.length ? { owners: config.owners } : {}) },
+    options: {
+      maxSteps: config.agent.max_steps,
+      ...(config.owners.length ? { owners: config.owners } : {}),
+      ...(guard ? { guard: { enabled: guard.enabled, ...(guard.untrusted ? { untrusted: guard.untrusted } : {}), ...(guard.side_effects ? { sideEffects: guard.side_effects } : {}) } } : {}),
+    },
   });
   return startGateway({
     ...opts,
     agent,
+    // One conversation per person: identity links (`moltbot identity link`) join them.
+    sessionFor: (user, channel, label) => {
+      const base = sessions.sessionFor({ channel, chatId: user, user, isGroup: false });
+      return label ? `${base}/${label}` : base;
+    },
     nodeStatus: () => ({ ...pool.stats }),
     providersStatus: async () => ({ ...(await providerStatus(config, { timeoutMs: 1000 })) }),
     history: async (session, last) => (await memory.readTranscript(session, { last })).map((e) => ({ role: e.role, text: e.text, at: e.at.toISOString() })),
@@ -98,7 +111,13 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
     onShutdown: async () => {
       audit.close();
       memory.close();
+      sessions.close();
       await pool.close();
     },
   });
+}
+
+async function cameraServices(device: string) {
+  const { createHostServices } = await import("./services/index.ts");
+  return createHostServices({ camera: { device } });
 }

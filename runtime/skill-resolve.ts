@@ -6,12 +6,15 @@ import type { LoadWarning, Skill } from "./contracts/skill.ts";
 import { TOOL_NAME } from "./contracts/tool.ts";
 import { homePaths, moltbotHome } from "./home.ts";
 import { loadSkill } from "../skills/index.ts";
+import { builtinSkillDir } from "./skill-registry.ts";
 
-/** `<dir|name>`: a folder path, or the name of a skill installed under the home directory. */
+/** `<dir|name>`: a folder path, a built-in skill's name, or an installed skill's name. */
 export function resolveSkillDir(arg: string): string {
   const asPath = resolve(arg);
   if (existsSync(asPath) && statSync(asPath).isDirectory()) return asPath;
   if (!isAbsolute(arg) && TOOL_NAME.test(arg)) {
+    const builtin = builtinSkillDir(arg);
+    if (builtin) return builtin;
     const installed = resolve(homePaths(moltbotHome()).skills, arg);
     if (existsSync(installed)) return installed;
   }

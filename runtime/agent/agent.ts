@@ -97,7 +97,9 @@ export class MoltAgent implements Agent {
     return typeof p === "function" ? p() : p;
   }
 
-  async #turn(input: TurnInput, turn: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
+  async #turn(raw: TurnInput, turn: string, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<void> {
+    // One person after `identity link`: their profile, memory and approvals follow them.
+    const input = { ...raw, user: this.#sessions.canonicalUser(raw.user) };
     const { memory, provider } = this.#deps;
     const opts = this.#deps.options ?? {};
     const policy = this.#policy();

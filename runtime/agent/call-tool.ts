@@ -46,6 +46,7 @@ async function callSkill(skill: Skill, params: unknown, guardReason: string | nu
     audit: runner.audit,
     home: runner.home,
     ...(runner.mail ? { mail: runner.mail } : {}),
+    ...(runner.credentials ? { credentials: runner.credentials } : {}),
     confirm: (req) => gate.ask(ctx, { tool: req.tool, params: req.params, reason: guardReason ?? req.reason, guarded: guardReason !== null }),
     prompt: (req, decision) => gate.ask(ctx, {
       tool: skill.name, params, reason: decision.reason, guarded: false,

@@ -25,6 +25,8 @@ export interface AgentRunner {
   home: string;
   /** Passed through to runSkill for mail.* (config.yaml `mail:`). */
   mail?: RunDeps["mail"];
+  /** Passed through to runSkill: credential values by name (config.yaml `credentials:`). */
+  credentials?: RunDeps["credentials"];
 }
 
 export interface AgentOptions {

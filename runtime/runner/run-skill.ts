@@ -96,6 +96,7 @@ export async function runSkill(skill: Skill, params: unknown, deps: RunDeps): Pr
       limits: effectiveLimits(deps.policy, skill.name),
       home: deps.home,
       mail: deps.mail,
+      session: deps.context?.session,
       credentials: skill.credentials.flatMap((c) => {
         const v = deps.credentials && Object.hasOwn(deps.credentials, c.name) ? deps.credentials[c.name] : undefined;
         return v ? [{ ...c, host: v.host ?? c.host, value: v.value }] : [];
