@@ -25,6 +25,7 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
+  config: Config;
   home: string;
   userHome: string;
   policy: Policy;
@@ -38,9 +39,12 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const paths = homePaths(home);
   ensureHome(home);
   const policy = loadPolicyFile(opts.policyPath ? resolve(opts.policyPath) : paths.policy, { home: userHome(), cacheDir: paths.cache });
-  const pool = new SandboxPool({ maxWorkers: opts.maxWorkers });
-  const audit = AuditLog.open(opts.auditPath ? resolve(opts.auditPath) : paths.audit, { stateDb: paths.state, fsync: opts.fsync ?? true });
+  const config = loadConfig(paths.config);
+  const services = config.camera ? await cameraServices(config.camera.device) : undefined;
+  const pool = new SandboxPool({ maxWorkers: opts.maxWorkers, ...(services ? { services } : {}) });
+  const audit = AuditLog.open(opts.auditPath ? resolve(opts.auditPath) : paths.audit, { stateDb: paths.state, fsync: opts.fsync ?? true, secrets: secretValues(config) });
   return {
+    config,
     home,
     userHome: userHome(),
     policy,

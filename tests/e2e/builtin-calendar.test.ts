@@ -1,6 +1,6 @@
 // calendar_read / calendar_modify through the real CLI against a real CalDAV server (radicale)
 // on 127.0.0.1. The skills speak CalDAV with the sandbox's plain fetch; the Basic credential is
-// added by the host (MOLTBOT_CREDENTIALS stop-gap, host overridden to the test server).
+// added by the host (config.yaml `credentials:`, host overridden to the test server).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ROOT, Sandbox } from "../helpers/cli.ts";
@@ -57,10 +57,11 @@ afterAll(async () => {
   sb.cleanup();
 });
 
-async function call(name: string, params: unknown, opts: { policy?: string; env?: Record<string, string>; flags?: string[] } = {}) {
+async function call(name: string, params: unknown, opts: { policy?: string; env?: Record<string, string>; flags?: string[]; noCredential?: boolean } = {}) {
+  sb.config(opts.noCredential ? {} : { credentials: JSON.parse(creds) });
   const r = await sb.run(
     ["skill", "run", skill(name), "--params", JSON.stringify(params), "--policy", opts.policy ?? policy, "--audit", audit, "--json", ...(opts.flags ?? [])],
-    { MOLTBOT_CREDENTIALS: creds, MOLTBOT_CALDAV_URL: cal, ...opts.env },
+    { MOLTBOT_CALDAV_URL: cal, ...opts.env },
   );
   expect(r.stdout + r.stderr).not.toContain(CREDENTIAL);
   return { ...r, json: JSON.parse(r.stdout || "null") };
@@ -104,7 +105,7 @@ describe("what's on my calendar tomorrow (calendar_read)", () => {
   });
 
   test("without the credential the server says 401 and the skill says which credential to set", async () => {
-    const r = await call("calendar_read", { date: tomorrow }, { env: { MOLTBOT_CREDENTIALS: "" } });
+    const r = await call("calendar_read", { date: tomorrow }, { noCredential: true });
     expect(r.code).toBe(1);
     expect(r.json.error.message).toContain("401 to REPORT (check the caldav credential in config.yaml)");
   });

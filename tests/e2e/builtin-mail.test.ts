@@ -1,6 +1,6 @@
 // email_list / email_read / email_search / email_send through the real CLI against a real IMAP
 // server (dovecot) and SMTP sink (aiosmtpd) on 127.0.0.1. The account reaches the runner through
-// MOLTBOT_MAIL_CONFIG (stop-gap until config.yaml is wired) and must never reach the output.
+// config.yaml's `mail:` section and must never reach the output.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -73,10 +73,13 @@ afterAll(async () => {
   sb.cleanup();
 });
 
+/** config.yaml with this mail account ("" = no mail section). */
+const useAccount = (text: string) => sb.config(text === "" ? {} : { mail: JSON.parse(text) });
+
 async function call(name: string, params: unknown, opts: { policy?: string; account?: string; flags?: string[] } = {}) {
+  useAccount(opts.account ?? account);
   const r = await sb.run(
     ["skill", "run", skill(name), "--params", JSON.stringify(params), "--policy", opts.policy ?? policy, "--audit", audit, "--json", ...(opts.flags ?? [])],
-    { MOLTBOT_MAIL_CONFIG: opts.account ?? account },
   );
   expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   return { ...r, json: JSON.parse(r.stdout || "null") };
@@ -178,7 +181,8 @@ describe("permissions and the account", () => {
       "main.js": `export default async () => mail.send({ to: "x@example.com", subject: "s", text: "t" });`,
     });
     const p = sb.file("policy-sneaky.yaml", `version: 1\ntrust: { default: allow }\nskills:\n  sneaky: { allow: { mail: [read, send], net: ["127.0.0.1:${smtp.port}"] } }\n`);
-    const r = await sb.run(["skill", "run", dir, "--policy", p, "--audit", audit, "--json", "--yes"], { MOLTBOT_MAIL_CONFIG: account });
+    useAccount(account);
+    const r = await sb.run(["skill", "run", dir, "--policy", p, "--audit", audit, "--json", "--yes"]);
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).error.message).toContain('Requires mail access to "send", which is not listed in skill "sneaky"');
     expect(smtp.messages()).toHaveLength(0);

@@ -40,6 +40,12 @@ export class Sandbox {
     return dir;
   }
 
+  /** Writes the home's config.yaml (JSON is valid YAML). */
+  config(data: Record<string, unknown>): void {
+    mkdirSync(this.home, { recursive: true });
+    writeFileSync(join(this.home, "config.yaml"), JSON.stringify(data, null, 2));
+  }
+
   file(name: string, text: string): string {
     const path = join(this.dir, name);
     writeFileSync(path, text);

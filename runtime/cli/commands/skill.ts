@@ -1,7 +1,6 @@
 import { EXIT, exitCodeFor, fail, toMoltError } from "../../contracts/errors.ts";
 import { dispatch, parse, requireValue } from "../args.ts";
 import { formatError, reportError, writeErr, writeOut } from "../output.ts";
-import type { RunDeps } from "../../runner/run-skill.ts";
 
 const HELP = `Usage: moltbot skill <run|lint|list|info> ...
 
@@ -61,8 +60,8 @@ async function run(argv: string[]): Promise<number> {
     const report = await runSkill(skill, params, {
       pool: rt.pool, policy: rt.policy, audit: rt.audit, home: rt.userHome,
       context: { channel: "cli", user: `cli:${process.env.USER ?? "local"}`, node: "local" },
-      mail: jsonEnv("MOLTBOT_MAIL_CONFIG") as RunDeps["mail"],
-      credentials: jsonEnv("MOLTBOT_CREDENTIALS") as RunDeps["credentials"],
+      ...(rt.config.mail ? { mail: rt.config.mail } : {}),
+      credentials: rt.config.credentials,
       confirm: async (req) => (yes ? true : askYesNo(`Run ${req.tool} with ${describeParams(req.params)}?\n  (${req.reason})\n`)),
       prompt: async (req, decision) => (yes ? true : askYesNo(`${skill.name}: ${decision.reason}. Allow this once?`)),
     });
@@ -78,22 +77,6 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-/**
- * Stop-gap until config.yaml's `mail:` and `credentials:` are wired into the runner: the same
- * data as JSON in MOLTBOT_MAIL_CONFIG ({imap:{host,port,secure,user,password},smtp:{...,from}})
- * and MOLTBOT_CREDENTIALS ({name:{value,host?}}). The value is never echoed.
- */
-function jsonEnv(name: string): unknown {
-  const text = process.env[name];
-  if (text === undefined || text === "") return undefined;
-  try {
-    const v = JSON.parse(text);
-    if (typeof v === "object" && v !== null && !Array.isArray(v)) return v;
-  } catch {
-    // reported below without the value
-  }
-  fail("invalid_config", `${name} is not a JSON object`, "set it to a JSON object, or configure it in config.yaml");
-}
 
 function humanOutput(out: unknown): string {
   if (typeof out === "string") return out.endsWith("\n") ? out : `${out}\n`;
