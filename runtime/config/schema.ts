@@ -15,7 +15,7 @@ const channels = z.object({
   telegram: z.object({ token: z.string().min(1), api_root: url.default("https://api.telegram.org"), webhook_url: url.optional(), dm: dmPolicy.default("pairing"), allow: allowList }).strict().optional(),
   matrix: z.object({ homeserver: url, user_id: z.string().regex(/^@[^:]+:.+$/, "a Matrix id like @bot:example.org"), access_token: z.string().min(1).optional(), password: z.string().min(1).optional(), dm: dmPolicy.default("pairing"), allow: allowList }).strict().optional(),
   signal: z.object({ url: url.default("http://127.0.0.1:8080"), account: z.string().min(1), dm: dmPolicy.default("pairing"), allow: allowList }).strict().optional(),
-  whatsapp: z.object({ auth_dir: z.string().min(1).default("~/.moltbot/whatsapp"), dm: dmPolicy.default("pairing"), allow: allowList }).strict().optional(),
+  whatsapp: z.object({ auth_dir: z.string().min(1).default("~/.moltbot/whatsapp"), phone: z.string().regex(/^\+?\d{7,15}$/, "a phone number in international format, digits only, like 15550001111").optional(), dm: dmPolicy.default("pairing"), allow: allowList }).strict().optional(),
 }).strict();
 
 const mailServer = z.object({
