@@ -68,6 +68,9 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
   const errorHandle = (err: unknown): QuickJSHandle => {
     let denial = -1;
     let message: string;
+    // The host's error code (HostError, service failures) travels with the error, so a call that
+    // ends on it reports e.g. `not_found` or `timeout` rather than a generic skill_error.
+    const code = typeof (err as { code?: unknown })?.code === "string" ? (err as { code: string }).code : undefined;
     if (err instanceof HostDenied && opts.host) {
       const list = opts.host.denials;
       if (list.length <= denialsSeen) {
@@ -79,7 +82,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     } else {
       message = err instanceof Error ? err.message : String(err);
     }
-    return toHandle(ctx, { __moltHost: 1, denial, message: message.slice(0, 2000) });
+    return toHandle(ctx, { __moltHost: 1, denial, message: message.slice(0, 2000), ...(code && denial < 0 ? { code } : {}) });
   };
 
   const invoke = (nameH: QuickJSHandle, readArgs: () => unknown[]) => {

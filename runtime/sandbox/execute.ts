@@ -2,7 +2,7 @@
 // the call's limits; nothing survives the call (the runtime is disposed), so prototype
 // pollution or globals left by one call are never seen by the next.
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
-import { moltError, type MoltError } from "../contracts/errors.ts";
+import { moltError, type ErrorCode, type MoltError } from "../contracts/errors.ts";
 import type { SandboxLimits, SandboxOutcome } from "../contracts/sandbox.ts";
 import { createBridge, type Bridge } from "./bridge.ts";
 import { memoryError, outputError, skillError, stackError, timeoutError } from "./errors.ts";
@@ -35,6 +35,10 @@ import type { SandboxJob } from "./types.ts";
  * overflows the host stack instead of raising a clean "stack overflow". 256 KiB (~1300 plain
  * JS frames) keeps a wide margin; a host overflow is still caught and recycles the worker.
  */
+/** Host error codes a call may end with when the skill lets the host's error escape. Anything
+ *  else (and any error a skill builds itself) is a skill_error. */
+const HOST_CODES = new Set<ErrorCode>(["not_found", "invalid_config", "timeout", "output_limit", "unauthorized", "rate_limited", "provider_error"]);
+
 export const STACK_CAP = 256 * 1024;
 
 export interface Executed {
@@ -226,7 +230,7 @@ function describeFailure(
 ): MoltError {
   if (Date.now() > deadline) return timeoutError(limits);
   rt.setMemoryLimit(-1); // room to describe an out-of-memory error; the runtime is discarded after
-  let info = { denial: -1, name: "Error", message: "the skill failed with an error that cannot be described" };
+  let info: { denial: number; name: string; message: string; code?: string } = { denial: -1, name: "Error", message: "the skill failed with an error that cannot be described" };
   const r = ctx.callFunction(internals.errorInfo, ctx.undefined, error);
   if (r.error) r.error.dispose();
   else info = JSON.parse(r.value.consume((v) => ctx.getString(v)));
@@ -237,6 +241,7 @@ function describeFailure(
     state.escaped = info.denial;
     return moltError("permission_denied", info.message);
   }
+  if (info.code && HOST_CODES.has(info.code as ErrorCode)) return moltError(info.code as ErrorCode, info.message);
   return skillError(info.name, info.message);
 }
 

@@ -54,6 +54,16 @@ describe("env", () => {
     expect(codeOf(nobody)).toBe("permission_denied");
   });
 
+  test("a host error that escapes keeps its code; a code the skill sets itself does not count", async () => {
+    const fsJob = (code: string) => jobOf(code, { permissions: { read: [data] }, policyYaml: grant(`{ read: ["${data}"] }`) });
+    const missing = await pool.run(fsJob(`export default (p) => fs.readTextFile("${data}/no-such-file.txt")`));
+    expect(codeOf(missing)).toBe("not_found");
+    const caught = await pool.run(fsJob(`export default async () => { try { await fs.readTextFile("${data}/nope") } catch (e) { return e.code } }`));
+    expect(caught.result).toEqual({ ok: true, output: "not_found" });
+    const forged = await pool.run(jobOf(`export default () => { const e = new Error("fake"); e.code = "not_found"; throw e }`));
+    expect(codeOf(forged)).toBe("skill_error");
+  });
+
   test("a PermissionDenied the skill constructs itself is an ordinary skill_error", async () => {
     const o = await pool.run(jobOf(`export default () => { throw new PermissionDenied("fake") }`));
     expect(codeOf(o)).toBe("skill_error");

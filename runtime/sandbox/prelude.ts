@@ -17,6 +17,7 @@ const isView = ArrayBuffer.isView, U8 = Uint8Array, AB = ArrayBuffer, WM = WeakM
 const sliceAB = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
 const MARK = "\u0000b";
 const denials = new WM();
+const hostCodes = new WM(); // errors the host raised, with its code; a skill cannot forge an entry
 
 class PermissionDenied extends Error {
   constructor(message) { super(message); this.name = "PermissionDenied"; }
@@ -60,7 +61,9 @@ function toError(e) {
   if (isArray(e)) e = unpack(e);
   if (e === null || typeof e !== "object" || e.__moltHost !== 1) return e;
   if (e.denial >= 0) { const err = new PermissionDenied(e.message); denials.set(err, e.denial); return err; }
-  return new Error(e.message);
+  const err = new Error(e.message);
+  if (typeof e.code === "string") { hostCodes.set(err, e.code); err.code = e.code; }
+  return err;
 }
 
 function invoke(name, args) {
@@ -157,7 +160,8 @@ function errorInfo(e) {
     else if (e !== null && typeof e === "object" && e.__moltHost === 1) { name = "Error"; message = String(e.message); }
     else message = "a non-Error value was thrown: " + show(e);
   } catch { message = "an error was thrown that cannot be described"; }
-  return stringify({ denial: d === undefined ? -1 : d, name, message: message.slice(0, 2000) });
+  const code = e !== null && typeof e === "object" ? hostCodes.get(e) : undefined;
+  return stringify({ denial: d === undefined ? -1 : d, name, message: message.slice(0, 2000), code });
 }
 
 function serialize(v, limit) {
