@@ -97,7 +97,8 @@ describe("file_read", () => {
 
   test("a missing file is a one-line error naming it", async () => {
     const r = await run("file_read", { path: "~/nope.txt" });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
+    expect(r.out.error.code).toBe("not_found");
     expect(r.out.error.message).toBe(`${join(home, "nope.txt")}: no such file or directory`);
   });
 });

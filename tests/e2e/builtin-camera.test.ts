@@ -45,8 +45,9 @@ describe("camera_access (CLI)", () => {
 
   test("no camera: a one-line error naming the device and how to set another", async () => {
     const r = await run({}, "/dev/video-moltbot-missing");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     const { error } = JSON.parse(r.stdout);
+    expect(error.code).toBe("not_found");
     expect(error.message).toBe("camera: no camera at /dev/video-moltbot-missing; connect one or set MOLTBOT_CAMERA_DEVICE (e.g. /dev/video1) to the right device");
   });
 

@@ -151,7 +151,8 @@ describe("email_search", () => {
 
   test("an unknown uid or folder is a clear error", async () => {
     const r = await call("email_read", { uid: 999 });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
+    expect(r.json.error.code).toBe("not_found");
     expect(r.json.error.message).toContain("there is no message with uid 999 in INBOX");
     const f = await call("email_list", { folder: "Nope" });
     expect(f.json.error.message).toContain('there is no folder "Nope"');
