@@ -60,6 +60,13 @@ skills:
   # Loopback and private addresses are never reached unless granted literally.
   web_fetch:
     limits: { timeout: 20s }
+  # Photos and screenshots travel as attachments: more room than the 1 MiB default.
+  camera_access:
+    allow: { camera: true }    # still asks first: camera_access requires confirmation above
+    limits: { output: 8MiB, timeout: 15s }
+  browser_control:
+    allow: { browser: true }   # each site it visits is asked for (net) unless granted here
+    limits: { output: 8MiB, timeout: 30s }
 `;
 
 /** The default policy as data; equal to parsing DEFAULT_POLICY_YAML. */

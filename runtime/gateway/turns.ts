@@ -1,6 +1,7 @@
 // Running agent turns: each gets an id the client learns from `chat.send`'s reply before any of
 // its events, its AgentEvents become WS events, and shutdown can wait for or cancel them all.
 import type { Agent, AgentEvent, TurnInput } from "../contracts/agent.ts";
+import type { Attachment } from "../contracts/channel.ts";
 import { moltError, toMoltError, type MoltError } from "../contracts/errors.ts";
 
 export type Emit = (event: string, data: unknown) => void;
@@ -29,7 +30,7 @@ export function toWsEvent(ev: AgentEvent, turn: string): { event: string; data: 
       return { event: "approval.request", data: { id: a.id, turn, tool: a.tool, params: a.params, reason: a.reason, expiresAt: a.expiresAt, ...(a.permission ? { permission: a.permission } : {}) } };
     }
     case "tool_result":
-      return { event: "tool.result", data: { turn, id: ev.id, tool: ev.tool, ok: ev.ok, summary: ev.summary, attachments: ev.attachments?.length ?? 0 } };
+      return { event: "tool.result", data: { turn, id: ev.id, tool: ev.tool, ok: ev.ok, summary: ev.summary, attachments: wireAttachments(ev.attachments) } };
     case "final":
       return { event: "chat.final", data: { turn, text: ev.text } };
     case "error":
@@ -99,4 +100,11 @@ async function pump(agent: Agent, input: TurnInput, turn: string, signal: AbortS
     emit("chat.error", { turn, error });
     return { turn, error };
   }
+}
+
+/** Images and files a tool produced (a photo, a screenshot), as base64 so clients can show them. */
+function wireAttachments(list: Attachment[] | undefined) {
+  return (list ?? []).flatMap((a) =>
+    a.data ? [{ kind: a.kind, mime: a.mime, ...(a.name ? { name: a.name } : {}), base64: Buffer.from(a.data).toString("base64") }] : [],
+  );
 }

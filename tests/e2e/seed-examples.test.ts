@@ -1,0 +1,98 @@
+// The seed's examples through the whole product: the real `moltbot gateway` process with the
+// shipped default policy, built-in skills in the sandbox, and a model server speaking Ollama's
+// wire protocol that emits the tool calls a model would. A WebSocket client plays the user.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { GatewayClient } from "../../runtime/gateway/client.ts";
+import { startFakeOllama, type FakeModelServer } from "../fakes/model-servers/index.ts";
+import { CLI, Sandbox } from "../helpers/cli.ts";
+
+const sb = new Sandbox();
+let model: FakeModelServer;
+let proc: ReturnType<typeof Bun.spawn>;
+let url: string;
+const app = join(sb.userHome, "code", "app");
+
+beforeAll(async () => {
+  model = await startFakeOllama();
+  mkdirSync(app, { recursive: true });
+  for (const args of [["init", "-q"], ["config", "user.email", "t@example.com"], ["config", "user.name", "T"]]) {
+    expect(Bun.spawnSync(["git", ...args], { cwd: app }).exitCode).toBe(0);
+  }
+  await Bun.write(join(app, "README.md"), "hello\n");
+  sb.config({ ollama: { model: "llama3.2", base_url: model.url }, retries: 0, camera: { device: "lavfi:testsrc=size=640x360:rate=1" } });
+  proc = Bun.spawn(["bun", CLI, "gateway", "--port", "0"], { env: sb.env(), stdout: "pipe", stderr: "pipe" });
+  const reader = proc.stdout.getReader();
+  let text = "";
+  while (!/listening on (\S+)/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`gateway exited: ${await new Response(proc.stderr).text()}`);
+    text += new TextDecoder().decode(value);
+  }
+  url = /listening on (\S+)/.exec(text)![1]!;
+  reader.releaseLock();
+});
+
+afterAll(async () => {
+  proc?.kill("SIGTERM");
+  await proc?.exited;
+  await model?.stop();
+  sb.cleanup();
+});
+
+type Ev = { event: string; data: any };
+
+/** Sends one message; approves every approval request; resolves with the turn's events. */
+async function converse(text: string, approve = true): Promise<Ev[]> {
+  const client = await GatewayClient.connect(url.replace(/^http/, "ws") + "/ws", { name: "me" });
+  const events: Ev[] = [];
+  try {
+    return await new Promise<Ev[]>((resolve, reject) => {
+      client.on("*", (e: Ev) => {
+        events.push(e);
+        if (e.event === "approval.request") client.request("approval.resolve", { id: e.data.id, approve }).catch(reject);
+        if (e.event === "chat.final" || e.event === "chat.error") resolve(events);
+      });
+      client.request("chat.send", { text }).catch(reject);
+    });
+  } finally {
+    client.close();
+  }
+}
+
+const auditLines = () => readFileSync(join(sb.home, "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+
+describe("the seed's examples", () => {
+  test("run git status in ~/code/app: confirmation asked, then the answer; audited with user_approved true", async () => {
+    model.script([{ toolCalls: [{ name: "shell_execute", params: { command: "git", args: ["status"], cwd: "~/code/app" } }] }, { text: "Your repo has one untracked file: README.md." }]);
+    const events = await converse("run git status in ~/code/app");
+    const approval = events.find((e) => e.event === "approval.request");
+    expect(approval?.data).toMatchObject({ tool: "shell_execute", params: { command: "git", args: ["status"], cwd: "~/code/app" } });
+    expect(approval?.data.reason).toContain("shell_execute");
+    expect(events.at(-1)).toMatchObject({ event: "chat.final", data: { text: "Your repo has one untracked file: README.md." } });
+    // The model saw git's real output as the tool result.
+    expect(JSON.stringify(model.requests.at(-1)?.body)).toContain("README.md");
+    expect(auditLines().at(-1)).toMatchObject({ tool: "shell_execute", result: "success", user_approved: true, decision: "confirm" });
+  });
+
+  test("a denied confirmation runs nothing and is audited as rejected", async () => {
+    model.script([{ toolCalls: [{ name: "shell_execute", params: { command: "git", args: ["log"], cwd: "~/code/app" } }] }, { text: "OK, I did not run it." }]);
+    const events = await converse("show me the git log", false);
+    expect(events.at(-1)).toMatchObject({ event: "chat.final", data: { text: "OK, I did not run it." } });
+    expect(auditLines().at(-1)).toMatchObject({ tool: "shell_execute", result: "rejected", user_approved: false });
+  });
+
+  test("take a photo with the webcam and send it to me: a JPEG comes back as an attachment", async () => {
+    model.script([{ toolCalls: [{ name: "camera_access", params: { format: "jpeg", width: 320 } }] }, { text: "Here is your photo." }]);
+    const events = await converse("take a photo with the webcam and send it to me");
+    const result = events.find((e) => e.event === "tool.result" && e.data.tool === "camera_access");
+    expect(result?.data.ok).toBe(true);
+    const [photo] = result?.data.attachments ?? [];
+    expect(photo).toMatchObject({ kind: "image", mime: "image/jpeg" });
+    const bytes = Buffer.from(photo.base64, "base64");
+    expect([...bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect(events.at(-1)).toMatchObject({ event: "chat.final", data: { text: "Here is your photo." } });
+    expect(auditLines().at(-1)).toMatchObject({ tool: "camera_access", result: "success", user_approved: true });
+  });
+});
