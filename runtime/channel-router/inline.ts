@@ -98,6 +98,8 @@ function findCloser(src: string, from: number, delim: string): number {
       const run = runLength(src, i, ch);
       const afterOk = ch !== "_" || i + run >= src.length || !/\w/.test(src[i + run] as string);
       if (run === delim.length && i > from && !/\s/.test(src[i - 1] as string) && afterOk) return i;
+      // `**bold *it***`: a run of three closes the inner `*` first, then this delimiter.
+      if (run === 3 && delim.length < 3 && i > from && !/\s/.test(src[i - 1] as string) && afterOk) return i + 3 - delim.length;
       i += run;
       continue;
     }
