@@ -1,0 +1,65 @@
+// One live timeline event through the inbound rules to the router's handlers. A malformed or
+// unexpected event is logged (type and reason, never content) and skipped.
+import type { MatrixClient } from "matrix-js-sdk";
+import type { ActionHandler, MessageHandler } from "../../runtime/contracts/channel.ts";
+import { parseEvent } from "./inbound.ts";
+import { downloadMedia } from "./media.ts";
+import type { RoomFacts } from "./room-facts.ts";
+
+export interface EventDeps {
+  client: MatrixClient;
+  facts: RoomFacts;
+  botUserId: string;
+  botDisplayName?: string;
+  log(level: "info" | "warn" | "error", message: string): void;
+  messageHandlers: MessageHandler[];
+  actionHandlers: ActionHandler[];
+  noticeEncrypted(roomId: string): Promise<void>;
+}
+
+function replyTarget(raw: unknown): string | undefined {
+  const rel = (raw as { content?: { "m.relates_to"?: { "m.in_reply_to"?: { event_id?: unknown } } } })?.content?.["m.relates_to"];
+  const id = rel?.["m.in_reply_to"]?.event_id;
+  return typeof id === "string" ? id : undefined;
+}
+
+export async function handleEvent(d: EventDeps, raw: unknown): Promise<void> {
+  const roomId = typeof (raw as { room_id?: unknown })?.room_id === "string" ? (raw as { room_id: string }).room_id : "";
+  const sender = typeof (raw as { sender?: unknown })?.sender === "string" ? (raw as { sender: string }).sender : "";
+  if (sender === d.botUserId) return;
+  const reply = replyTarget(raw);
+  if (reply && roomId) await d.facts.learnSender(roomId, reply, d.botUserId);
+  const members = roomId && sender ? await d.facts.members(roomId).catch(() => undefined) : undefined;
+  const r = parseEvent(raw, {
+    botUserId: d.botUserId,
+    botDisplayName: d.botDisplayName,
+    joinedCount: members?.size ?? 2,
+    senderName: members?.get(sender),
+    isBotEvent: (id) => d.facts.isBotEvent(id),
+    buttonsOf: (id) => d.facts.buttonsOf(id),
+  });
+  switch (r.kind) {
+    case "ignore":
+      if (r.why.startsWith("malformed")) d.log("warn", `matrix: skipped a ${r.why} in ${roomId || "an unknown room"}`);
+      return;
+    case "encrypted":
+      d.log("info", `matrix: encrypted message in ${r.roomId}; end-to-end encryption is not supported, told the room`);
+      await d.noticeEncrypted(r.roomId);
+      return;
+    case "action":
+      for (const h of d.actionHandlers) await h(r.action);
+      return;
+    case "message": {
+      if (r.media) {
+        try {
+          const data = await downloadMedia(d.client, r.media.mxc);
+          r.message.attachments = [{ kind: "image", mime: r.media.mime, data, ...(r.media.name ? { name: r.media.name } : {}) }];
+        } catch (e) {
+          d.log("warn", `matrix: could not download an image in ${r.message.chatId}: ${e instanceof Error ? e.message : "error"}`);
+          return;
+        }
+      }
+      for (const h of d.messageHandlers) await h(r.message);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+// Outbound: text (formatted_body + body), then each attachment as its own media event, then —
+// for messages with buttons — the bot's own 👍/👎 reactions so the user has them one tap away.
+import type { MatrixClient } from "matrix-js-sdk";
+import type { Message } from "../../runtime/contracts/channel.ts";
+import { imageContent } from "./media.ts";
+import { renderText } from "./render.ts";
+import type { RoomFacts } from "./room-facts.ts";
+
+// The SDK's typed sendEvent wants known event contents; we build spec-shaped content ourselves.
+type AnySend = (roomId: string, type: string, content: Record<string, unknown>) => Promise<{ event_id: string }>;
+
+export async function sendMessage(client: MatrixClient, facts: RoomFacts, roomId: string, message: Message): Promise<{ id: string }> {
+  const send = client.sendEvent.bind(client) as unknown as AnySend;
+  const relates = message.replyTo ? { "m.relates_to": { "m.in_reply_to": { event_id: message.replyTo } } } : {};
+  let first: string | undefined;
+  let textId: string | undefined;
+  if (message.text.trim() !== "" || message.blocks?.length || message.buttons?.length) {
+    const res = await send(roomId, "m.room.message", { ...renderText(message), ...relates });
+    textId = first = res.event_id;
+    facts.rememberBotEvent(res.event_id, message.buttons ?? []);
+  }
+  for (const a of message.attachments ?? []) {
+    const res = await send(roomId, "m.room.message", { ...(await imageContent(client, a)), ...(first ? {} : relates) });
+    facts.rememberBotEvent(res.event_id);
+    first ??= res.event_id;
+  }
+  if (!first) throw new Error("matrix: nothing to send (empty text, no attachments)");
+  if (textId && message.buttons?.length) {
+    for (const key of ["👍", "👎"]) {
+      await send(roomId, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id: textId, key } }).catch(() => undefined);
+    }
+  }
+  return { id: first };
+}
