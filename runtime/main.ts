@@ -10,11 +10,13 @@ import { startGateway, type GatewayOptions, type RunningGateway } from "./gatewa
 import { loadConfig, type Config } from "./config/index.ts";
 import { providerStatus } from "./providers/status.ts";
 import type { ModelProvider } from "./contracts/provider.ts";
+import { fail } from "./contracts/errors.ts";
 import { MoltAgent } from "./agent/index.ts";
 import { MemoryStore, memoryTools } from "../memory/index.ts";
 import { loadRegistry } from "./skill-registry.ts";
 import { SessionStore } from "./sessions/index.ts";
 import { secretValues } from "./config/index.ts";
+import { pluginFrom, startRouter, type ChannelRouter, type RouterChannel } from "./channel-router/index.ts";
 
 export interface RuntimeOptions {
   policyPath?: string;
@@ -100,6 +102,7 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
       ...(guard ? { guard: { enabled: guard.enabled, ...(guard.untrusted ? { untrusted: guard.untrusted } : {}), ...(guard.side_effects ? { sideEffects: guard.side_effects } : {}) } } : {}),
     },
   });
+  const router = await startChannels(config, agent, sessions, paths.state, home);
   return startGateway({
     ...opts,
     agent,
@@ -112,13 +115,31 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
     providersStatus: async () => ({ ...(await providerStatus(config, { timeoutMs: 1000 })) }),
     history: async (session, last) => (await memory.readTranscript(session, { last })).map((e) => ({ role: e.role, text: e.text, at: e.at.toISOString() })),
     skills: () => loaded.map((s) => ({ name: s.name, description: s.description, kind: s.kind, version: s.version })),
+    channelsStatus: () => router?.status() ?? {},
     onShutdown: async () => {
+      await router?.stop();
       audit.close();
       memory.close();
       sessions.close();
       await pool.close();
     },
   });
+}
+
+/**
+ * The configured channels (config.yaml `channels:`), each loaded only when configured — the
+ * one place channels/* is imported — and started behind the router (access, commands, turns).
+ */
+async function startChannels(config: Config, agent: MoltAgent, sessions: SessionStore, stateDb: string, home: string): Promise<ChannelRouter | null> {
+  const channels: RouterChannel[] = [];
+  for (const [name, block] of Object.entries(config.channels)) {
+    if (!block) continue;
+    const mod = (await import(`../channels/${name}/index.ts`).catch((err: unknown) =>
+      fail("invalid_config", `config.yaml channels.${name}: could not load channels/${name}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`, "remove the block or check the installation"))) as Record<string, unknown>;
+    channels.push({ plugin: pluginFrom(name, mod), config: block as Record<string, unknown> });
+  }
+  if (channels.length === 0) return null;
+  return startRouter({ agent, sessions, stateDb, stateDir: home, channels });
 }
 
 async function cameraServices(device: string) {

@@ -7,3 +7,4 @@ export { plainText, markdownText } from "./render.ts";
 export { markdownMessages, approvalMessages, formatParams } from "./reply.ts";
 export { Dedup } from "./dedup.ts";
 export { parseCommand, parseAction } from "./commands.ts";
+export { pluginFrom } from "./plugin-from.ts";
