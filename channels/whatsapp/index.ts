@@ -1,0 +1,4 @@
+// channels/whatsapp: a linked device on the user's WhatsApp number, via baileys.
+export { WhatsAppChannel, createWhatsAppChannel, type WhatsAppOptions } from "./plugin.ts";
+export type { SocketFactory, SocketOptions, WaSocket } from "./socket.ts";
+export type { BackoffOptions } from "./backoff.ts";
