@@ -6,7 +6,7 @@ import { acceptInvite, type MatrixConfig, parseConfig } from "./config.ts";
 import { handleEvent } from "./handle-event.ts";
 import { loginClient } from "./login.ts";
 import { RoomFacts } from "./room-facts.ts";
-import { sendMessage } from "./send.ts";
+import { sendMessage, sendPlain } from "./send.ts";
 import { readState } from "./state-file.ts";
 import { SyncTokenStore } from "./sync-store.ts";
 
@@ -124,7 +124,11 @@ export class MatrixChannel implements ChannelPlugin {
     const last = this.#noticed.get(roomId) ?? 0;
     if (Date.now() - last < 60 * 60_000) return;
     this.#noticed.set(roomId, Date.now());
-    await this.#client?.sendNotice(roomId, "I can't read end-to-end encrypted messages yet. Please talk to me in an unencrypted room (create a room with encryption turned off and invite me).");
+    if (!this.#client) return;
+    await sendPlain(this.#client, roomId, "m.room.message", {
+      msgtype: "m.notice",
+      body: "I can't read end-to-end encrypted messages yet. Please talk to me in an unencrypted room (create a room with encryption turned off and invite me).",
+    });
   }
 
   #track<T>(p: Promise<T>): void {

@@ -63,7 +63,7 @@ function blockHtml(b: Block): string {
 function blockText(b: Block): string {
   switch (b.t) {
     case "para": case "heading": return inlineText(b.children);
-    case "code_block": return b.text;
+    case "code_block": return b.text.replace(/\n$/, "");
     case "list": return b.items.map((i, n) => `${b.ordered ? `${n + 1}.` : "•"} ${inlineText(i)}`).join("\n");
     case "quote": return inlineText(b.children).split("\n").map((l) => `> ${l}`).join("\n");
   }
@@ -77,11 +77,12 @@ export interface TextContent {
 }
 
 /** The hint added under a message that carries buttons (Matrix has no buttons). */
-export function buttonHint(buttons: { id: string; label: string }[]): string {
+export function buttonHint(buttons: { id: string; label: string }[], text = ""): string {
   const [yes, no] = pickButtons(buttons);
   const react = [yes && `👍 ${yes.label}`, no && `👎 ${no.label}`].filter(Boolean).join(" or ");
-  // Ids shaped "<verb>:<approval id>" can also be answered by a "/verb id" reply.
-  const cmds = buttons.filter((b) => /^[a-z]+:\S+$/.test(b.id)).map((b) => `/${b.id.replace(":", " ")}`);
+  // Ids shaped "<verb>:<id>" can also be answered by a "/verb id" reply; say so unless the
+  // text already does (the router's approval prompt does).
+  const cmds = buttons.filter((b) => /^[a-z]+:\S+$/.test(b.id)).map((b) => `/${b.id.replace(":", " ")}`).filter((c) => !text.includes(c));
   return cmds.length ? `React ${react} — or reply ${cmds.join(" / ")}` : `React ${react}`;
 }
 
@@ -94,7 +95,7 @@ export function pickButtons<B extends { id: string; label: string }>(buttons: B[
 }
 
 export function renderText(message: Message): TextContent {
-  const hint = message.buttons?.length ? buttonHint(message.buttons) : undefined;
+  const hint = message.buttons?.length ? buttonHint(message.buttons, message.text) : undefined;
   if (!message.blocks?.length) {
     const body = hint ? `${message.text}\n\n${hint}` : message.text;
     return { msgtype: "m.text", body };

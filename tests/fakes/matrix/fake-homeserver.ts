@@ -22,6 +22,8 @@ export interface FakeHomeserver {
   join(roomId: string, userId: string): void;
   /** Resolves with the first event the bot sent (now or later) that matches. */
   waitSent(match: (e: SentEvent) => boolean, timeoutMs?: number): Promise<SentEvent>;
+  /** While down, every request gets 502 (a homeserver outage behind a proxy). */
+  setDown(down: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -29,7 +31,12 @@ export async function startFakeHomeserver(): Promise<FakeHomeserver> {
   const state = new HomeserverState();
   const accounts: Accounts = { passwords: new Map(), tokens: new Map(), profiles: new Map() };
   const rec: Record_ = { sent: [], typing: [], joins: [], logins: [], requests: [], unknown: [], syncs: [] };
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 60, fetch: route(state, accounts, rec, HOST) });
+  const handle = route(state, accounts, rec, HOST);
+  let down = false;
+  const server = Bun.serve({
+    hostname: "127.0.0.1", port: 0, idleTimeout: 60,
+    fetch: (req) => (down ? Response.json({ errcode: "M_UNKNOWN", error: "Bad gateway" }, { status: 502 }) : handle(req)),
+  });
   let roomSeq = 0;
 
   const fake: FakeHomeserver = {
@@ -83,6 +90,10 @@ export async function startFakeHomeserver(): Promise<FakeHomeserver> {
         };
         tick();
       });
+    },
+    setDown(d) {
+      down = d;
+      state.wake();
     },
     async stop() {
       state.wake();
