@@ -162,7 +162,8 @@ export function toHandle(ctx: QuickJSContext, v: unknown): QuickJSHandle {
   if (v === undefined) return ctx.undefined;
   if (v === null) return ctx.null;
   switch (typeof v) {
-    case "string": return ctx.newString(v);
+    // QuickJS takes strings as C strings: one holding NUL goes the JSON way, or it would be cut.
+    case "string": if (!v.includes("\0")) return ctx.newString(v); break;
     case "number": return ctx.newNumber(v);
     case "boolean": return v ? ctx.true : ctx.false;
   }

@@ -257,7 +257,25 @@ function serializeResult(
     e.dispose();
     return done(err);
   }
-  const out = r.value.consume((v) => (ctx.typeof(v) === "string" ? ctx.getString(v) : null));
-  if (out === null || Buffer.byteLength(out) > limits.outputBytes) return done(outputError(limits));
-  return done(null, JSON.parse(out));
+  const parts = r.value.consume((v) => readSerialized(ctx, v));
+  if (parts === null || parts.reduce((n, p) => n + Buffer.byteLength(p), 0) > limits.outputBytes) return done(outputError(limits));
+  const [json, ...long] = parts as [string, ...string[]];
+  if (long.length === 0) return done(null, JSON.parse(json));
+  return done(null, JSON.parse(json, (_k, x) => {
+    if (x !== null && typeof x === "object" && !Array.isArray(x) && Object.hasOwn(x, LONG_MARK) && Object.keys(x).length === 1) return long[x[LONG_MARK]];
+    return x;
+  }));
+}
+
+const LONG_MARK = "\u0000s";
+
+/** The prelude's serialize result: a JSON string, or [json, ...long strings]; null = too big. */
+function readSerialized(ctx: QuickJSContext, v: QuickJSHandle): string[] | null {
+  const type = ctx.typeof(v);
+  if (type === "string") return [ctx.getString(v)];
+  if (type !== "object") return null;
+  const n = ctx.getProp(v, "length").consume((h) => ctx.getNumber(h));
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(ctx.getProp(v, i).consume((h) => ctx.getString(h)));
+  return out;
 }

@@ -4,6 +4,7 @@ import variant from "@jitl/quickjs-wasmfile-release-sync";
 import { newQuickJSWASMModuleFromVariant, newVariant } from "quickjs-emscripten-core";
 import { moltError } from "../contracts/errors.ts";
 import { execute, prepare, type Prepared } from "./execute.ts";
+import { useFastStrings } from "./fast-strings.ts";
 import type { HostContext } from "./host/types.ts";
 import type { FromWorker, ToWorker } from "./types.ts";
 import type { PermissionDecision, PermissionRequest } from "../contracts/permissions.ts";
@@ -22,6 +23,7 @@ let nextRpc = 1;
 // own print of that abort would only be noise on the host's stderr.
 const quiet = newVariant(variant, { emscriptenModule: { printErr: () => {}, print: () => {} } as never });
 const mod = await newQuickJSWASMModuleFromVariant(quiet);
+useFastStrings(mod);
 
 // The next call's fresh context, prepared while idle (see execute.ts `prepare`).
 let warm: Prepared | undefined;

@@ -1,0 +1,51 @@
+// Large strings cross the sandbox boundary on a fast path (native UTF-8 copy in, long strings
+// returned beside the JSON): what arrives must be exactly what was sent, and limits still hold.
+import { afterAll, describe, expect, test } from "bun:test";
+import { SandboxPool } from "./index.ts";
+import { jobOf } from "./skill-fixture.ts";
+
+const pool = new SandboxPool({ maxWorkers: 1 });
+afterAll(() => pool.close());
+const big = { limits: { outputBytes: 8 * 1024 * 1024, memoryBytes: 256 * 1024 * 1024 } };
+
+describe("large values", () => {
+  test("a long string with every kind of character comes back unchanged", async () => {
+    const o = await pool.run(jobOf(`export default (p) => {
+      const unit = "aé✓😀\\n\\t\\"\\\\" + String.fromCharCode(0) + "<>&";
+      return { text: unit.repeat(p.n), n: p.n };
+    }`, { params: { n: 20000 }, ...big }));
+    expect(o.result.ok).toBe(true);
+    if (!o.result.ok) return;
+    const out = o.result.output as { text: string; n: number };
+    expect(out.n).toBe(20000);
+    expect(out.text).toBe(`aé✓😀\n\t"\\\u0000<>&`.repeat(20000));
+  });
+
+  test("long strings nested in arrays and objects, and as the whole result", async () => {
+    const nested = await pool.run(jobOf(`export default () => ({ a: ["x".repeat(70000), 1, { b: "y".repeat(40000) }], c: "short" })`, big));
+    expect(nested.result).toEqual({ ok: true, output: { a: ["x".repeat(70000), 1, { b: "y".repeat(40000) }], c: "short" } });
+    const whole = await pool.run(jobOf(`export default () => "z".repeat(100000)`, big));
+    expect(whole.result).toEqual({ ok: true, output: "z".repeat(100000) });
+  });
+
+  test("params carrying a long string reach the skill intact", async () => {
+    const text = "ünïcødé ".repeat(50000);
+    const o = await pool.run(jobOf(`export default (p) => ({ len: p.text.length, same: p.text === "ünïcødé ".repeat(50000) })`, { params: { text }, ...big }));
+    expect(o.result).toEqual({ ok: true, output: { len: text.length, same: true } });
+  });
+
+  test("the output limit counts long strings too", async () => {
+    const o = await pool.run(jobOf(`export default () => ({ a: "x".repeat(600000), b: "y".repeat(600000) })`, { limits: { outputBytes: 1024 * 1024 } }));
+    expect(o.result.ok ? "ok" : o.result.error.code).toBe("output_limit");
+  });
+
+  test("a string from the host holding NUL arrives whole", async () => {
+    const o = await pool.run(jobOf(`export default () => new TextDecoder().decode(new Uint8Array([97, 0, 98]))`));
+    expect(o.result).toEqual({ ok: true, output: "a\u0000b" });
+  });
+
+  test("a result may not use the reserved marker key", async () => {
+    const o = await pool.run(jobOf(`export default () => ({ ["\\u0000s"]: 0 })`));
+    expect(o.result.ok ? "ok" : o.result.error.code).toBe("skill_error");
+  });
+});
