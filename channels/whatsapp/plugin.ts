@@ -73,9 +73,10 @@ export class WhatsAppChannel implements ChannelPlugin {
 
   async send(chatId: string, message: Message): Promise<{ id: string }> {
     const conn = this.requireConn();
-    const contents = await buildContents(message);
-    if (contents.length === 0) fail("invalid_input", "whatsapp: nothing to send (no text, no attachments)");
+    // Queued before the first await, so a disconnect() right after still drains this send.
     return this.queue.run(chatId, async () => {
+      const contents = await buildContents(message);
+      if (contents.length === 0) fail("invalid_input", "whatsapp: nothing to send (no text, no attachments)");
       const sock = await conn.waitOpen(this.opts.openTimeoutMs ?? 30_000);
       const quoted = message.replyTo ? this.received.get(message.replyTo) : undefined;
       let first: string | undefined;

@@ -22,6 +22,8 @@ export class FakeSocket implements WaSocket {
   readonly sent: Sent[] = [];
   readonly presences: { type: WAPresence; jid?: string }[] = [];
   readonly pairingRequests: string[] = [];
+  /** URLs baileys asked to fetch for link previews. */
+  readonly previewFetches: string[] = [];
   ended = false;
   failSends = 0;
 
@@ -34,7 +36,13 @@ export class FakeSocket implements WaSocket {
     }
     const built = await generateWAMessage(jid, content, {
       logger: silent, userJid: BOT.id, upload: this.media.upload as never,
-      messageId: generateMessageIDV2(BOT.id), ...options,
+      messageId: generateMessageIDV2(BOT.id),
+      // the real socket fetches a URL found in the text to build a preview; record instead
+      getUrlInfo: async (url: string) => {
+        this.previewFetches.push(url);
+        return { "canonical-url": url, "matched-text": url, title: `preview of ${url}`, description: "" };
+      },
+      ...options,
     });
     const wire = proto.WebMessageInfo.encode(built).finish();
     const message = proto.WebMessageInfo.decode(wire) as WAMessage;
