@@ -19,3 +19,9 @@ test("a module without a plugin is an invalid_config error naming the file", () 
     expect((err as MoltFailure).error).toMatchObject({ code: "invalid_config", message: "channels/nope/index.ts exports no channel plugin" });
   }
 });
+
+test("an exported …Channel class with a no-argument constructor is instantiated", () => {
+  class DemoChannel extends TestChannel {}
+  const p = pluginFrom("demo", { DemoChannel, parseConfig: () => ({}) });
+  expect(p).toBeInstanceOf(DemoChannel);
+});

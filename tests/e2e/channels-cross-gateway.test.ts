@@ -30,7 +30,11 @@ beforeAll(async () => {
   proc = Bun.spawn(["bun", CLI, "gateway"], { env: sb.env(), stdout: "pipe", stderr: "pipe" });
   const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
   let text = "";
-  while (!text.includes("\n")) text += new TextDecoder().decode((await reader.read()).value);
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`moltbot gateway exited: ${await new Response(proc.stderr as ReadableStream).text()}`);
+    text += new TextDecoder().decode(value);
+  }
   url = /listening on (\S+)/.exec(text)?.[1] ?? "";
 });
 
