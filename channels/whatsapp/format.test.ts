@@ -53,6 +53,9 @@ describe("WhatsApp formatting", () => {
   test("approval buttons become the commands to type", () => {
     expect(renderButtons([{ id: "approve:ap_12", label: "Approve" }, { id: "deny:ap_12", label: "Deny" }]))
       .toBe("Approve: /approve ap_12\nDeny: /deny ap_12");
+    // the router's approval text already names the commands: not repeated
+    expect(messageText({ text: "", blocks: [p(text("Reply "), { t: "code", text: "/approve ap_12" }, text(" or "), { t: "code", text: "/deny ap_12" })], buttons: [{ id: "approve:ap_12", label: "Approve" }, { id: "deny:ap_12", label: "Deny" }] }))
+      .toBe("Reply `/approve ap_12` or `/deny ap_12`");
   });
 
   test("a message's text: blocks rendered, plain text escaped, commands appended", () => {

@@ -59,10 +59,15 @@ export function renderBlocks(blocks: Block[]): string {
   return blocks.map(renderBlock).filter((s) => s.length > 0).join("\n\n");
 }
 
-/** `approve:<id>` button ids (the router's) become the commands a WhatsApp user can type. */
-export function renderButtons(buttons: { id: string; label: string }[]): string {
-  return buttons.map((b) => {
+/**
+ * `approve:<id>` button ids (the router's) become the commands a WhatsApp user can type;
+ * a command the text already spells out is not repeated.
+ */
+export function renderButtons(buttons: { id: string; label: string }[], body = ""): string {
+  return buttons.flatMap((b) => {
     const m = /^([a-z]+):(.+)$/i.exec(b.id);
-    return m ? `${b.label}: /${m[1]!.toLowerCase()} ${m[2]}` : `${b.label}: ${b.id}`;
+    if (!m) return [`${b.label}: ${b.id}`];
+    const command = `/${m[1]!.toLowerCase()} ${m[2]}`;
+    return body.includes(command) ? [] : [`${b.label}: ${command}`];
   }).join("\n");
 }

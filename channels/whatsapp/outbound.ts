@@ -14,7 +14,7 @@ export function messageText(message: Message): string {
   const body = message.blocks?.length
     ? renderBlocks(message.blocks)
     : message.format === "markdown" ? message.text : escapeWhatsApp(message.text);
-  const commands = message.buttons?.length ? renderButtons(message.buttons) : "";
+  const commands = message.buttons?.length ? renderButtons(message.buttons, body) : "";
   return [body, commands].filter((s) => s.trim().length > 0).join("\n\n");
 }
 

@@ -45,3 +45,31 @@ export function loadConnection(name: string): Partial<ConnectionState>[] {
     return out;
   });
 }
+
+let seq = 0;
+export interface TextOptions {
+  /** The chat JID: a person's `…@s.whatsapp.net` or a group's `…@g.us`. */
+  chat: string;
+  /** In a group, the sender's JID. */
+  from?: string;
+  text: string;
+  mentions?: string[];
+  /** The message this one quotes (a reply). */
+  quote?: { id: string; participant: string; text: string };
+  id?: string;
+}
+
+/** A text message shaped like the fixtures (extendedTextMessage when it mentions or quotes). */
+export function textMessage(o: TextOptions): WAMessage {
+  const group = o.chat.endsWith("@g.us");
+  const contextInfo = {
+    ...(o.mentions ? { mentionedJid: o.mentions } : {}),
+    ...(o.quote ? { stanzaId: o.quote.id, participant: o.quote.participant, quotedMessage: { conversation: o.quote.text } } : {}),
+  };
+  return toMessage({
+    key: { remoteJid: o.chat, fromMe: false, id: o.id ?? `3EB0TEST${String(++seq).padStart(12, "0")}`, ...(group ? { participant: o.from } : {}) },
+    message: Object.keys(contextInfo).length ? { extendedTextMessage: { text: o.text, contextInfo } } : { conversation: o.text },
+    messageTimestamp: String(Math.floor(Date.now() / 1000)),
+    pushName: "Tester",
+  });
+}
