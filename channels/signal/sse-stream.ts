@@ -15,38 +15,57 @@ export interface SseEvent {
  */
 export async function* readSse(body: ReadableStream<Uint8Array>, onActivity: () => void = () => {}): AsyncGenerator<SseEvent> {
   const decoder = new TextDecoder();
+  const state: Pending = { lastId: undefined, event: "", data: [], hasData: false };
   let buf = "";
-  let lastId: string | undefined;
-  let event = "";
-  let data: string[] = [];
-  let hasData = false;
   for await (const chunk of body) {
     onActivity();
     buf += decoder.decode(chunk, { stream: true });
-    let nl: RegExpExecArray | null;
-    const lineEnd = /\r\n|\r|\n/g;
-    let start = 0;
-    while ((nl = lineEnd.exec(buf))) {
-      // A lone "\r" at the very end may be the first half of "\r\n": wait for more.
-      if (nl[0] === "\r" && nl.index === buf.length - 1) break;
-      const line = buf.slice(start, nl.index);
-      start = nl.index + nl[0].length;
-      if (line === "") {
-        if (hasData) yield lastId === undefined ? { event: event || "message", data: data.join("\n") } : { id: lastId, event: event || "message", data: data.join("\n") };
-        event = "";
-        data = [];
-        hasData = false;
-        continue;
-      }
-      if (line.startsWith(":")) continue;
-      const colon = line.indexOf(":");
-      const field = colon === -1 ? line : line.slice(0, colon);
-      let value = colon === -1 ? "" : line.slice(colon + 1);
-      if (value.startsWith(" ")) value = value.slice(1);
-      if (field === "data") { data.push(value); hasData = true; }
-      else if (field === "event") event = value;
-      else if (field === "id" && !value.includes("\0")) lastId = value;
+    const { lines, rest } = splitLines(buf, false);
+    buf = rest;
+    for (const line of lines) {
+      const ev = feed(state, line);
+      if (ev) yield ev;
     }
-    buf = buf.slice(start);
   }
+  // A stream ending in a lone "\r" ended its last line with it.
+  for (const line of splitLines(buf, true).lines) {
+    const ev = feed(state, line);
+    if (ev) yield ev;
+  }
+}
+
+interface Pending { lastId: string | undefined; event: string; data: string[]; hasData: boolean }
+
+function splitLines(buf: string, atEnd: boolean): { lines: string[]; rest: string } {
+  const lines: string[] = [];
+  const lineEnd = /\r\n|\r|\n/g;
+  let start = 0;
+  let m: RegExpExecArray | null;
+  while ((m = lineEnd.exec(buf))) {
+    // A "\r" last in the buffer may be the first half of "\r\n": wait for more, unless done.
+    if (m[0] === "\r" && m.index === buf.length - 1 && !atEnd) break;
+    lines.push(buf.slice(start, m.index));
+    start = m.index + m[0].length;
+  }
+  return { lines, rest: buf.slice(start) };
+}
+
+/** One line into the pending event; returns the event a blank line completes. */
+function feed(p: Pending, line: string): SseEvent | null {
+  if (line === "") {
+    const ev: SseEvent | null = p.hasData ? { ...(p.lastId === undefined ? {} : { id: p.lastId }), event: p.event || "message", data: p.data.join("\n") } : null;
+    p.event = "";
+    p.data = [];
+    p.hasData = false;
+    return ev;
+  }
+  if (line.startsWith(":")) return null;
+  const colon = line.indexOf(":");
+  const field = colon === -1 ? line : line.slice(0, colon);
+  let value = colon === -1 ? "" : line.slice(colon + 1);
+  if (value.startsWith(" ")) value = value.slice(1);
+  if (field === "data") { p.data.push(value); p.hasData = true; }
+  else if (field === "event") p.event = value;
+  else if (field === "id" && !value.includes("\0")) p.lastId = value;
+  return null;
 }

@@ -15,6 +15,8 @@ export interface FakeSignalOptions {
   /** Number SSE events with `id:` and honour Last-Event-ID (newer signal-cli). */
   eventIds?: boolean;
   keepAliveMs?: number;
+  /** A fixed port (to stand in for a daemon that comes up late); default any free port. */
+  port?: number;
 }
 
 export interface FakeSignalCli {
@@ -39,6 +41,11 @@ export interface FakeSignalCli {
   raw(data: string, event?: string): void;
   /** Closes every open event stream (the daemon restarting, a proxy timeout). */
   dropStreams(): void;
+  /**
+   * A daemon restart: streams close and the kept events get new ids (as re-received from the
+   * Signal server), so a client's Last-Event-ID is unknown and it is sent everything kept.
+   */
+  restart(): void;
   /** Answer the next `n` event-stream requests with HTTP 503. */
   refuseStreams(n: number): void;
   openStreams(): number;
@@ -50,7 +57,8 @@ export interface FakeSignalCli {
 export async function startFakeSignalCli(opts: FakeSignalOptions): Promise<FakeSignalCli> {
   const enc = new TextEncoder();
   const streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
-  const kept: { id: number; frame: string }[] = [];
+  const kept: { id: number; event: string; data: string }[] = [];
+  const frame = (k: { id: number; event: string; data: string }) => `${opts.eventIds ? `id:${k.id}\n` : ""}event:${k.event}\ndata:${k.data}\n\n`;
   const byId = new Map<string, Record<string, unknown>>();
   const attachments = new Map<string, Uint8Array>();
   let eventSeq = 0;
@@ -60,11 +68,10 @@ export async function startFakeSignalCli(opts: FakeSignalOptions): Promise<FakeS
   const eventConnects: Headers[] = [];
 
   const emit = (data: string, event = "receive") => {
-    const id = ++eventSeq;
-    const frame = `${opts.eventIds ? `id:${id}\n` : ""}event:${event}\ndata:${data}\n\n`;
-    kept.push({ id, frame });
+    const k = { id: ++eventSeq, event, data };
+    kept.push(k);
     if (kept.length > 1000) kept.shift();
-    for (const c of streams) c.enqueue(enc.encode(frame));
+    for (const c of streams) c.enqueue(enc.encode(frame(k)));
   };
   const pushEnvelope = (env: Record<string, unknown>) => emit(JSON.stringify({ account: opts.account, envelope: env }));
   const push = (from: Person, text: string | null, o: EnvelopeOpts = {}): string => {
@@ -88,11 +95,13 @@ export async function startFakeSignalCli(opts: FakeSignalOptions): Promise<FakeS
       start(c) {
         ctrl = c;
         streams.add(c);
+        // signal-cli flushes the response headers at once; a comment line makes Bun do the same.
+        c.enqueue(enc.encode(":\n"));
         const last = Number(req.headers.get("last-event-id"));
         if (opts.eventIds && req.headers.has("last-event-id")) {
           // Known id: the events after it; unknown (daemon restarted): every kept event.
           const known = kept.some((k) => k.id === last);
-          for (const k of kept) if (!known || k.id > last) c.enqueue(enc.encode(k.frame));
+          for (const k of kept) if (!known || k.id > last) c.enqueue(enc.encode(frame(k)));
         }
         keepAlive = setInterval(() => { try { c.enqueue(enc.encode(":\n")); } catch { /* closed */ } }, opts.keepAliveMs ?? 5000);
       },
@@ -107,7 +116,7 @@ export async function startFakeSignalCli(opts: FakeSignalOptions): Promise<FakeS
 
   const server = Bun.serve({
     hostname: "127.0.0.1",
-    port: 0,
+    port: opts.port ?? 0,
     idleTimeout: 0,
     async fetch(req) {
       const { pathname } = new URL(req.url);
@@ -176,6 +185,12 @@ export async function startFakeSignalCli(opts: FakeSignalOptions): Promise<FakeS
       streams.clear();
     },
     refuseStreams(n) { refuse = n; },
+    restart() {
+      for (const c of streams) { try { c.close(); } catch { /* already closed */ } }
+      streams.clear();
+      eventSeq += 10_000;
+      kept.forEach((k, i) => { k.id = eventSeq - kept.length + i + 1; });
+    },
     openStreams: () => streams.size,
     waitFor,
     waitSent: (match, timeoutMs) => waitFor(() => state.sent.find(match), "a matching send", timeoutMs),
