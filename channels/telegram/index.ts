@@ -1,4 +1,10 @@
 // Public surface of channels/telegram.
-export { TelegramChannel, type TelegramOptions } from "./telegram-channel.ts";
+import { TelegramChannel, type TelegramOptions } from "./telegram-channel.ts";
+
+export { TelegramChannel, type TelegramOptions };
 export { parseConfig, type TelegramConfig } from "./config.ts";
 export { renderHtml, renderChunks, escapeHtml } from "./render.ts";
+
+/** The plugin runtime/main.ts wires in when `channels.telegram` is configured. */
+export const createChannel = (opts: TelegramOptions = {}): TelegramChannel => new TelegramChannel(opts);
+export const createTelegramChannel = createChannel;
