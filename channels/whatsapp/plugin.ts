@@ -14,11 +14,13 @@ import { botJids } from "./jid.ts";
 import { buildContents, messageText } from "./outbound.ts";
 import { Recent } from "./recent.ts";
 import { SendQueue } from "./send-queue.ts";
-import { defaultSocketFactory, quietLogger, type SocketFactory, type WaSocket } from "./socket.ts";
+import { quietLogger, realSocketFactory, type SocketFactory, type WaSocket } from "./socket.ts";
 
 export interface WhatsAppOptions {
   /** Default: baileys' makeWASocket. Tests pass a stand-in built on baileys' own parts. */
   socketFactory?: SocketFactory;
+  /** With the real socket: another WhatsApp WebSocket endpoint (tests point it at 127.0.0.1). */
+  webSocketUrl?: string;
   backoff?: BackoffOptions;
   /** Pause after each message to one chat (default 400 ms): bursts get accounts banned. */
   sendGapMs?: number;
@@ -52,7 +54,7 @@ export class WhatsAppChannel implements ChannelPlugin {
     const auth = await loadAuthState(authDir);
     this.ctx = ctx;
     this.conn = new WaConnection({
-      factory: this.opts.socketFactory ?? defaultSocketFactory,
+      factory: this.opts.socketFactory ?? realSocketFactory(this.opts.webSocketUrl),
       auth, authDir, ...(cfg.phone ? { phone: cfg.phone } : {}),
       backoff: this.opts.backoff ?? DEFAULT_BACKOFF,
       random: this.opts.random ?? Math.random,

@@ -35,8 +35,10 @@ export interface SocketOptions {
 
 export type SocketFactory = (opts: SocketOptions) => WaSocket;
 
-export const defaultSocketFactory: SocketFactory = ({ auth, logger, getMessage }) =>
+/** Baileys' real socket; `url` replaces WhatsApp's WebSocket endpoint (tests only). */
+export const realSocketFactory = (url?: string): SocketFactory => ({ auth, logger, getMessage }) =>
   makeWASocket({
+    ...(url ? { waWebSocketUrl: url } : {}),
     auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, logger) },
     logger,
     browser: Browsers.macOS("Desktop"),
