@@ -11,9 +11,11 @@ describe("outbound", () => {
     expect(target("+15550001111")).toEqual({ recipient: ["+15550001111"] });
   });
 
-  test("approval buttons become command lines after the text", () => {
+  test("approval buttons become command lines after the text, unless the text shows them", () => {
     const t = messageText({ text: "Approve shell_execute?", buttons: [{ id: "approve:ap1", label: "Approve" }, { id: "deny:ap1", label: "Deny" }, { id: "always:ap1", label: "Always" }] });
     expect(t.text).toBe("Approve shell_execute?\n\n/approve ap1\n/deny ap1\n/always ap1");
+    const shown = messageText({ text: "Reply /approve ap2 or /deny ap2.", buttons: [{ id: "approve:ap2", label: "Approve" }, { id: "deny:ap2", label: "Deny" }, { id: "always:ap2", label: "Always" }] });
+    expect(shown.text).toBe("Reply /approve ap2 or /deny ap2.\n\n/always ap2");
   });
 
   test("plain messages go as written, without styles", () => {

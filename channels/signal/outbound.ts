@@ -24,8 +24,10 @@ export function buttonLine(b: { id: string; label: string }): string {
 
 export function messageText(message: Message): Styled {
   const body: Styled = message.format === "markdown" && message.blocks ? renderBlocks(message.blocks) : { text: message.text, styles: [] };
-  if (!message.buttons?.length) return body;
-  const lines = message.buttons.map(buttonLine).join("\n");
+  // Lines the text already shows (the router's approval prompt names both commands) are not
+  // repeated; Signal has no buttons, so these lines are what the user sends back.
+  const lines = (message.buttons ?? []).map(buttonLine).filter((l) => !body.text.includes(l)).join("\n");
+  if (!lines) return body;
   return { text: body.text ? `${body.text}\n\n${lines}` : lines, styles: body.styles };
 }
 
