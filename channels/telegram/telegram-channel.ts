@@ -8,7 +8,7 @@ import { parseConfig, type TelegramConfig } from "./config.ts";
 import { parseUpdate, updateIdOf, type BotIdentity } from "./inbound.ts";
 import { downloadPhoto } from "./media.ts";
 import { readOffset, writeOffset } from "./offset-store.ts";
-import { ButtonIds, messageIdOf, sendMessage, textParts } from "./outbound.ts";
+import { ButtonIds, keyboard, messageIdOf, sendMessage, textParts } from "./outbound.ts";
 import { ALLOWED_UPDATES, pollLoop } from "./polling.ts";
 import { redact, safeMessage } from "./redact.ts";
 import { Backoff, gsig, retryOn429 } from "./retry.ts";
@@ -39,6 +39,7 @@ export class TelegramChannel implements ChannelPlugin {
   #loop: Promise<void> | null = null;
   #webhook: { stop(): Promise<void> } | null = null;
   #inflight = new Set<Promise<unknown>>();
+  #queue: Promise<void> = Promise.resolve();
   readonly #ids = new ButtonIds();
 
   constructor(private readonly opts: TelegramOptions = {}) {}
@@ -90,11 +91,18 @@ export class TelegramChannel implements ChannelPlugin {
       host: cfg.webhook_host, port: cfg.webhook_port, path: new URL(url).pathname || "/", secret,
       process: (u) => this.#process(u), log: (level, m) => this.#log(level, m),
     });
-    await (this.#api as Api).setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false }, gsig(this.#abort.signal));
+    await (this.#api as Api).setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false, max_connections: 1 }, gsig(this.#abort.signal));
+  }
+
+  /** Updates are handled one at a time, in order, whatever delivers them (webhook requests may overlap). */
+  #process(update: unknown): Promise<void> {
+    const run = this.#queue.then(() => this.#processOne(update));
+    this.#queue = run;
+    return run;
   }
 
   /** One raw update, start to end; persists its id afterwards whatever happened. Never throws. */
-  async #process(update: unknown): Promise<void> {
+  async #processOne(update: unknown): Promise<void> {
     const id = updateIdOf(update);
     if (id === null) return this.#log("warn", "skipped a malformed update (no update_id)");
     if (id <= this.#last) return; // a redelivery (webhook retry, or a restart before the offset reached Telegram)
@@ -103,7 +111,7 @@ export class TelegramChannel implements ChannelPlugin {
       if (parsed.kind === "malformed") this.#log("warn", `skipped malformed update ${id}: ${parsed.why}`);
       else if (parsed.kind === "action") {
         await this.#api?.answerCallbackQuery(parsed.callbackId).catch((err) => this.#log("warn", `answerCallbackQuery: ${this.#safe(err)}`));
-        await this.#onAction?.(parsed.action);
+        this.#hand(id, () => this.#onAction?.(parsed.action));
       } else if (parsed.kind === "message") {
         if (parsed.photoFileId) {
           try {
@@ -113,7 +121,7 @@ export class TelegramChannel implements ChannelPlugin {
             this.#log("warn", `update ${id}: photo not downloaded, passing the text on: ${this.#safe(err)}`);
           }
         }
-        await this.#onMessage?.(parsed.message);
+        this.#hand(id, () => this.#onMessage?.(parsed.message));
       }
     } catch (err) {
       this.#log("error", `update ${id}: ${this.#safe(err)}`);
@@ -123,6 +131,18 @@ export class TelegramChannel implements ChannelPlugin {
       writeOffset((this.#ctx as ChannelContext).stateDir, this.#bot.id, id);
     } catch (err) {
       this.#log("error", `could not save the update offset: ${this.#safe(err)}`);
+    }
+  }
+
+  /**
+   * Hands an update to the router without waiting for its turn to end: a turn that waits for an
+   * approval must not hold up the update carrying the button press that answers it.
+   */
+  #hand(id: number, fn: () => void | Promise<void>): void {
+    try {
+      void Promise.resolve(fn()).catch((err) => this.#log("error", `update ${id}: handler failed: ${this.#safe(err)}`));
+    } catch (err) {
+      this.#log("error", `update ${id}: handler failed: ${this.#safe(err)}`);
     }
   }
 
@@ -140,7 +160,7 @@ export class TelegramChannel implements ChannelPlugin {
     const mid = messageIdOf(messageId);
     const part = textParts(message)[0];
     if (!mid || !part) throw new MoltFailure(moltError("invalid_input", "telegram: edit needs a message id and text", "pass the id send() returned"));
-    const markup = message.buttons?.length ? { inline_keyboard: [message.buttons.map((b) => ({ text: b.label, callback_data: this.#ids.encode(b.id) }))] } : undefined;
+    const markup = keyboard(message, this.#ids);
     await this.#call("edit", async () => {
       try {
         await this.#requireApi().editMessageText(chatId, mid, part.text, { ...(part.html ? { parse_mode: "HTML" as const } : {}), ...(markup ? { reply_markup: markup } : {}) });
