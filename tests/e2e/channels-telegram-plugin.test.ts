@@ -251,6 +251,26 @@ describe("robustness", () => {
   });
 });
 
+describe("handing on", () => {
+  test("a message handler still busy (a turn waiting for approval) does not hold up the button press", async () => {
+    const fake = await startFakeTelegram();
+    const stateDir = mkdtempSync(join(tmpdir(), "tg-state-"));
+    const plugin = new TelegramChannel({ pollTimeoutSeconds: 5 });
+    cleanup.push(async () => { await plugin.disconnect(); await fake.stop(); rmSync(stateDir, { recursive: true, force: true }); });
+    let pressed: (a: InboundAction) => void = () => {};
+    const press = new Promise<InboundAction>((r) => (pressed = r));
+    let answered = "";
+    plugin.onMessage(async () => { answered = (await press).actionId; });
+    plugin.onAction((a) => pressed(a));
+    await plugin.connect({ token: fake.token, api_root: fake.url }, { stateDir, log: () => {} });
+    fake.inject(textDm(ann, "do the risky thing"));
+    fake.inject(callbackQuery(ann, { message_id: 1, chat: { id: 42, type: "private" } }, "approve:a1"));
+    expect((await press).actionId).toBe("approve:a1");
+    await Bun.sleep(0);
+    expect(answered).toBe("approve:a1");
+  });
+});
+
 describe("webhook mode", () => {
   test("with webhook_url set: setWebhook with a secret, updates POSTed to our listener arrive; forged posts are refused", async () => {
     const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
