@@ -73,6 +73,7 @@ export function secretValues(cfg: Config): string[] {
   add(cfg.openai?.api_key);
   add(cfg.gateway.token);
   add(cfg.channels.telegram?.token);
+  add(cfg.channels.telegram?.webhook_secret);
   add(cfg.channels.matrix?.access_token);
   add(cfg.channels.matrix?.password);
   add(cfg.mail?.imap?.password);
