@@ -15,7 +15,7 @@ const channels = z.object({
   telegram: z.object({ token: z.string().min(1), api_root: url.default("https://api.telegram.org"), webhook_url: url.optional(), webhook_host: z.string().min(1).default("127.0.0.1"), webhook_port: z.number().int().min(1).max(65535).default(8443), webhook_secret: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters A-Z a-z 0-9 _ -").optional(), dm: dmPolicy.default("pairing"), allow: allowList }).strict().optional(),
   matrix: z.object({ homeserver: url, user_id: z.string().regex(/^@[^:]+:.+$/, "a Matrix id like @bot:example.org"), access_token: z.string().min(1).optional(), password: z.string().min(1).optional(), dm: dmPolicy.default("pairing"), allow: allowList }).strict().optional(),
   signal: z.object({ url: url.default("http://127.0.0.1:8080"), account: z.string().min(1), dm: dmPolicy.default("pairing"), allow: allowList }).strict().optional(),
-  whatsapp: z.object({ auth_dir: z.string().min(1).default("~/.moltbot/whatsapp"), phone: z.string().regex(/^\+?\d{7,15}$/, "a phone number in international format, digits only, like 15550001111").optional(), dm: dmPolicy.default("pairing"), allow: allowList }).strict().optional(),
+  whatsapp: z.object({ auth_dir: z.string().min(1).optional(), phone: z.string().regex(/^\+?\d{7,15}$/, "a phone number in international format, digits only, like 15550001111").optional(), dm: dmPolicy.default("pairing"), allow: allowList }).strict().optional(),
 }).strict();
 
 const mailServer = z.object({
