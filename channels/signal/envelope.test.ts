@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { envelope, receipt } from "../../tests/fakes/signal/envelopes.ts";
-import { parseReceive, type ParsedEnvelope } from "./envelope.ts";
+import { parseReceive, type ParsedEnvelope, type SelfIds } from "./envelope.ts";
 
 const BOT = "+15550001111";
 const ann = { number: "+15550002222", name: "Ann" };
 const wrap = (env: unknown) => JSON.stringify({ account: BOT, envelope: env });
-const parsed = (data: string): ParsedEnvelope => {
-  const p = parseReceive(data, BOT);
+const parsed = (data: string, self: SelfIds = { account: BOT }): ParsedEnvelope => {
+  const p = parseReceive(data, self);
   if (typeof p === "string") throw new Error(`expected a message, got ${p}`);
   return p;
 };
@@ -39,6 +39,17 @@ describe("parseReceive", () => {
     expect(p.from).toEqual({ groupId: "Z3JvdXAx" });
   });
 
+  test("once our UUID has passed by in a sync copy, mentions and quotes by UUID count as the bot", () => {
+    const self: SelfIds = { account: BOT };
+    const BOT_UUID = "b0b0b0b0-0000-4000-8000-000000000001";
+    const sync = { source: BOT, sourceNumber: BOT, sourceUuid: BOT_UUID, sourceDevice: 2, timestamp: 1700000000000, syncMessage: { sentMessage: { destination: ann.number, timestamp: 1700000000000, message: "hi" } } };
+    expect(parseReceive(wrap(sync), self)).toBe("ignore");
+    expect(self.uuid).toBe(BOT_UUID);
+    const env = envelope(ann, "\uFFFC hi", 1700000000001, 1700000000002, { groupId: "g", mentions: [{ uuid: BOT_UUID, start: 0, length: 1 }], quote: { id: 1700000000000, author: BOT_UUID } });
+    expect(parsed(wrap(env), self).message).toMatchObject({ mentioned: true, replyToBot: true, text: "hi" });
+    expect(parsed(wrap(env)).message).toMatchObject({ mentioned: false });
+  });
+
   test("a group message mentioning someone else is not a mention of the bot", () => {
     const env = envelope(ann, "ask \uFFFC", 1700000000001, 1700000000002, { groupId: "g", mentions: [{ uuid: "0000-other", start: 4, length: 1 }] });
     expect(parsed(wrap(env)).message).toMatchObject({ mentioned: false, text: "ask @0000-other" });
@@ -60,19 +71,19 @@ describe("parseReceive", () => {
   });
 
   test("receipts, our own echoes, reactions, empty group updates and other accounts are ignored", () => {
-    expect(parseReceive(wrap(receipt(ann, 1700000000001)), BOT)).toBe("ignore");
-    expect(parseReceive(wrap(envelope({ number: BOT }, "echo", 1, 2)), BOT)).toBe("ignore");
+    expect(parseReceive(wrap(receipt(ann, 1700000000001)), { account: BOT })).toBe("ignore");
+    expect(parseReceive(wrap(envelope({ number: BOT }, "echo", 1, 2)), { account: BOT })).toBe("ignore");
     const reaction = envelope(ann, null, 1700000000001, 1700000000002);
     (reaction.dataMessage as Record<string, unknown>).reaction = { emoji: "👍", targetAuthor: BOT, targetSentTimestamp: 1, isRemove: false };
-    expect(parseReceive(wrap(reaction), BOT)).toBe("ignore");
-    expect(parseReceive(wrap(envelope(ann, null, 1700000000001, 1700000000002, { groupId: "g" })), BOT)).toBe("ignore");
-    expect(parseReceive(JSON.stringify({ account: "+15559999999", envelope: envelope(ann, "hi", 1, 2) }), BOT)).toBe("ignore");
-    expect(parseReceive(JSON.stringify({ account: BOT, exception: { message: "decryption failed", type: "ProtocolInvalidMessageException" } }), BOT)).toBe("ignore");
+    expect(parseReceive(wrap(reaction), { account: BOT })).toBe("ignore");
+    expect(parseReceive(wrap(envelope(ann, null, 1700000000001, 1700000000002, { groupId: "g" })), { account: BOT })).toBe("ignore");
+    expect(parseReceive(JSON.stringify({ account: "+15559999999", envelope: envelope(ann, "hi", 1, 2) }), { account: BOT })).toBe("ignore");
+    expect(parseReceive(JSON.stringify({ account: BOT, exception: { message: "decryption failed", type: "ProtocolInvalidMessageException" } }), { account: BOT })).toBe("ignore");
   });
 
   test("malformed payloads are reported as such, never thrown", () => {
     for (const data of ["not json", "[]", "null", "42", JSON.stringify({ envelope: "x" }), JSON.stringify({ envelope: { dataMessage: { message: "no sender" } } }), JSON.stringify({ envelope: { source: "+15550002222", timestamp: "soon", dataMessage: { message: "x" } } }), JSON.stringify({ envelope: { source: "+1555", timestamp: 1, dataMessage: "text" } })]) {
-      expect(parseReceive(data, BOT)).toBe("malformed");
+      expect(parseReceive(data, { account: BOT })).toBe("malformed");
     }
     // Mentions pointing past the end of the text are dropped, not applied.
     const env = envelope(ann, "hi", 1700000000001, 1700000000002, { mentions: [{ number: BOT, start: 5, length: 3 }] });

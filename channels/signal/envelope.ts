@@ -31,7 +31,15 @@ const int = (v: unknown): number | undefined => (typeof v === "number" && Number
 /** signal-cli expands long-text attachments into `message` itself; never fetch those. */
 const LONG_TEXT = "text/x-signal-plain";
 
-export function parseReceive(data: string, account: string, channel = "signal"): ParsedEnvelope | "ignore" | "malformed" {
+/**
+ * The bot's own ids. Signal addresses mentions and quotes by account UUID more and more; the
+ * UUID is learnt from the first envelope of our own (a sync copy of a message sent from a
+ * linked device) — `uuid` is filled in here when one passes by.
+ */
+export interface SelfIds { account: string; uuid?: string }
+
+export function parseReceive(data: string, self: SelfIds, channel = "signal"): ParsedEnvelope | "ignore" | "malformed" {
+  const account = self.account;
   let raw: unknown;
   try {
     raw = JSON.parse(data);
@@ -44,20 +52,22 @@ export function parseReceive(data: string, account: string, channel = "signal"):
   if (!env) return holder && "exception" in holder ? "ignore" : "malformed"; // decryption failures come as {exception}
   const forAccount = str(holder?.account);
   if (forAccount && forAccount !== account) return "ignore";
+  const number = str(env.sourceNumber) ?? (str(env.source)?.startsWith("+") ? str(env.source) : undefined);
+  const uuid = str(env.sourceUuid) ?? (str(env.source) && !str(env.source)?.startsWith("+") ? str(env.source) : undefined);
+  if (number === account && uuid && !self.uuid) self.uuid = uuid;
   if (env.dataMessage === undefined || env.dataMessage === null) return "ignore";
   const dm = obj(env.dataMessage);
   if (!dm) return "malformed";
-  const number = str(env.sourceNumber) ?? (str(env.source)?.startsWith("+") ? str(env.source) : undefined);
-  const uuid = str(env.sourceUuid) ?? (str(env.source) && !str(env.source)?.startsWith("+") ? str(env.source) : undefined);
   const userId = number ?? uuid;
   const timestamp = int(env.timestamp) ?? int(dm.timestamp);
   if (!userId || timestamp === undefined) return "malformed";
-  if (userId === account || uuid === account) return "ignore"; // our own message, echoed back
+  if (userId === account || uuid === account || (uuid && uuid === self.uuid)) return "ignore"; // our own message, echoed back
   if (dm.reaction != null || dm.remoteDelete != null) return "ignore";
 
   const groupId = str(obj(dm.groupInfo)?.groupId);
   const mentions = Array.isArray(dm.mentions) ? dm.mentions.map(obj).filter((m): m is Obj => m !== null) : [];
-  const isUs = (m: Obj) => str(m.number) === account || str(m.uuid) === account;
+  const me = (v: unknown) => v !== undefined && v !== null && (v === account || v === self.uuid);
+  const isUs = (m: Obj) => me(str(m.number)) || me(str(m.uuid));
   const text = typeof dm.message === "string" ? replaceMentions(dm.message, mentions, isUs) : "";
   const attachments = (Array.isArray(dm.attachments) ? dm.attachments : []).map(obj).flatMap((a): AttachmentRef[] => {
     const id = str(a?.id);
@@ -74,7 +84,7 @@ export function parseReceive(data: string, account: string, channel = "signal"):
 
   const quote = obj(dm.quote);
   const quoteAuthor = quote ? str(quote.authorNumber) ?? str(quote.author) ?? str(quote.authorUuid) : undefined;
-  const replyToBot = !!quote && [quote.authorNumber, quote.author, quote.authorUuid].some((a) => a === account);
+  const replyToBot = !!quote && [quote.authorNumber, quote.author, quote.authorUuid].some((a) => me(str(a)));
   const message: Omit<InboundMessage, "attachments"> = {
     channel,
     chatId: groupId ? `${GROUP_PREFIX}${groupId}` : userId,

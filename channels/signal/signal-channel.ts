@@ -5,7 +5,7 @@ import type { Attachment, ChannelConfig, ChannelContext, ChannelPlugin, Message,
 import { fail } from "../../runtime/contracts/errors.ts";
 import { parseSignalConfig, type SignalConfig } from "./config.ts";
 import { CursorState } from "./cursor-state.ts";
-import { type AttachmentRef, parseReceive, type ParsedEnvelope } from "./envelope.ts";
+import { type AttachmentRef, parseReceive, type ParsedEnvelope, type SelfIds } from "./envelope.ts";
 import { sendParams, target } from "./outbound.ts";
 import { type LoopTiming, ReceiveLoop } from "./receive-loop.ts";
 import { RpcClient, type RpcOptions } from "./rpc-client.ts";
@@ -35,6 +35,7 @@ export class SignalChannel implements ChannelPlugin {
   #cursor: CursorState | null = null;
   #ctx: ChannelContext | null = null;
   #handler: MessageHandler | null = null;
+  #self: SelfIds = { account: "" };
   #state: State = { state: "stopped" };
 
   constructor(opts: SignalChannelOptions = {}) {
@@ -45,6 +46,7 @@ export class SignalChannel implements ChannelPlugin {
     if (this.#loop) return;
     const cfg = parseSignalConfig(config);
     this.#cfg = cfg;
+    this.#self = { account: cfg.account };
     this.#ctx = ctx;
     this.#rpc = new RpcClient(cfg, this.#opts.rpc);
     this.#cursor = new CursorState(ctx.stateDir, (m) => ctx.log("warn", m));
@@ -97,7 +99,7 @@ export class SignalChannel implements ChannelPlugin {
     const cursor = this.#cursor as CursorState;
     const ctx = this.#ctx as ChannelContext;
     if (ev.event !== "receive") return cursor.markEvent(ev.id);
-    const parsed = parseReceive(ev.data, cfg.account, this.name);
+    const parsed = parseReceive(ev.data, this.#self, this.name);
     if (parsed === "malformed") ctx.log("warn", `skipped a malformed event (${ev.data.length} bytes)`);
     if (typeof parsed === "string") return cursor.markEvent(ev.id);
     const id = parsed.message.id as string;
