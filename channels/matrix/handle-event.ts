@@ -1,5 +1,7 @@
 // One live timeline event through the inbound rules to the router's handlers. A malformed or
-// unexpected event is logged (type and reason, never content) and skipped.
+// unexpected event is logged (type and reason, never content) and skipped. Preparing (member
+// lookups, media download) is split from delivering so the plugin can prepare events one after
+// another — keeping their order — without waiting for the router to finish with each.
 import type { MatrixClient } from "matrix-js-sdk";
 import type { ActionHandler, MessageHandler } from "../../runtime/contracts/channel.ts";
 import { parseEvent } from "./inbound.ts";
@@ -23,10 +25,12 @@ function replyTarget(raw: unknown): string | undefined {
   return typeof id === "string" ? id : undefined;
 }
 
-export async function handleEvent(d: EventDeps, raw: unknown): Promise<void> {
+type Deliver = () => Promise<void>;
+
+export async function prepareEvent(d: EventDeps, raw: unknown): Promise<Deliver | undefined> {
   const roomId = typeof (raw as { room_id?: unknown })?.room_id === "string" ? (raw as { room_id: string }).room_id : "";
   const sender = typeof (raw as { sender?: unknown })?.sender === "string" ? (raw as { sender: string }).sender : "";
-  if (sender === d.botUserId) return;
+  if (sender === d.botUserId) return undefined;
   const reply = replyTarget(raw);
   if (reply && roomId) await d.facts.learnSender(roomId, reply, d.botUserId);
   const members = roomId && sender ? await d.facts.members(roomId).catch(() => undefined) : undefined;
@@ -41,14 +45,16 @@ export async function handleEvent(d: EventDeps, raw: unknown): Promise<void> {
   switch (r.kind) {
     case "ignore":
       if (r.why.startsWith("malformed")) d.log("warn", `matrix: skipped a ${r.why} in ${roomId || "an unknown room"}`);
-      return;
+      return undefined;
     case "encrypted":
       d.log("info", `matrix: encrypted message in ${r.roomId}; end-to-end encryption is not supported, told the room`);
-      await d.noticeEncrypted(r.roomId);
-      return;
-    case "action":
-      for (const h of d.actionHandlers) await h(r.action);
-      return;
+      return () => d.noticeEncrypted(r.roomId);
+    case "action": {
+      const action = r.action;
+      return async () => {
+        for (const h of d.actionHandlers) await h(action);
+      };
+    }
     case "message": {
       if (r.media) {
         try {
@@ -56,10 +62,13 @@ export async function handleEvent(d: EventDeps, raw: unknown): Promise<void> {
           r.message.attachments = [{ kind: "image", mime: r.media.mime, data, ...(r.media.name ? { name: r.media.name } : {}) }];
         } catch (e) {
           d.log("warn", `matrix: could not download an image in ${r.message.chatId}: ${e instanceof Error ? e.message : "error"}`);
-          return;
+          return undefined;
         }
       }
-      for (const h of d.messageHandlers) await h(r.message);
+      const message = r.message;
+      return async () => {
+        for (const h of d.messageHandlers) await h(message);
+      };
     }
   }
 }

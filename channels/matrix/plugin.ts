@@ -3,7 +3,7 @@
 import { ClientEvent, type MatrixClient, type MatrixEvent, RoomEvent, RoomMemberEvent, SyncState } from "matrix-js-sdk";
 import type { ActionHandler, ChannelConfig, ChannelContext, ChannelPlugin, Message, MessageHandler } from "../../runtime/contracts/channel.ts";
 import { acceptInvite, type MatrixConfig, parseConfig } from "./config.ts";
-import { handleEvent } from "./handle-event.ts";
+import { prepareEvent } from "./handle-event.ts";
 import { loginClient } from "./login.ts";
 import { RoomFacts } from "./room-facts.ts";
 import { sendMessage, sendPlain } from "./send.ts";
@@ -25,6 +25,8 @@ export class MatrixChannel implements ChannelPlugin {
   readonly #messageHandlers: MessageHandler[] = [];
   readonly #actionHandlers: ActionHandler[] = [];
   readonly #inflight = new Set<Promise<unknown>>();
+  /** Events are prepared in arrival order (see handle-event.ts). */
+  #prepared: Promise<unknown> = Promise.resolve();
   /** Rooms told recently that encrypted messages can't be read, so the notice isn't repeated per message. */
   readonly #noticed = new Map<string, number>();
 
@@ -59,7 +61,11 @@ export class MatrixChannel implements ChannelPlugin {
       if (toStart || removed) return;
       if (ev.getType() === "m.room.member") this.#facts?.membershipChanged(ev.getRoomId() ?? "");
       if (!this.#live) return;
-      this.#track(handleEvent(this.#deps(), ev.event));
+      const raw = ev.event;
+      this.#prepared = this.#prepared.then(() => prepareEvent(this.#deps(), raw)).then(
+        (deliver) => deliver && this.#track(deliver()),
+        (e: unknown) => this.#ctx?.log("warn", `matrix: ${e instanceof Error ? e.message : String(e)}`),
+      );
     });
     client.on(RoomMemberEvent.Membership, (ev: MatrixEvent, member) => {
       if (member.userId !== cfg.user_id || member.membership !== "invite") return;
@@ -155,6 +161,7 @@ export class MatrixChannel implements ChannelPlugin {
   async disconnect(): Promise<void> {
     if (!this.#client) return;
     const client = this.#client;
+    await this.#prepared;
     await Promise.allSettled([...this.#inflight]);
     client.stopClient();
     client.removeAllListeners();

@@ -105,6 +105,16 @@ describe("receiving", () => {
     expect(dl?.authorization).toStartWith("Bearer ");
   });
 
+  test("messages reach the router in the order they were sent, an image download included", async () => {
+    const b = await bot({ access_token: await start() });
+    const dm = hs.createRoom([ANN, BOT]);
+    hs.sendImage(dm, ANN, PNG, "image/png");
+    hs.sendText(dm, ANN, "what is in that picture?");
+    hs.sendText(dm, ANN, "and a third");
+    const got = await b.messages(3);
+    expect(got.map((m) => m.attachments?.length ? "image" : m.text)).toEqual(["image", "what is in that picture?", "and a third"]);
+  });
+
   test("in a group: isGroup, mentions by name and id, replies to the bot", async () => {
     const b = await bot({ access_token: await start() });
     const room = hs.createRoom([ANN, BOB, BOT]);
