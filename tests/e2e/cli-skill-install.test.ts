@@ -18,7 +18,11 @@ describe("moltbot skill install", () => {
     const r = await sb.run(["skill", "run", "greeter", "--params", '{"who":"bo"}', "--policy", policy, "--audit", join(sb.dir, "a.jsonl")]);
     expect(r.stdout).toBe("hi bo\n");
     const l = await sb.run(["skill", "list", "--json"]);
-    expect(JSON.parse(l.stdout).output.skills).toEqual([expect.objectContaining({ name: "greeter", version: "1.0.0" })]);
+    const listed = JSON.parse(l.stdout).output.skills;
+    expect(listed).toContainEqual(expect.objectContaining({ name: "greeter", version: "1.0.0", source: "installed" }));
+    expect(listed).toContainEqual(expect.objectContaining({ name: "file_read", source: "builtin" }));
+    const mine = await sb.run(["skill", "list", "--installed", "--json"]);
+    expect(JSON.parse(mine.stdout).output.skills.map((s: { name: string }) => s.name)).toEqual(["greeter"]);
     const v = await sb.run(["skill", "verify"]);
     expect(v.code).toBe(0);
     expect(v.stdout).toContain("greeter                  ok");

@@ -16,7 +16,8 @@ const HELP = `Usage: moltbot skill <run|lint|list|info> ...
   skill lint <dir> [--strict] [--json]
       Check a skill folder's manifest without running anything. Exit 0 loadable (warnings on
       stderr), 2 not loadable. --strict applies the Agent Skills spec to SKILL.md.
-  skill list [--json]          skills installed under ~/.moltbot/skills
+  skill list [--installed] [--json]
+                               built-in skills and those installed under ~/.moltbot/skills
   skill info <dir|name> [--json]
   skill install <dir> [--strict] [--json]
       Validate a skill folder (nothing is run) and copy it to ~/.moltbot/skills/<name>,
@@ -107,22 +108,22 @@ async function lint(argv: string[]): Promise<number> {
 }
 
 async function list(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill list");
+  const { values } = parse(argv, { installed: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill list");
   if (values.help) return writeOut(HELP).then(() => EXIT.ok);
-  const { listSkills } = await import("../../../skills/index.ts");
+  const { loadRegistry, BUILTIN_SKILLS } = await import("../../skill-registry.ts");
   const { homePaths, moltbotHome } = await import("../../home.ts");
-  const { existsSync } = await import("node:fs");
   const root = homePaths(moltbotHome()).skills;
-  const found = existsSync(root) ? await listSkills(root, {}) : { skills: [], errors: [] };
+  const found = await loadRegistry(root, values.installed ? "/nonexistent" : BUILTIN_SKILLS);
+  const rows = found.skills.map((s) => ({
+    name: s.name, version: s.version, kind: s.kind, source: s.dir.startsWith(BUILTIN_SKILLS) ? "builtin" : "installed", description: s.description,
+  }));
   if (values.json) {
-    await writeOut(JSON.stringify({ ok: true, output: { skills: found.skills.map((s) => ({ name: s.skill.name, version: s.skill.version, kind: s.skill.kind, description: s.skill.description })), errors: found.errors } }) + "\n");
+    await writeOut(JSON.stringify({ ok: true, output: { skills: rows, errors: found.problems } }) + "\n");
     return EXIT.ok;
   }
-  if (found.skills.length === 0 && found.errors.length === 0) {
-    await writeOut(`no skills installed in ${root}\n`);
-  }
-  for (const s of found.skills) await writeOut(`${s.skill.name.padEnd(24)} ${s.skill.version.padEnd(10)} ${s.skill.kind.padEnd(12)} ${oneLine(s.skill.description)}\n`);
-  for (const e of found.errors) await writeErr(`error: ${e.dir}: ${e.error.message}\n`);
+  if (rows.length === 0 && found.problems.length === 0) await writeOut(`no skills installed in ${root}\n`);
+  for (const r of rows) await writeOut(`${r.name.padEnd(24)} ${r.version.padEnd(10)} ${r.kind.padEnd(12)} ${r.source.padEnd(10)} ${oneLine(r.description)}\n`);
+  for (const p of found.problems) await writeErr(`warning: ${p.dir}: ${p.error.message}\n`);
   return EXIT.ok;
 }
 
