@@ -14,7 +14,8 @@ Commands:
   chat                    talk to the assistant in the terminal (through the running gateway)
   skill run <dir|name>    run one skill through policy, sandbox and audit
   skill lint <dir>        check a skill folder's manifest (--strict for spec conformance)
-  skill list | info <n>   the skills installed under the home directory
+  skill list | info <n>   built-in and installed skills, and one skill's manifest
+  skill install | remove | verify   manage skills under ~/.moltbot/skills (skills.lock)
   policy check            decide one permission for a skill (allow|prompt|deny|forbidden)
   policy explain <skill>  list a skill's effective permissions
   policy lint [file]      validate a policy file

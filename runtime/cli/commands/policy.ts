@@ -25,7 +25,10 @@ async function loadPolicy(path: string | undefined) {
   const { loadPolicyFile } = await import("../../../policy/index.ts");
   const { homePaths, moltbotHome, userHome } = await import("../../home.ts");
   const { resolve } = await import("node:path");
-  const paths = homePaths(moltbotHome());
+  const home = moltbotHome();
+  const paths = homePaths(home);
+  // The home's policy is created with safe defaults on first use, as the gateway would.
+  if (!path) (await import("../../home-init.ts")).ensureHome(home);
   return loadPolicyFile(path ? resolve(path) : paths.policy, { home: userHome(), cacheDir: paths.cache });
 }
 
