@@ -3,9 +3,22 @@ import type { MoltError } from "./errors.ts";
 
 export type ChatRole = "system" | "user" | "assistant" | "tool";
 
+/**
+ * An image the model is shown, as raw bytes: each provider encodes it the way its API wants
+ * (Anthropic/OpenAI base64 in the JSON, Ollama via its package). Bytes rather than base64 so a
+ * string is never mistaken for a file path (the ollama package reads paths it is given).
+ * `mime` is one of image/png, image/jpeg, image/gif, image/webp — what all three APIs accept.
+ */
+export interface ChatImage {
+  mime: string;
+  data: Uint8Array;
+}
+
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /** Only on role "user": images sent with this message (the caption is `content`). */
+  images?: ChatImage[];
   toolCalls?: { id: string; name: string; params: unknown }[];
   toolCallId?: string;
 }

@@ -1,9 +1,11 @@
 // ChatMessages → Anthropic Messages API: system prompts go to the top-level `system`, assistant
 // tool calls become tool_use blocks, tool results become tool_result blocks in a user turn.
 // Consecutive user-side entries are merged, because Anthropic wants all results of one
-// assistant turn in the single user message that follows it.
+// assistant turn in the single user message that follows it. A user message's images go as
+// base64 image blocks before its text (Anthropic's advice: image first, then the question).
 import type Anthropic from "@anthropic-ai/sdk";
 import type { ChatMessage, ChatRequest } from "../contracts/index.ts";
+import { base64Of } from "./image-base64.ts";
 import { asObject } from "./tool-args.ts";
 
 type MessageParam = Anthropic.MessageParam;
@@ -26,8 +28,13 @@ export function toAnthropicMessages(messages: ChatMessage[]): { system?: string;
       const blocks: Block[] = m.content ? [{ type: "text", text: m.content }] : [];
       for (const c of m.toolCalls ?? []) blocks.push({ type: "tool_use", id: c.id, name: c.name, input: asObject(c.params) });
       push("assistant", blocks);
-    } else if (m.content) {
-      push("user", [{ type: "text", text: m.content }]);
+    } else {
+      const blocks: Block[] = (m.images ?? []).map((img) => ({
+        type: "image",
+        source: { type: "base64", media_type: img.mime as Anthropic.Base64ImageSource["media_type"], data: base64Of(img) },
+      }));
+      if (m.content) blocks.push({ type: "text", text: m.content });
+      push("user", blocks);
     }
   }
   // A lone text block reads better (and is what most servers expect) as plain string content.

@@ -1,5 +1,7 @@
 // ChatMessages → Ollama /api/chat: tool calls carry no ids in Ollama, so a tool result names
-// its tool (tool_name), found through the assistant message that made the call.
+// its tool (tool_name), found through the assistant message that made the call. Images go as
+// bytes in the message's `images`: the package base64-encodes bytes, whereas a string it is
+// given may be read as a file path.
 import type { Message, Tool } from "ollama";
 import type { ChatMessage, ChatRequest } from "../contracts/index.ts";
 import { asObject } from "./tool-args.ts";
@@ -15,6 +17,7 @@ export function toOllamaMessages(messages: ChatMessage[]): Message[] {
     if (m.role === "assistant" && m.toolCalls?.length) {
       return { role: "assistant", content: m.content, tool_calls: m.toolCalls.map((c) => ({ function: { name: c.name, arguments: asObject(c.params) } })) };
     }
+    if (m.role === "user" && m.images?.length) return { role: "user", content: m.content, images: m.images.map((img) => img.data) };
     return { role: m.role, content: m.content };
   });
 }

@@ -1,7 +1,9 @@
 // ChatMessages → OpenAI chat completions: assistant tool calls as `tool_calls` with JSON-string
-// arguments, tool results as role "tool" messages carrying tool_call_id.
+// arguments, tool results as role "tool" messages carrying tool_call_id; a user message with
+// images as content parts (text, then image_url data: URLs).
 import type OpenAI from "openai";
 import type { ChatMessage, ChatRequest } from "../contracts/index.ts";
+import { dataUrlOf } from "./image-base64.ts";
 
 type Message = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
@@ -11,7 +13,7 @@ export function toOpenAIMessages(messages: ChatMessage[]): Message[] {
       case "system":
         return { role: "system", content: m.content };
       case "user":
-        return { role: "user", content: m.content };
+        return m.images?.length ? { role: "user", content: userParts(m) } : { role: "user", content: m.content };
       case "tool":
         return { role: "tool", tool_call_id: m.toolCallId ?? "", content: m.content };
       case "assistant":
@@ -24,6 +26,12 @@ export function toOpenAIMessages(messages: ChatMessage[]): Message[] {
           : { role: "assistant", content: m.content };
     }
   });
+}
+
+function userParts(m: ChatMessage): OpenAI.Chat.Completions.ChatCompletionContentPart[] {
+  const parts: OpenAI.Chat.Completions.ChatCompletionContentPart[] = m.content ? [{ type: "text", text: m.content }] : [];
+  for (const img of m.images ?? []) parts.push({ type: "image_url", image_url: { url: dataUrlOf(img) } });
+  return parts;
 }
 
 export function toOpenAITools(tools: ChatRequest["tools"]): OpenAI.Chat.Completions.ChatCompletionTool[] | undefined {

@@ -1,6 +1,7 @@
 // A fake Anthropic Messages API: POST /v1/messages answered as the real SSE stream
 // (message_start, ping, content_block_start/delta/stop with text_delta and input_json_delta,
 // message_delta, message_stop), so @anthropic-ai/sdk parses it unchanged.
+import { anthropicImages } from "./images.ts";
 import { argumentsOf, pause, split, startFakeServer, textOf, type FakeModelServer, type FakeServerOptions, type Protocol, type ScriptedReply } from "./fake-server.ts";
 
 const ERROR_TYPES: Record<number, string> = {
@@ -54,6 +55,7 @@ export const anthropicProtocol: Protocol = {
     return textOf(last?.content);
   },
   stream,
+  imagesOf: anthropicImages,
   contentType: "text/event-stream",
   errorBody: (status, message) => ({ type: "error", error: { type: ERROR_TYPES[status] ?? "api_error", message } }),
 };

@@ -15,3 +15,17 @@ export const TOOL_ROUND_TRIP: ChatRequest = {
     { name: "get_time", description: "Local time", parameters: { type: "object", properties: {} } },
   ],
 };
+
+/** Small real image headers (enough for format sniffing; providers pass bytes through as is). */
+export const PNG_BYTES = new Uint8Array(Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489", "hex"));
+export const JPEG_BYTES = new Uint8Array(Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", "hex"));
+
+/** An earlier plain exchange, then a user message with a caption and two images. */
+export const WITH_IMAGES: ChatRequest = {
+  messages: [
+    { role: "system", content: "You are terse." },
+    { role: "user", content: "Hi" },
+    { role: "assistant", content: "Hello." },
+    { role: "user", content: "What is in these?", images: [{ mime: "image/png", data: PNG_BYTES }, { mime: "image/jpeg", data: JPEG_BYTES }] },
+  ],
+};

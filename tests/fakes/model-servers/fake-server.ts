@@ -1,12 +1,15 @@
 // The part every fake model server shares: a Bun.serve on 127.0.0.1:0 that records each
 // request, answers scripted replies in order (or echoes the last user message), and can be told
 // to fail or hang the next requests. Each protocol file only says how a reply goes on the wire.
+import type { ReceivedImage } from "./images.ts";
 
 export interface RecordedRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
   body: unknown;
+  /** The images in a chat request's messages, in order (empty for other requests). */
+  images: ReceivedImage[];
 }
 
 export interface ScriptedToolCall {
@@ -36,6 +39,8 @@ export interface FakeModelServer {
   /** Base URL to put in the provider's base_url (the OpenAI fake's ends in /v1). */
   url: string;
   requests: RecordedRequest[];
+  /** Every image of every chat request so far, in order. */
+  images(): ReceivedImage[];
   script(replies: ScriptedReply[]): void;
   failNext(status: number, headers?: Record<string, string>, times?: number): void;
   /** The next `times` chat requests get no answer at all (until stop), for timeout tests. */
@@ -50,6 +55,8 @@ export interface Protocol {
   stream(reply: ScriptedReply, body: unknown): AsyncIterable<string>;
   contentType: string;
   errorBody(status: number, message: string): unknown;
+  /** The images a chat request carries, in this protocol's wire format. */
+  imagesOf(body: unknown): ReceivedImage[];
   /** Other routes (e.g. Ollama's GET /api/tags); undefined → 404. */
   other?(req: Request, path: string): Response | undefined;
 }
@@ -70,7 +77,8 @@ export async function startFakeServer(protocol: Protocol, opts: FakeServerOption
       const text = req.method === "GET" ? "" : await req.text();
       let body: unknown = text;
       try { body = text ? JSON.parse(text) : undefined; } catch { /* recorded as text */ }
-      requests.push({ method: req.method, path, headers: Object.fromEntries(req.headers), body });
+      const images = protocol.chatPath(path) ? protocol.imagesOf(body) : [];
+      requests.push({ method: req.method, path, headers: Object.fromEntries(req.headers), body, images });
       if (!protocol.chatPath(path)) return protocol.other?.(req, path) ?? json(404, protocol.errorBody(404, `no route ${path}`));
 
       if (opts.apiKey !== undefined) {
@@ -103,6 +111,7 @@ export async function startFakeServer(protocol: Protocol, opts: FakeServerOption
   return {
     url: `http://127.0.0.1:${server.port}${basePath}`,
     requests,
+    images: () => requests.flatMap((r) => r.images),
     script(more) { replies.push(...more); },
     failNext(status, headers = {}, times = 1) {
       for (let i = 0; i < times; i++) failures.push({ status, headers });

@@ -3,6 +3,7 @@
 export { startFakeAnthropic, anthropicProtocol } from "./anthropic.ts";
 export { startFakeOpenAI, openaiProtocol } from "./openai.ts";
 export { startFakeOllama, ollamaProtocol } from "./ollama.ts";
+export type { ReceivedImage } from "./images.ts";
 export type { FakeModelServer, FakeServerOptions, RecordedRequest, ScriptedReply, ScriptedToolCall } from "./fake-server.ts";
 export { answerText, closedPort, collect } from "./collect.ts";
-export { TOOL_ROUND_TRIP } from "./conversation.ts";
+export { JPEG_BYTES, PNG_BYTES, TOOL_ROUND_TRIP, WITH_IMAGES } from "./conversation.ts";

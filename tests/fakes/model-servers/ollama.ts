@@ -2,6 +2,7 @@
 // (`{model, created_at, message:{role, content, tool_calls:[{function:{name, arguments}}]}, done}`
 // lines, the last with done:true and done_reason), plus GET /api/tags and /api/version, so the
 // `ollama` package and health probes work against it.
+import { ollamaImages } from "./images.ts";
 import { pause, split, startFakeServer, textOf, type FakeModelServer, type FakeServerOptions, type Protocol, type ScriptedReply } from "./fake-server.ts";
 
 async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<string> {
@@ -33,6 +34,7 @@ export function ollamaProtocol(models: string[]): Protocol {
       return textOf(messages.filter((m) => m.role === "user").at(-1)?.content);
     },
     stream,
+    imagesOf: ollamaImages,
     contentType: "application/x-ndjson",
     errorBody: (_status, message) => ({ error: message }),
     other(req, path) {

@@ -1,6 +1,7 @@
 // A fake OpenAI chat-completions API: POST /v1/chat/completions answered as the real SSE
 // stream (`data: {choices:[{delta:{content | tool_calls:[{index,id,function:{name,arguments}}]}}]}`
 // … `data: [DONE]`), so the official `openai` package parses it unchanged.
+import { openaiImages } from "./images.ts";
 import { argumentsOf, pause, split, startFakeServer, textOf, type FakeModelServer, type FakeServerOptions, type Protocol, type ScriptedReply } from "./fake-server.ts";
 
 let ids = 0;
@@ -40,6 +41,7 @@ export const openaiProtocol: Protocol = {
     return textOf(messages.filter((m) => m.role === "user").at(-1)?.content);
   },
   stream,
+  imagesOf: openaiImages,
   contentType: "text/event-stream",
   errorBody: (status, message) => ({ error: { message, type: status === 429 ? "rate_limit_exceeded" : status === 401 ? "invalid_request_error" : "server_error", param: null, code: status === 401 ? "invalid_api_key" : null } }),
 };
