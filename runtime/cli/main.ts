@@ -23,6 +23,7 @@ Commands:
   audit tail              show the newest audit entries
   pairing list|approve    admit unknown DM senders: pairing approve <channel> <code>
   identity link|list      one person across channels: identity link telegram:1 matrix:@me:x
+  doctor                  check config, policy, model, channels, skills, tools and the audit log
   memory search <words>   search profiles, daily notes and transcripts (memory reindex|show)
 
 Options:
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   skill: async () => (await import("./commands/skill.ts")).skillCommand,
   policy: async () => (await import("./commands/policy.ts")).policyCommand,
   audit: async () => (await import("./commands/audit.ts")).auditCommand,
+  doctor: async () => (await import("./commands/doctor.ts")).doctorCommand,
   pairing: async () => (await import("./commands/pairing.ts")).pairingCommand,
   identity: async () => (await import("./commands/identity.ts")).identityCommand,
   memory: async () => (await import("./commands/memory.ts")).memoryCommand,

@@ -42,7 +42,7 @@ export class Sandbox {
 
   /** Writes the home's config.yaml (JSON is valid YAML). */
   config(data: Record<string, unknown>): void {
-    mkdirSync(this.home, { recursive: true });
+    mkdirSync(this.home, { recursive: true, mode: 0o700 });
     writeFileSync(join(this.home, "config.yaml"), JSON.stringify(data, null, 2));
   }
 

@@ -1,0 +1,105 @@
+// `moltbot doctor`: one line per check of what Moltbot needs, each failure with what to do.
+// It reads and probes, changes nothing, and prints no secret (only where things are).
+import { existsSync, statSync } from "node:fs";
+import { EXIT, toMoltError } from "../../contracts/errors.ts";
+import { parse } from "../args.ts";
+import { writeOut } from "../output.ts";
+
+const HELP = `Usage: moltbot doctor [--json]
+
+Checks the home directory, config.yaml, policy.yaml, the model provider, configured channels,
+the skills, the tools that built-in skills use (chromium, ffmpeg) and the audit log.
+Exit 0 when everything needed works, 1 when something needs fixing.
+`;
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  hint?: string;
+  /** A missing optional tool is reported but does not fail the run. */
+  optional?: boolean;
+}
+
+export async function doctorCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "doctor");
+  if (values.help) return writeOut(HELP).then(() => EXIT.ok);
+  const checks = await runChecks();
+  const failed = checks.filter((c) => !c.ok && !c.optional);
+  if (values.json) {
+    await writeOut(JSON.stringify({ ok: failed.length === 0, output: checks }) + "\n");
+  } else {
+    for (const c of checks) {
+      await writeOut(`${c.ok ? "ok  " : c.optional ? "--  " : "FAIL"} ${c.name.padEnd(10)} ${c.detail}\n`);
+      if (!c.ok && c.hint) await writeOut(`           → ${c.hint}\n`);
+    }
+    await writeOut(failed.length === 0 ? "\nEverything Moltbot needs is in place.\n" : `\n${failed.length} problem(s) to fix.\n`);
+  }
+  return failed.length === 0 ? EXIT.ok : EXIT.runtime;
+}
+
+async function runChecks(): Promise<Check[]> {
+  const { homePaths, moltbotHome, userHome } = await import("../../home.ts");
+  const { ensureHome } = await import("../../home-init.ts");
+  const home = moltbotHome();
+  const paths = homePaths(home);
+  const checks: Check[] = [];
+  const attempt = async (name: string, f: () => Promise<Omit<Check, "name">> | Omit<Check, "name">) => {
+    try {
+      checks.push({ name, ...(await f()) });
+    } catch (err) {
+      const e = toMoltError(err);
+      checks.push({ name, ok: false, detail: e.message, ...(e.hint ? { hint: e.hint } : {}) });
+    }
+  };
+
+  await attempt("home", () => {
+    ensureHome(home);
+    const mode = statSync(home).mode & 0o777;
+    return mode & 0o077
+      ? { ok: false, detail: `${home} is readable by others (mode ${mode.toString(8)})`, hint: `chmod 700 ${home}` }
+      : { ok: true, detail: home };
+  });
+  const { loadConfig } = await import("../../config/index.ts");
+  let config: Awaited<ReturnType<typeof loadConfig>> | null = null;
+  await attempt("config", () => {
+    config = loadConfig(paths.config);
+    return { ok: true, detail: `${paths.config} (model: ${config.ai_provider})` };
+  });
+  await attempt("policy", async () => {
+    const { loadPolicyFile } = await import("../../../policy/index.ts");
+    loadPolicyFile(paths.policy, { home: userHome(), cacheDir: paths.cache });
+    return { ok: true, detail: paths.policy };
+  });
+  if (config) {
+    const cfg = config as NonNullable<typeof config>;
+    await attempt("model", async () => {
+      const { providerStatus } = await import("../../providers/status.ts");
+      const s = await providerStatus(cfg, { timeoutMs: 2000 });
+      const text = s.providers.map((p) => `${p.provider} (${p.role}): ${p.detail}`).join("; ");
+      const bad = s.providers.find((p) => !p.ok);
+      return { ok: s.ok, detail: text, ...(bad?.error?.hint ? { hint: bad.error.hint } : {}) };
+    });
+    const channels = Object.keys(cfg.channels).filter((k) => (cfg.channels as Record<string, unknown>)[k]);
+    checks.push({ name: "channels", ok: true, detail: channels.length ? channels.join(", ") : "none configured (WebChat and `moltbot chat` always work)" });
+  }
+  await attempt("skills", async () => {
+    const { loadRegistry } = await import("../../skill-registry.ts");
+    const r = await loadRegistry(paths.skills);
+    return r.problems.length
+      ? { ok: false, detail: `${r.skills.length} loaded, ${r.problems.length} skipped: ${r.problems[0]!.error.message}`, hint: "fix or remove the skill; see 'moltbot skill lint <dir>'" }
+      : { ok: true, detail: `${r.skills.length} loaded` };
+  });
+  for (const [tool, path, use] of [["chromium", "/usr/bin/chromium", "browser_control"], ["ffmpeg", "/usr/bin/ffmpeg", "camera_access"]] as const) {
+    const found = existsSync(path) || Bun.which(tool) !== null;
+    checks.push({ name: tool, ok: found, optional: true, detail: found ? `found (for ${use})` : `not installed: ${use} will not work`, hint: `apt-get install ${tool}` });
+  }
+  await attempt("audit", async () => {
+    const { verifyAudit } = await import("../../audit/index.ts");
+    const r = verifyAudit(paths.audit, { stateDb: paths.state });
+    return r.ok
+      ? { ok: true, detail: `${paths.audit}: ${r.entries} entries, chain intact` }
+      : { ok: false, detail: `${paths.audit}: line ${r.line}: ${r.reason}`, hint: "the log was changed outside Moltbot; keep a copy and investigate" };
+  });
+  return checks;
+}
