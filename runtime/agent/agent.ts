@@ -16,6 +16,7 @@ import { guardOptions, TurnGuard, type GuardOptions } from "./guard.ts";
 import { askModel } from "./model-step.ts";
 import { resultForModel, summaryOf, attachmentsOf } from "./tool-text.ts";
 import { buildToolset } from "./toolset.ts";
+import { DEFAULT_IMAGE_LIMITS, turnImages } from "./turn-images.ts";
 import type { AgentDeps } from "./types.ts";
 
 const STEP_LIMIT_NOTE = "[moltbot] The tool-step limit for this turn is reached. Answer now with what you have; no more tool calls.";
@@ -108,9 +109,10 @@ export class MoltAgent implements Agent {
       memory.readTranscript(input.session, { last: opts.historyEntries ?? 40 }),
       memory.readProfile(input.user),
     ]);
-    const { messages, dropped } = buildContext({ profile, instructions: toolset.instructions, history, text: input.text, contextChars: opts.contextChars ?? 24_000 });
+    const shown = turnImages(input.text, input.attachments, { ...DEFAULT_IMAGE_LIMITS, ...opts.images });
+    const { messages, dropped } = buildContext({ profile, instructions: toolset.instructions, history, text: shown.text, images: shown.images, contextChars: opts.contextChars ?? 24_000 });
     await this.#summarise(input.session, dropped);
-    await memory.appendTranscript(input.session, { role: "user", text: input.text, at: this.#now(), user: input.user });
+    await memory.appendTranscript(input.session, { role: "user", text: shown.transcript, at: this.#now(), user: input.user });
 
     const ctx: CallContext = {
       turn, session: input.session, user: input.user, channel: input.channel, unattended: input.unattended === true,

@@ -2,7 +2,7 @@
 // profile, the instruction skills it may read), then as much recent transcript as fits the
 // window, newest kept first. What falls off the front is summarised into the daily notes once,
 // so trimming forgets nothing for good.
-import type { ChatMessage } from "../contracts/provider.ts";
+import type { ChatImage, ChatMessage } from "../contracts/provider.ts";
 import type { Skill } from "../contracts/skill.ts";
 
 export interface TranscriptEntry {
@@ -16,6 +16,8 @@ export interface ContextInput {
   instructions: Skill[];
   history: TranscriptEntry[];
   text: string;
+  /** This turn's images, on its user message only: earlier turns keep just their transcript markers. */
+  images?: ChatImage[];
   contextChars: number;
 }
 
@@ -44,7 +46,7 @@ export function buildContext(input: ContextInput): { messages: ChatMessage[]; dr
   const kept = input.history.slice(keep);
   const messages: ChatMessage[] = [{ role: "system", content: system }];
   for (const e of kept) messages.push({ role: e.role === "assistant" ? "assistant" : "user", content: e.text });
-  messages.push({ role: "user", content: input.text });
+  messages.push(input.images?.length ? { role: "user", content: input.text, images: input.images } : { role: "user", content: input.text });
   return { messages, dropped: input.history.slice(0, keep) };
 }
 

@@ -7,6 +7,7 @@ import type { SandboxPool } from "../sandbox/index.ts";
 import type { AuditLog } from "../audit/index.ts";
 import type { RunDeps } from "../runner/run-skill.ts";
 import type { GuardOptions } from "./guard.ts";
+import type { ImageLimits } from "./turn-images.ts";
 
 /** The parts of memory/'s MemoryStore the loop uses (structural, so memory/ stays independent). */
 export interface AgentMemory {
@@ -39,6 +40,8 @@ export interface AgentOptions {
   /** Characters of one tool result shown to the model (default 8 000). */
   toolResultChars?: number;
   guard?: Partial<GuardOptions>;
+  /** Images from the user shown to the model per message (default 4, each ≤ 3.75 MiB). */
+  images?: Partial<ImageLimits>;
   /** Who may answer anyone's approval; default any `cli:*` user. */
   owners?: string[];
   /** Overrides policy `confirmation.timeout` (tests). */
