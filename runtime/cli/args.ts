@@ -38,3 +38,18 @@ export async function dispatch(command: string, help: string, subcommands: Recor
   if (!handler) fail("invalid_input", `${command}: unknown subcommand '${sub}'`, `see 'moltbot ${command} --help'`);
   return handler(rest);
 }
+
+/**
+ * `<command> <sub> [positionals] [options]` where every subcommand takes the same options:
+ * the parsed arguments, or, when help was asked for (or no subcommand given), the exit code
+ * after printing `help`.
+ */
+export async function subcommandArgs<O extends Options>(command: string, help: string, argv: string[], options: O) {
+  const [sub, ...rest] = argv;
+  const parsed = parse(rest, { ...options, help: { type: "boolean", short: "h" } }, `${command} ${sub ?? ""}`.trim());
+  if (sub === undefined || sub === "help" || sub === "-h" || sub === "--help" || (parsed.values as { help?: boolean }).help) {
+    await writeOut(help);
+    return sub === undefined ? 2 : 0;
+  }
+  return { sub, values: parsed.values, positionals: parsed.positionals };
+}

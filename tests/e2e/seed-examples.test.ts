@@ -10,7 +10,7 @@ import { CLI, Sandbox } from "../helpers/cli.ts";
 
 const sb = new Sandbox();
 let model: FakeModelServer;
-let proc: ReturnType<typeof Bun.spawn>;
+let proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
 let url: string;
 const app = join(sb.userHome, "code", "app");
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
   }
   await Bun.write(join(app, "README.md"), "hello\n");
   sb.config({ ollama: { model: "llama3.2", base_url: model.url }, retries: 0, camera: { device: "lavfi:testsrc=size=640x360:rate=1" } });
-  proc = Bun.spawn(["bun", CLI, "gateway", "--port", "0"], { env: sb.env(), stdout: "pipe", stderr: "pipe" });
+  proc = Bun.spawn(["bun", CLI, "gateway", "--port", "0"], { env: sb.env(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const reader = proc.stdout.getReader();
   let text = "";
   while (!/listening on (\S+)/.test(text)) {

@@ -1,5 +1,5 @@
 import { EXIT, fail } from "../../contracts/errors.ts";
-import { parse } from "../args.ts";
+import { subcommandArgs } from "../args.ts";
 import { writeErr, writeOut } from "../output.ts";
 
 const HELP = `Usage: moltbot audit <verify|tail> [--audit F] [--json]
@@ -14,14 +14,9 @@ The log is ~/.moltbot/audit.jsonl unless --audit names another file.
 `;
 
 export async function auditCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  const { values } = parse(rest, {
-    audit: { type: "string" }, json: { type: "boolean" }, n: { type: "string", short: "n" }, help: { type: "boolean", short: "h" },
-  }, `audit ${sub ?? ""}`.trim());
-  if (sub === undefined || sub === "help" || sub === "-h" || sub === "--help" || values.help) {
-    await writeOut(HELP);
-    return sub === undefined ? EXIT.input : EXIT.ok;
-  }
+  const args = await subcommandArgs("audit", HELP, argv, { audit: { type: "string" }, json: { type: "boolean" }, n: { type: "string", short: "n" } });
+  if (typeof args === "number") return args;
+  const { sub, values } = args;
   const { homePaths, moltbotHome } = await import("../../home.ts");
   const { resolve } = await import("node:path");
   const paths = homePaths(moltbotHome());

@@ -61,9 +61,9 @@ async function runChecks(): Promise<Check[]> {
       : { ok: true, detail: home };
   });
   const { loadConfig } = await import("../../config/index.ts");
-  let config: Awaited<ReturnType<typeof loadConfig>> | null = null;
+  const loaded: { config?: ReturnType<typeof loadConfig> } = {};
   await attempt("config", () => {
-    config = loadConfig(paths.config);
+    const config = (loaded.config = loadConfig(paths.config));
     return { ok: true, detail: `${paths.config} (model: ${config.ai_provider})` };
   });
   await attempt("policy", async () => {
@@ -71,8 +71,8 @@ async function runChecks(): Promise<Check[]> {
     loadPolicyFile(paths.policy, { home: userHome(), cacheDir: paths.cache });
     return { ok: true, detail: paths.policy };
   });
-  if (config) {
-    const cfg = config as NonNullable<typeof config>;
+  if (loaded.config) {
+    const cfg = loaded.config;
     await attempt("model", async () => {
       const { providerStatus } = await import("../../providers/status.ts");
       const s = await providerStatus(cfg, { timeoutMs: 2000 });

@@ -1,7 +1,7 @@
 // `moltbot identity link|list` (DESIGN §8): one person across channels shares one conversation
 // and one memory. Writes state.db directly, so a running gateway sees it on its next message.
 import { EXIT, fail } from "../../contracts/errors.ts";
-import { parse } from "../args.ts";
+import { subcommandArgs } from "../args.ts";
 import { writeOut } from "../output.ts";
 
 const HELP = `Usage: moltbot identity <link|list> [--json]
@@ -16,18 +16,10 @@ const HELP = `Usage: moltbot identity <link|list> [--json]
 `;
 
 export async function identityCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parse(rest, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, `identity ${sub ?? ""}`.trim());
-  if (sub === undefined || sub === "help" || sub === "-h" || sub === "--help" || values.help) {
-    await writeOut(HELP);
-    return sub === undefined ? EXIT.input : EXIT.ok;
-  }
-  const { homePaths, moltbotHome } = await import("../../home.ts");
-  const { ensureHome } = await import("../../home-init.ts");
-  const { SessionStore } = await import("../../sessions/index.ts");
-  const home = moltbotHome();
-  ensureHome(home);
-  const store = new SessionStore(homePaths(home).state);
+  const args = await subcommandArgs("identity", HELP, argv, { json: { type: "boolean" } });
+  if (typeof args === "number") return args;
+  const { sub, values, positionals } = args;
+  const store = (await import("../session-store.ts")).openSessionStore();
   try {
     if (sub === "link") {
       if (positionals.length !== 2) fail("invalid_input", "identity link: needs exactly two identities", "e.g. moltbot identity link telegram:123 matrix:@me:example.org");

@@ -2,7 +2,7 @@
 // the bot sent them. Writes state.db directly, so the running gateway admits them without a
 // restart; their earlier held message is not replayed.
 import { EXIT, fail } from "../../contracts/errors.ts";
-import { parse } from "../args.ts";
+import { subcommandArgs } from "../args.ts";
 import { writeOut } from "../output.ts";
 
 const HELP = `Usage: moltbot pairing <list|approve> [--json]
@@ -15,18 +15,10 @@ const HELP = `Usage: moltbot pairing <list|approve> [--json]
 `;
 
 export async function pairingCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parse(rest, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, `pairing ${sub ?? ""}`.trim());
-  if (sub === undefined || sub === "help" || sub === "-h" || sub === "--help" || values.help) {
-    await writeOut(HELP);
-    return sub === undefined ? EXIT.input : EXIT.ok;
-  }
-  const { homePaths, moltbotHome } = await import("../../home.ts");
-  const { ensureHome } = await import("../../home-init.ts");
-  const { SessionStore } = await import("../../sessions/index.ts");
-  const home = moltbotHome();
-  ensureHome(home);
-  const store = new SessionStore(homePaths(home).state);
+  const args = await subcommandArgs("pairing", HELP, argv, { json: { type: "boolean" } });
+  if (typeof args === "number") return args;
+  const { sub, values, positionals } = args;
+  const store = (await import("../session-store.ts")).openSessionStore();
   try {
     if (sub === "approve") {
       if (positionals.length !== 2) fail("invalid_input", "pairing approve: needs <channel> <code>", "e.g. moltbot pairing approve telegram 7KQ2M9XA");
