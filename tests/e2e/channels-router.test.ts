@@ -9,6 +9,7 @@ import { PAIRING_CODE } from "../../runtime/sessions/index.ts";
 import { TestChannel } from "../../runtime/channel-router/test-channel.ts";
 import { plainText } from "../../runtime/channel-router/index.ts";
 import { startChannelStack, type ChannelStack } from "../helpers/channel-stack.ts";
+import { CONFIRM_NOTE, PNG, testSkills } from "../helpers/test-skills.ts";
 
 let stack: ChannelStack | null = null;
 afterEach(async () => {
@@ -18,19 +19,7 @@ afterEach(async () => {
 
 const chatRequests = (s: ChannelStack) => s.model.requests.filter((r) => r.path === "/api/chat");
 
-const skillsDir = mkdtempSync(join(tmpdir(), "moltbot-router-skills-"));
-afterAll(() => rmSync(skillsDir, { recursive: true, force: true }));
-function skill(name: string, source: string): string {
-  const dir = join(skillsDir, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "skill.json"), JSON.stringify({ name, version: "1.0.0", description: `test skill ${name}`, implementation: "main.js", parameters: { text: { type: "string" } }, permissions: [] }));
-  writeFileSync(join(dir, "main.js"), source);
-  return dir;
-}
-const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
-const NOTE = () => skill("note_write", "export default async ({ text }) => ({ saved: text, summary: `saved ${text}` });");
-const SNAP = () => skill("snap", `export default async () => ({ summary: "took a picture", attachments: [{ kind: "image", mime: "image/png", name: "snap.png", base64: "${PNG.toString("base64")}" }] });`);
-const CONFIRM_NOTE = "version: 1\ntrust:\n  requiresConfirmation: [note_write]\n  allowedWithoutConfirmation: [snap]\n  default: confirm\n";
+const { skill, note: NOTE, snap: SNAP } = testSkills("router");
 
 /** Waits for a condition the system under test will reach (no timing is asserted). */
 async function until(cond: () => boolean): Promise<void> {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { SignalChannel } from "../../channels/signal/index.ts";
 import { type FakeSignalCli, startFakeSignalCli } from "../fakes/signal/fake-signal-cli.ts";
 import { type ChannelStack, startChannelStack } from "../helpers/channel-stack.ts";
+import { CONFIRM_NOTE, PNG, testSkills } from "../helpers/test-skills.ts";
 
 const BOT = "+15550001111";
 const ann = { number: "+15550002222", name: "Ann" };
@@ -23,17 +24,7 @@ afterEach(async () => {
   stack = fake = undefined;
 });
 
-const skillsDir = mkdtempSync(join(tmpdir(), "moltbot-signal-skills-"));
-afterAll(() => rmSync(skillsDir, { recursive: true, force: true }));
-function skill(name: string, body: string): string {
-  const dir = join(skillsDir, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "skill.json"), JSON.stringify({ name, version: "1.0.0", description: name, implementation: "main.js", parameters: { text: { type: "string" } }, permissions: [] }));
-  writeFileSync(join(dir, "main.js"), body);
-  return dir;
-}
-const noteSkill = () => skill("note_write", "export default async ({ text }) => ({ saved: text, summary: `saved ${text}` });");
-const CONFIRM_NOTE = "version: 1\ntrust:\n  requiresConfirmation: [note_write]\n  default: confirm\n";
+const { skill, note: noteSkill } = testSkills("signal");
 
 async function signalStack(config: Record<string, unknown>, opts: Omit<Parameters<typeof startChannelStack>[0], "channels"> = {}) {
   fake = await startFakeSignalCli({ account: BOT });

@@ -9,6 +9,7 @@ import { TelegramChannel } from "../../channels/telegram/index.ts";
 import { PAIRING_CODE } from "../../runtime/sessions/index.ts";
 import { startChannelStack, type ChannelStack } from "../helpers/channel-stack.ts";
 import { callbackQuery, groupText, parseTelegramHtml, reply, startFakeTelegram, textDm, user, type FakeTelegram, type SentMessage } from "../fakes/telegram/index.ts";
+import { CONFIRM_NOTE, PNG, testSkills } from "../helpers/test-skills.ts";
 
 const ann = user(42, "Ann");
 const bob = user(43, "Bob");
@@ -22,19 +23,7 @@ afterEach(async () => {
   fake = null;
 });
 
-const skillsDir = mkdtempSync(join(tmpdir(), "moltbot-tg-skills-"));
-afterAll(() => rmSync(skillsDir, { recursive: true, force: true }));
-function skill(name: string, source: string): string {
-  const dir = join(skillsDir, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "skill.json"), JSON.stringify({ name, version: "1.0.0", description: `test skill ${name}`, implementation: "main.js", parameters: { text: { type: "string" } }, permissions: [] }));
-  writeFileSync(join(dir, "main.js"), source);
-  return dir;
-}
-const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
-const NOTE = () => skill("note_write", "export default async ({ text }) => ({ saved: text, summary: `saved ${text}` });");
-const SNAP = () => skill("snap", `export default async () => ({ summary: "took a picture", attachments: [{ kind: "image", mime: "image/png", name: "snap.png", base64: "${PNG.toString("base64")}" }] });`);
-const POLICY = "version: 1\ntrust:\n  requiresConfirmation: [note_write]\n  allowedWithoutConfirmation: [snap]\n  default: confirm\n";
+const { skill, note: NOTE, snap: SNAP } = testSkills("tg");
 
 const chatRequests = (s: ChannelStack) => s.model.requests.filter((r) => r.path === "/api/chat");
 const visible = (m: SentMessage) => { const r = parseTelegramHtml(m.text ?? ""); return r.ok ? r.text : `(unparsable) ${m.text}`; };
@@ -94,7 +83,7 @@ describe("telegram: access control", () => {
 
 describe("telegram: approvals and commands", () => {
   test("approval via inline keyboard: refused for another user, accepted for the requester, tool runs", async () => {
-    const { s, f } = await telegramStack({ dm: "open", skills: [NOTE()], policyYaml: POLICY, script: [{ toolCalls: [{ name: "note_write", params: { text: "buy <milk> & eggs" } }] }, { text: "Saved your note." }] });
+    const { s, f } = await telegramStack({ dm: "open", skills: [NOTE()], policyYaml: CONFIRM_NOTE, script: [{ toolCalls: [{ name: "note_write", params: { text: "buy <milk> & eggs" } }] }, { text: "Saved your note." }] });
     f.inject(textDm(ann, "remember to buy milk"));
     const prompt = await f.waitSent((m) => !!m.reply_markup);
     const buttons = (prompt.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard[0] ?? [];
@@ -128,7 +117,7 @@ describe("telegram: approvals and commands", () => {
   });
 
   test("a tool's image goes out as a Telegram photo", async () => {
-    const { s, f } = await telegramStack({ dm: "open", skills: [SNAP()], policyYaml: POLICY, script: [{ toolCalls: [{ name: "snap", params: {} }] }, { text: "Here is the picture." }] });
+    const { s, f } = await telegramStack({ dm: "open", skills: [SNAP()], policyYaml: CONFIRM_NOTE, script: [{ toolCalls: [{ name: "snap", params: {} }] }, { text: "Here is the picture." }] });
     f.inject(textDm(ann, "take a picture"));
     await f.waitSent((m) => m.text === "Here is the picture.");
     await s.router.idle();

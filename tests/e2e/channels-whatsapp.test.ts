@@ -13,6 +13,7 @@ import { fixturePath, loadMessage, textMessage } from "../fakes/whatsapp/fixture
 import { startMediaServer, type MediaServer } from "../fakes/whatsapp/media-server.ts";
 import { until } from "../fakes/whatsapp/harness.ts";
 import { type ChannelStack, startChannelStack } from "../helpers/channel-stack.ts";
+import { CONFIRM_NOTE, PNG, testSkills } from "../helpers/test-skills.ts";
 
 const ANN = "15550001111@s.whatsapp.net"; // the sender of the dm-* fixtures
 const BO = "15550002222@s.whatsapp.net"; // the sender of the group-* fixtures
@@ -27,17 +28,7 @@ afterEach(async () => {
   stack = media = undefined;
 });
 
-const skillsDir = mkdtempSync(join(tmpdir(), "moltbot-wa-skills-"));
-afterAll(() => rmSync(skillsDir, { recursive: true, force: true }));
-function skill(name: string, body: string): string {
-  const dir = join(skillsDir, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "skill.json"), JSON.stringify({ name, version: "1.0.0", description: name, implementation: "main.js", parameters: { text: { type: "string" } }, permissions: [] }));
-  writeFileSync(join(dir, "main.js"), body);
-  return dir;
-}
-const noteSkill = () => skill("note_write", "export default async ({ text }) => ({ saved: text, summary: `saved ${text}` });");
-const CONFIRM_NOTE = "version: 1\ntrust:\n  requiresConfirmation: [note_write]\n  default: confirm\n";
+const { skill, note: noteSkill } = testSkills("wa");
 
 async function whatsappStack(config: Record<string, unknown>, opts: Omit<Parameters<typeof startChannelStack>[0], "channels"> = {}) {
   media = startMediaServer();
