@@ -147,6 +147,18 @@ describe("prompt-injection guard", () => {
     off.close();
   });
 
+  test("untrusted input (a group message, a webhook payload) arms the guard from the start", async () => {
+    home = new AgentHome();
+    const policy = await setup();
+    const agent = home.agent(new ScriptedProvider((req, n) => (n === 0 ? call("email_send", { to: "bob" }) : say(lastToolText(req)))), pool, policy);
+    const events = await collect(agent.run(turn("mail bob", { untrusted: "a message in a telegram group chat" })), answering(agent, "approve"));
+    const [req] = approvals(events);
+    expect(req!.approval.reason).toContain("prompt-injection guard");
+    expect(req!.approval.reason).toContain("a message in a telegram group chat");
+    expect(events.at(-1)).toMatchObject({ type: "final", text: '"sent to bob"' });
+    agent.close();
+  });
+
   test("the guard holds unattended turns too: the side-effect tool is denied", async () => {
     home = new AgentHome();
     const agent = home.agent(fetchThenSend(), pool, await setup());

@@ -118,6 +118,7 @@ export class MoltAgent implements Agent {
       turn, session: input.session, user: input.user, channel: input.channel, unattended: input.unattended === true,
       signal, emit, guard: new TurnGuard(this.#guard),
     };
+    if (input.untrusted) ctx.guard.taint(input.untrusted);
     const maxSteps = opts.maxSteps ?? 8;
     for (let step = 0; ; step++) {
       const last = step >= maxSteps;

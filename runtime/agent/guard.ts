@@ -35,6 +35,11 @@ export class TurnGuard {
     this.#opts = opts;
   }
 
+  /** The turn's own input is untrusted (`what` names it). */
+  taint(what: string): void {
+    this.#taintedBy ??= what;
+  }
+
   /** Call after a tool returned successfully. */
   observe(tool: string): void {
     if (this.#taintedBy === null && classifyTool(tool, this.#opts).untrustedOutput) this.#taintedBy = tool;

@@ -17,7 +17,12 @@ export async function runTurn(deps: TurnDeps, msg: InboundMessage, session: stri
   const send = (m: Message) => sendLogged(deps, msg.chatId, m);
   const typing = startTyping(deps, msg.chatId);
   try {
-    const events = agent.run({ session, user: `${msg.channel}:${msg.userId}`, channel: msg.channel, text: msg.text, ...(msg.attachments?.length ? { attachments: msg.attachments } : {}) });
+    const events = agent.run({
+      session, user: `${msg.channel}:${msg.userId}`, channel: msg.channel, text: msg.text,
+      ...(msg.attachments?.length ? { attachments: msg.attachments } : {}),
+      // In a group others write too: what reaches the model there is not only the user's word.
+      ...(msg.isGroup ? { untrusted: `a message in a ${msg.channel} group chat` } : {}),
+    });
     for await (const e of events) await onEvent(e, send, plugin.maxTextLength, msg);
   } catch (err) {
     await send({ text: errorLine(err instanceof Error ? err.message : String(err)) });

@@ -13,6 +13,9 @@ export interface TurnInput {
   attachments?: Attachment[];
   /** Cron, webhooks: nobody can be asked, so anything needing confirmation is denied. */
   unattended?: boolean;
+  /** The message itself is content nobody vouches for (a webhook payload, a group chat where
+   *  others write): the prompt-injection guard applies from the start of the turn. Says what. */
+  untrusted?: string;
 }
 
 export interface ApprovalRequest {

@@ -47,7 +47,7 @@ export async function handleHook(c: Context, hub: Hub, ip: string): Promise<Resp
   if (hub.stopping) return fail(moltError("internal", "the gateway is shutting down"));
   const user = `hook:${name}`;
   const session = hub.sessionFor(user, parsed.data.session, "hook");
-  const { begin } = hub.turns.prepare(agent, { session, user, channel: "hook", text: parsed.data.text, unattended: true }, () => {});
+  const { begin } = hub.turns.prepare(agent, { session, user, channel: "hook", text: parsed.data.text, unattended: true, untrusted: `the payload of webhook ${name}` }, () => {});
   const end = await begin();
   return "error" in end ? c.json({ ok: false, turn: end.turn, error: end.error }, 200) : c.json({ ok: true, turn: end.turn, text: end.text });
 }
