@@ -144,14 +144,13 @@ test("/stop cancels the running turn; its answer never reaches the chat", async 
 describe("images", () => {
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 
-  test("a photo with a caption is fetched from the daemon and its caption answered", async () => {
-    // The bytes reaching the plugin are checked in channels/signal/signal-channel.test.ts; the
-    // agent does not pass inbound images on to the model yet.
+  test("a photo with a caption is fetched from the daemon and reaches the model with its caption", async () => {
     const { stack, fake } = await signalStack({ dm: "open" }, { script: [{ text: "A PNG header." }] });
     fake.image(ann, png, "image/png", "what is this?");
     await waitText(fake, ann.number, /PNG header/);
     expect(fake.calls.some((c) => c.method === "getAttachment" && c.params.recipient === ann.number)).toBe(true);
     expect(JSON.stringify(chats(stack)[0]?.body)).toContain("what is this?");
+    expect(stack.model.images().map((i) => i.base64)).toContain(Buffer.from(png).toString("base64"));
   });
 
   test("a tool's image is sent as a Signal attachment with the same bytes", async () => {
