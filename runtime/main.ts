@@ -89,11 +89,18 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
   const memory = new MemoryStore(paths.memory);
   const sessions = new SessionStore(paths.state);
   const guard = config.agent.guard;
+  // Remote nodes connect to the gateway, which starts after the agent: route through it once it runs.
+  let gateway: RunningGateway | null = null;
   const agent = new MoltAgent({
     provider: lazyProvider(config),
     skills: () => loaded,
     runner: { pool, policy, audit, home: userHome(), ...(config.mail ? { mail: config.mail } : {}), credentials: config.credentials },
     extraTools: memoryTools(memory),
+    remote: {
+      remoteTools: () => gateway?.nodes.remoteTools() ?? [],
+      invokeRemote: async (node, tool, params, ctx) =>
+        gateway ? gateway.nodes.invokeRemote(node, tool, params, ctx) : { ok: false, error: { code: "not_found", message: `no node named ${node} is connected` } },
+    },
     memory,
     stateDb: paths.state,
     options: {
@@ -103,7 +110,7 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
     },
   });
   const router = await startChannels(config, agent, sessions, paths.state, home);
-  return startGateway({
+  return (gateway = startGateway({
     ...opts,
     agent,
     // One conversation per person: identity links (`moltbot identity link`) join them.
@@ -123,7 +130,7 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
       sessions.close();
       await pool.close();
     },
-  });
+  }));
 }
 
 /**

@@ -104,7 +104,7 @@ export class MoltAgent implements Agent {
     const { memory, provider } = this.#deps;
     const opts = this.#deps.options ?? {};
     const policy = this.#policy();
-    const toolset = buildToolset(this.#deps.skills(), this.#deps.extraTools ?? [], policy);
+    const toolset = buildToolset(this.#deps.skills(), this.#deps.extraTools ?? [], policy, this.#deps.remote?.remoteTools() ?? []);
     const [history, profile] = await Promise.all([
       memory.readTranscript(input.session, { last: opts.historyEntries ?? 40 }),
       memory.readProfile(input.user),
@@ -141,7 +141,7 @@ export class MoltAgent implements Agent {
         emit({ type: "tool_call", turn, id: call.id, tool: call.name, params: call.params });
         const entry = toolset.find(call.name);
         const result = entry
-          ? await callTool(entry, call.params, ctx, { runner: this.#deps.runner, policy, gate: this.#gate })
+          ? await callTool(entry, call.params, ctx, { runner: this.#deps.runner, policy, gate: this.#gate, remote: this.#deps.remote })
           : { ok: false as const, error: moltError("not_found", `no tool named ${call.name.slice(0, 64)}`, "use one of the tools offered") };
         if (signal.aborted) return emit(cancelled(turn));
         const attachments = attachmentsOf(result);

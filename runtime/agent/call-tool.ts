@@ -12,8 +12,9 @@ import { canonicalJson } from "../audit/index.ts";
 import { runSkill } from "../runner/run-skill.ts";
 import type { ApprovalGate, AskContext } from "./approval-gate.ts";
 import type { TurnGuard } from "./guard.ts";
+import { callRemote } from "./call-remote.ts";
 import type { ToolEntry } from "./toolset.ts";
-import type { AgentRunner } from "./types.ts";
+import type { AgentRunner, RemoteNodes } from "./types.ts";
 
 export interface CallContext extends AskContext {
   channel: string;
@@ -24,14 +25,18 @@ export interface CallDeps {
   runner: AgentRunner;
   policy: Policy;
   gate: ApprovalGate;
+  /** Where skills of remote nodes run (DESIGN §9). */
+  remote?: RemoteNodes;
 }
 
 export async function callTool(entry: ToolEntry, params: unknown, ctx: CallContext, deps: CallDeps): Promise<ToolResult> {
-  const name = entry.kind === "skill" ? entry.skill.name : entry.tool.name;
+  const name = entry.kind === "skill" ? entry.skill.name : entry.kind === "remote" ? entry.remote.name : entry.tool.name;
   const guardReason = ctx.guard.reasonFor(name);
   const result = entry.kind === "skill"
     ? await callSkill(entry.skill, params, guardReason, ctx, deps)
-    : await callPlainTool(entry.tool, entry.builtin, params, guardReason, ctx, deps);
+    : entry.kind === "remote"
+      ? await callRemote(entry.remote, params, guardReason, ctx, deps)
+      : await callPlainTool(entry.tool, entry.builtin, params, guardReason, ctx, deps);
   if (result.ok) ctx.guard.observe(name);
   return result;
 }
@@ -104,11 +109,15 @@ function asSkill(tool: Tool): Skill {
   return s;
 }
 
-function auditRecord(tool: string, params: unknown, ctx: CallContext, trust: TrustDecision["trust"], result: ToolResult, audit: AuditResult, approved: boolean | null, ms: number): AuditRecord {
+/** One audit line for a call that did not go through runSkill here; `where` names a remote node and its skill's version. */
+export function auditRecord(
+  tool: string, params: unknown, ctx: CallContext, trust: TrustDecision["trust"], result: ToolResult, audit: AuditResult, approved: boolean | null, ms: number,
+  where: { node: string; version: string | null } = { node: "local", version: null },
+): AuditRecord {
   const record: AuditRecord = {
     tool, parameters: params ?? null, user_approved: approved, result: audit,
     output_hash: result.ok ? `sha256:${createHash("sha256").update(canonicalJson(result.output ?? null)).digest("hex")}` : null,
-    skill_version: null, session: ctx.session, channel: ctx.channel, user: ctx.user, node: "local", decision: trust, duration_ms: Math.round(ms),
+    skill_version: where.version, session: ctx.session, channel: ctx.channel, user: ctx.user, node: where.node, decision: trust, duration_ms: Math.round(ms),
   };
   if (!result.ok) record.error_code = result.error.code;
   return record;

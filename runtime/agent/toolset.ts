@@ -5,10 +5,12 @@ import type { JSONSchema, Tool, ToolResult } from "../contracts/tool.ts";
 import type { Skill } from "../contracts/skill.ts";
 import { moltError } from "../contracts/errors.ts";
 import { trustLevel, type Policy } from "../../policy/index.ts";
+import type { RemoteTool } from "./types.ts";
 
 export type ToolEntry =
   | { kind: "skill"; skill: Skill }
-  | { kind: "tool"; tool: Tool; builtin: boolean };
+  | { kind: "tool"; tool: Tool; builtin: boolean }
+  | { kind: "remote"; remote: RemoteTool };
 
 export interface Toolset {
   offered: { name: string; description: string; parameters: JSONSchema }[];
@@ -20,17 +22,20 @@ export interface Toolset {
 
 export const SKILL_READ = "skill_read";
 
-export function buildToolset(skills: Skill[], extra: Tool[], policy: Policy): Toolset {
+export function buildToolset(skills: Skill[], extra: Tool[], policy: Policy, remote: RemoteTool[] = []): Toolset {
   const byName = new Map<string, ToolEntry>();
   const instructions = skills.filter((s) => s.kind === "instruction");
   for (const t of extra) byName.set(t.name, { kind: "tool", tool: t, builtin: false });
   if (instructions.length > 0) byName.set(SKILL_READ, { kind: "tool", tool: skillReadTool(instructions), builtin: true });
   // Skills last: an installed skill of the same name wins over a built-in, as the user chose it.
   for (const s of skills) if (s.kind === "executable") byName.set(s.name, { kind: "skill", skill: s });
+  // A node's skill only where nothing local has the name (the first node to advertise it wins),
+  // so connecting a device never replaces a local tool.
+  for (const r of remote) if (!byName.has(r.name)) byName.set(r.name, { kind: "remote", remote: r });
   const offered: Toolset["offered"] = [];
   for (const [name, entry] of byName) {
     if (trustLevel(policy, name).trust === "forbid") continue;
-    const described = entry.kind === "skill" ? entry.skill : entry.tool;
+    const described = entry.kind === "skill" ? entry.skill : entry.kind === "remote" ? entry.remote : entry.tool;
     offered.push({ name, description: described.description, parameters: described.parameters });
   }
   return { offered, instructions, find: (name) => byName.get(name) };

@@ -1,7 +1,7 @@
 // What the agent loop is built from (plain injection, no globals) and its options.
 import type { ModelProvider } from "../contracts/provider.ts";
 import type { Skill } from "../contracts/skill.ts";
-import type { Tool } from "../contracts/tool.ts";
+import type { JSONSchema, Tool, ToolContext, ToolResult } from "../contracts/tool.ts";
 import type { Policy } from "../../policy/index.ts";
 import type { SandboxPool } from "../sandbox/index.ts";
 import type { AuditLog } from "../audit/index.ts";
@@ -49,6 +49,24 @@ export interface AgentOptions {
   now?: () => number;
 }
 
+/** A skill a connected remote node advertises (DESIGN §9). */
+export interface RemoteTool {
+  node: string;
+  name: string;
+  description: string;
+  parameters: JSONSchema;
+  version: string;
+}
+
+/**
+ * The remote nodes as the loop sees them — no sockets here; main.ts hands in the gateway's.
+ * `invokeRemote` never throws: a missing node, a lost socket or the node's own denial is a result.
+ */
+export interface RemoteNodes {
+  remoteTools(): RemoteTool[];
+  invokeRemote(node: string, tool: string, params: unknown, ctx: ToolContext): Promise<ToolResult>;
+}
+
 export interface AgentDeps {
   provider: ModelProvider;
   /** Loaded skills, executable and instruction; called once per turn so installs take effect. */
@@ -56,6 +74,8 @@ export interface AgentDeps {
   runner: AgentRunner;
   /** Tools that do not run in the sandbox (memory_search, memory_write); trust-gated and audited here. */
   extraTools?: Tool[];
+  /** Skills on connected nodes: offered when no local tool has the name, run there, audited here too. */
+  remote?: RemoteNodes;
   memory: AgentMemory;
   /** `<home>/state.db`: approvals, sessions, identity links. */
   stateDb: string;

@@ -4,7 +4,7 @@
 import type { ServerWebSocket } from "bun";
 import { moltError, MoltFailure, toMoltError, type MoltError } from "../contracts/errors.ts";
 import { tokenMatches } from "./auth.ts";
-import { isMethod, parseFrame, parseParams, res, resError, type FrameId, type InboundFrame } from "./frames.ts";
+import { isMethod, parseFrame, parseParams, res, resError, type AdvertisedSkill, type FrameId, type InboundFrame } from "./frames.ts";
 import type { Hub } from "./hub.ts";
 import { HANDLERS, NODE_METHODS } from "./methods.ts";
 import { TokenBucket } from "./rate-limit.ts";
@@ -24,6 +24,9 @@ export class Connection {
   role: "client" | "node" = "client";
   user = "";
   name = "";
+  /** What a node advertised in `connect` (DESIGN §9); empty for clients. */
+  skills: AdvertisedSkill[] = [];
+  capabilities: Record<string, unknown> = {};
   private preAuth = 0;
   private limitedInARow = 0;
   private readonly bucket: TokenBucket;
@@ -84,14 +87,14 @@ export class Connection {
     this.hub.forget(this);
   }
 
-  /** Forwards a tool call to this node and waits for its `res` frame. */
-  invoke(tool: string, params: unknown, timeoutMs = 30_000): Promise<unknown> {
+  /** Forwards a tool call to this node and waits for its `res` frame; `context` is who asked, for the node's audit. */
+  invoke(tool: string, params: unknown, timeoutMs = 30_000, context?: Record<string, unknown>): Promise<unknown> {
     const id = `inv${++this.invocationSeq}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => (this.invocations.delete(id), reject(new MoltFailure(moltError("timeout", `node ${this.name} did not answer in time`)))), timeoutMs);
       const done = <T>(f: (v: T) => void) => (v: T) => (clearTimeout(timer), this.invocations.delete(id), f(v));
       this.invocations.set(id, { resolve: done(resolve), reject: done((e: MoltError) => reject(new MoltFailure(e))) });
-      this.send(JSON.stringify({ type: "req", id, method: "tool.invoke", params: { tool, params } }));
+      this.send(JSON.stringify({ type: "req", id, method: "tool.invoke", params: context ? { tool, params, context } : { tool, params } }));
     });
   }
 
@@ -129,6 +132,7 @@ export class Connection {
     if (this.role === "node" && this.hub.nodes.has(this.name)) {
       return this.rejectPreAuth(id, moltError("invalid_input", `a node named ${this.name} is already connected`, "pick another --name"));
     }
+    if (this.role === "node") (this.skills = p.params.skills ?? [], this.capabilities = p.params.capabilities ?? {});
     this.user = `${this.role === "node" ? "node" : "webchat"}:${this.name}`;
     this.state = "ready";
     clearTimeout(this.connectTimer);

@@ -2,6 +2,8 @@
 // user, so a reconnected WebChat keeps streaming), connected nodes, running turns, and the
 // per-address failed-auth limiter.
 import type { ServerWebSocket } from "bun";
+import { moltError, toMoltError } from "../contracts/errors.ts";
+import type { JSONSchema, ToolContext, ToolResult } from "../contracts/tool.ts";
 import { Connection, type ConnData } from "./connection.ts";
 import { DEFAULT_LIMITS, defaultSessionFor, type GatewayLimits, type GatewayOptions } from "./options.ts";
 import { FailureLimiter } from "./rate-limit.ts";
@@ -51,6 +53,30 @@ export class Hub {
     return (this.opts.sessionFor ?? defaultSessionFor)(user, channel, label);
   }
 
+  /** Every skill the connected nodes advertise, node by node in connection order (DESIGN §9 routing). */
+  remoteTools(): { node: string; name: string; description: string; parameters: JSONSchema; version: string }[] {
+    return [...this.nodes.values()].flatMap((n) => n.skills.map((s) => ({ node: n.name, ...s })));
+  }
+
+  /** Runs a tool on a connected node; errors (unknown node, the node's denial, a lost socket) are values. */
+  async invokeRemote(node: string, tool: string, params: unknown, ctx: ToolContext = {}): Promise<ToolResult> {
+    const conn = this.nodes.get(node);
+    if (!conn) return { ok: false, error: moltError("not_found", `no node named ${node} is connected`, "see 'status' for the connected nodes") };
+    const context: Record<string, unknown> = {};
+    for (const k of ["session", "channel", "user"] as const) if (ctx[k] !== undefined) context[k] = ctx[k];
+    // The node applies its own time limits; this only bounds a node that never answers.
+    const call = conn.invoke(tool, params, this.limits.nodeInvokeTimeoutMs, context).then(
+      (output): ToolResult => ({ ok: true, output }),
+      (err): ToolResult => ({ ok: false, error: toMoltError(err) }),
+    );
+    const signal = ctx.signal;
+    if (!signal) return call;
+    // A cancelled turn stops waiting; the node's answer, when it comes, is dropped.
+    const cancelled = moltError("cancelled", `stopped waiting for node ${node}`, undefined, { cancelled: true });
+    if (signal.aborted) return { ok: false, error: cancelled };
+    return Promise.race([call, new Promise<ToolResult>((r) => signal.addEventListener("abort", () => r({ ok: false, error: cancelled }), { once: true }))]);
+  }
+
   closeAll(code: number, reason: string): void {
     for (const c of [...this.conns]) c.close(code, reason);
   }
@@ -61,6 +87,7 @@ export class Hub {
       uptime_ms: Date.now() - this.startedAt,
       clients: this.conns.size,
       nodes: [...this.nodes.keys()],
+      node_details: [...this.nodes.values()].map((n) => ({ name: n.name, skills: n.skills.map((s) => s.name), capabilities: n.capabilities })),
       turns: this.turns.size,
     };
   }

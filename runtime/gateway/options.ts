@@ -30,6 +30,8 @@ export interface GatewayLimits {
   connectTimeoutMs: number;
   /** On shutdown, running turns get this long to finish before they are cancelled. */
   shutdownGraceMs: number;
+  /** How long the agent waits for a remote node's answer to one tool call. */
+  nodeInvokeTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -41,6 +43,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   preAuthFrames: 5,
   connectTimeoutMs: 10_000,
   shutdownGraceMs: 5_000,
+  nodeInvokeTimeoutMs: 120_000,
 };
 
 export interface GatewayOptions {

@@ -22,7 +22,9 @@ export function createGatewayApp(opts: GatewayOptions, hub = new Hub(opts)): Hon
     if (opts.token && !tokenMatches(requestToken(c.req.raw.headers), opts.token)) return c.json(base);
     const [providers, channels] = await Promise.all([opts.providersStatus?.() ?? {}, opts.channelsStatus?.() ?? {}]);
     const nodes: Record<string, unknown> = { local: { status: "ok", ...(opts.nodeStatus?.() ?? {}) } };
-    for (const name of hub.nodes.keys()) nodes[name] = { status: "connected" };
+    for (const n of hub.nodes.values()) {
+      nodes[n.name] = { status: "connected", ...(n.skills.length ? { skills: n.skills.map((s) => s.name) } : {}), ...(Object.keys(n.capabilities).length ? { capabilities: n.capabilities } : {}) };
+    }
     return c.json({ ...base, uptime_ms: hub.status().uptime_ms, providers, channels, nodes, clients: hub.status().clients });
   });
   app.get("/", () => {
@@ -38,6 +40,8 @@ export function createGatewayApp(opts: GatewayOptions, hub = new Hub(opts)): Hon
 export interface RunningGateway {
   url: string;
   port: number;
+  /** The connected remote nodes, for the agent's routing (DESIGN §9). */
+  nodes: Pick<Hub, "remoteTools" | "invokeRemote">;
   /** Stop accepting, let turns finish (or cancel them after the grace time), close sockets, run onShutdown. */
   stop(): Promise<void>;
 }
@@ -87,6 +91,7 @@ export function startGateway(opts: GatewayOptions): RunningGateway {
   return {
     url: `http://${host}:${server.port}`,
     port: server.port ?? opts.port,
+    nodes: hub,
     stop: () =>
       (stopped ??= (async () => {
         hub.stopping = true;
