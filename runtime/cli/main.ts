@@ -25,6 +25,7 @@ Commands:
   identity link|list      one person across channels: identity link telegram:1 matrix:@me:x
   doctor                  check config, policy, model, channels, skills, tools and the audit log
   memory search <words>   search profiles, daily notes and transcripts (memory reindex|show)
+  node --gateway URL      run this device's skills for a gateway, under this device's policy
 
 Options:
   -h, --help              help for moltbot or for a command (moltbot skill run --help)
@@ -47,6 +48,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   pairing: async () => (await import("./commands/pairing.ts")).pairingCommand,
   identity: async () => (await import("./commands/identity.ts")).identityCommand,
   memory: async () => (await import("./commands/memory.ts")).memoryCommand,
+  node: async () => (await import("./commands/node.ts")).nodeCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

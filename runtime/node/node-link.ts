@@ -1,0 +1,164 @@
+// The node's side of the gateway protocol (DESIGN §8, §9): connect as role "node" advertising
+// skills and capabilities, answer `tool.invoke` requests with `res` frames, and reconnect with
+// backoff whenever the socket is lost. Only a refused token ends the link by itself: retrying a
+// wrong token would just trip the gateway's failed-auth limiter.
+import { isMoltError, moltError, toMoltError, type MoltError } from "../contracts/errors.ts";
+import type { JSONSchema, ToolResult } from "../contracts/tool.ts";
+import { wsUrl } from "../gateway/client.ts";
+import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from "./backoff.ts";
+import { parseInvoke, type InvokeRequest } from "./invoke-frame.ts";
+
+export interface AdvertisedSkill {
+  name: string;
+  description: string;
+  parameters: JSONSchema;
+  version: string;
+}
+
+export interface Advertisement {
+  skills: AdvertisedSkill[];
+  capabilities: Record<string, unknown>;
+}
+
+export interface NodeLinkOptions {
+  url: string;
+  token?: string;
+  name: string;
+  /** Read at every (re)connect, so skills installed meanwhile are offered. */
+  advertise(): Promise<Advertisement>;
+  /** Runs one call under the node's own policy; never trusted to have been checked upstream. */
+  invoke(req: InvokeRequest): Promise<ToolResult>;
+  onConnected?(info: { skills: number; reconnected: boolean }): void;
+  onDisconnected?(info: { reason: string; retryInMs: number }): void;
+  backoff?: Backoff;
+  /** The gateway closes on frames over 1 MiB: a larger answer becomes an output_limit error. */
+  maxFrameBytes?: number;
+  connectTimeoutMs?: number;
+}
+
+export interface NodeLink {
+  /** Settles when the link ends for good: null after stop(), the error when the gateway refused the token. */
+  readonly done: Promise<MoltError | null>;
+  readonly connected: boolean;
+  stop(): Promise<void>;
+}
+
+export function startNodeLink(opts: NodeLinkOptions): NodeLink {
+  const link = new Link(opts);
+  void link.open();
+  return link;
+}
+
+class Link implements NodeLink {
+  connected = false;
+  readonly done: Promise<MoltError | null>;
+  private finish!: (e: MoltError | null) => void;
+  private ws: WebSocket | null = null;
+  private stopped = false;
+  private attempt = 0;
+  private everConnected = false;
+  private refusal: MoltError | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly opts: NodeLinkOptions) {
+    this.done = new Promise((resolve) => (this.finish = resolve));
+  }
+
+  async open(): Promise<void> {
+    if (this.stopped) return;
+    let ad: Advertisement;
+    try {
+      ad = await this.opts.advertise();
+    } catch (err) {
+      return this.end(toMoltError(err));
+    }
+    if (this.stopped) return;
+    const ws = new WebSocket(wsUrl(this.opts.url));
+    this.ws = ws;
+    this.refusal = null;
+    const giveUp = setTimeout(() => ws.close(), this.opts.connectTimeoutMs ?? 10_000);
+    let opened = false;
+    ws.addEventListener("open", () => {
+      opened = true;
+      const params = { role: "node", name: this.opts.name, ...(this.opts.token ? { token: this.opts.token } : {}), skills: ad.skills, capabilities: ad.capabilities };
+      ws.send(JSON.stringify({ type: "req", id: "connect", method: "connect", params }));
+    });
+    ws.addEventListener("message", (e) => this.onFrame(ws, String(e.data), ad, giveUp));
+    ws.addEventListener("close", (e) => (clearTimeout(giveUp), this.onClose(ws, opened ? e.reason || `connection lost (${e.code})` : `cannot reach the gateway at ${this.opts.url}`)));
+    ws.addEventListener("error", () => {}); // a close event follows and schedules the retry
+  }
+
+  async stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      clearTimeout(this.timer);
+      if (this.ws) {
+        this.ws.close(1000, "node stopping");
+        // Should the close event never come, do not hang the process.
+        setTimeout(() => this.finish(null), 2_000).unref();
+      } else this.finish(null);
+    }
+    await this.done;
+  }
+
+  private onFrame(ws: WebSocket, text: string, ad: Advertisement, giveUp: ReturnType<typeof setTimeout>): void {
+    let frame: any;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (frame?.type === "res" && frame.id === "connect") {
+      clearTimeout(giveUp);
+      if (frame.ok) {
+        this.connected = true;
+        this.attempt = 0;
+        this.opts.onConnected?.({ skills: ad.skills.length, reconnected: this.everConnected });
+        this.everConnected = true;
+        return;
+      }
+      const error = isMoltError(frame.error) ? frame.error : moltError("internal", "the gateway refused the node");
+      if (error.code === "unauthorized") return this.end(error);
+      this.refusal = error; // e.g. the name is still taken by our previous socket: retry later
+      ws.close(1000, "retrying");
+      return;
+    }
+    if (frame?.type === "req" && this.connected) void this.answer(ws, frame.id, frame.method, frame.params);
+  }
+
+  private async answer(ws: WebSocket, id: unknown, method: unknown, params: unknown): Promise<void> {
+    const reply = (body: Record<string, unknown>) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ type: "res", id, ...body }));
+    if (method !== "tool.invoke") return void reply({ ok: false, error: moltError("not_found", `a node does not answer ${String(method).slice(0, 64)}`) });
+    const req = parseInvoke(params);
+    if (!req.ok) return void reply({ ok: false, error: req.error });
+    let result: ToolResult;
+    try {
+      result = await this.opts.invoke(req.value);
+    } catch (err) {
+      result = { ok: false, error: toMoltError(err) };
+    }
+    const body = result.ok ? { ok: true, result: result.output ?? null } : { ok: false, error: result.error };
+    const max = this.opts.maxFrameBytes ?? 1024 * 1024 - 1024;
+    if (Buffer.byteLength(JSON.stringify({ type: "res", id, ...body })) > max) {
+      return void reply({ ok: false, error: moltError("output_limit", `the result of ${req.value.tool} is larger than the gateway accepts (${max} bytes)`, "ask for less at a time") });
+    }
+    reply(body);
+  }
+
+  private onClose(ws: WebSocket, reason: string): void {
+    if (this.ws !== ws) return;
+    this.ws = null;
+    this.connected = false;
+    if (this.stopped) return this.finish(null);
+    const retryInMs = backoffDelay(this.attempt++, this.opts.backoff ?? DEFAULT_BACKOFF);
+    this.opts.onDisconnected?.({ reason: this.refusal?.message ?? reason, retryInMs });
+    this.timer = setTimeout(() => void this.open(), retryInMs);
+  }
+
+  private end(error: MoltError): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.finish(error);
+    this.ws?.close(1000, "bye");
+  }
+}
