@@ -1,6 +1,6 @@
 // Shared by the node end-to-end tests: `moltbot gateway` and `moltbot node` as real processes,
 // each with its own throwaway home, and a reader that waits for a line of their output.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI, Sandbox } from "../helpers/cli.ts";
 
@@ -55,3 +55,39 @@ export async function startGatewayProc(sb: Sandbox, modelUrl: string, policy: st
   const m = await p.out.waitFor(/listening on (\S+)/);
   return { ...p, url: m[2]! };
 }
+
+/** The gateway would run both test tools without asking; it has neither skill itself. */
+export const GATEWAY_POLICY = "version: 1\ntrust:\n  allowedWithoutConfirmation: [where_am_i, touch_file]\n  default: confirm\n";
+
+/** The node's own policy: both tools run unasked, NODE_PLACE is readable, `secret` is never writable. */
+export function nodePolicy(box: Sandbox, secret: string): string {
+  return `version: 1
+prompt: false
+trust:
+  allowedWithoutConfirmation: [where_am_i, touch_file]
+  default: confirm
+deny:
+  write: ["${secret}"]
+skills:
+  where_am_i: { allow: { env: [NODE_PLACE] } }
+  touch_file: { allow: { write: ["${box.dir}"] } }
+`;
+}
+
+/**
+ * Installs the node-only skills in the node's home: where_am_i reads NODE_PLACE (set only in the
+ * node's environment), touch_file writes a file (in the node's temp dir).
+ */
+export function installNodeSkills(box: Sandbox): void {
+  const install = (name: string, manifest: Record<string, unknown>, source: string) => {
+    const dir = join(box.home, "skills", name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "skill.json"), JSON.stringify({ name, version: "1.2.3", description: `node test skill ${name}`, implementation: "main.js", parameters: {}, ...manifest }));
+    writeFileSync(join(dir, "main.js"), source);
+  };
+  install("where_am_i", { permissions: { env: ["NODE_PLACE"] } }, "export default async () => ({ place: env.get('NODE_PLACE') });");
+  install("touch_file", { permissions: { write: [box.dir] }, parameters: { path: { type: "string", required: true } } },
+    "export default async ({ path }) => { await fs.writeTextFile(path, 'written on the node'); return { wrote: path }; };");
+}
+
+export const auditOf = (box: Sandbox): any[] => readFileSync(join(box.home, "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));

@@ -3,12 +3,12 @@
 // node's policy and audit; the agent routes a model's tool call there; the node comes back after
 // the gateway restarts.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GatewayClient } from "../../runtime/gateway/client.ts";
 import { startFakeOllama, type FakeModelServer } from "../fakes/model-servers/index.ts";
 import { Sandbox } from "../helpers/cli.ts";
-import { spawnCli, startGatewayProc, TOKEN, type Proc } from "./node-helpers.ts";
+import { auditOf, GATEWAY_POLICY, installNodeSkills, nodePolicy, spawnCli, startGatewayProc, TOKEN, type Proc } from "./node-helpers.ts";
 
 const gwBox = new Sandbox();
 const nodeBox = new Sandbox();
@@ -18,37 +18,13 @@ let fake: FakeModelServer;
 let gw: Proc & { url: string };
 let node: Proc;
 
-// The gateway would run both tools without asking; it has neither skill itself.
-const GATEWAY_POLICY = "version: 1\ntrust:\n  allowedWithoutConfirmation: [where_am_i, touch_file]\n  default: confirm\n";
-const NODE_POLICY = `version: 1
-prompt: false
-trust:
-  allowedWithoutConfirmation: [where_am_i, touch_file]
-  default: confirm
-deny:
-  write: ["${secret}"]
-skills:
-  where_am_i: { allow: { env: [NODE_PLACE] } }
-  touch_file: { allow: { write: ["${nodeBox.dir}"] } }
-`;
-
-function installOnNode(name: string, permissions: Record<string, unknown>, parameters: Record<string, unknown>, source: string): void {
-  const dir = join(nodeBox.home, "skills", name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "skill.json"), JSON.stringify({ name, version: "1.2.3", description: `node test skill ${name}`, implementation: "main.js", parameters, permissions }));
-  writeFileSync(join(dir, "main.js"), source);
-}
-
-const auditOf = (box: Sandbox) => readFileSync(join(box.home, "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
 const connect = () => GatewayClient.connect(gw.url, { token: TOKEN, name: "tester" });
 
 beforeAll(async () => {
   mkdirSync(allowed, { recursive: true });
   mkdirSync(secret, { recursive: true });
-  installOnNode("where_am_i", { env: ["NODE_PLACE"] }, {}, "export default async () => ({ place: env.get('NODE_PLACE') });");
-  installOnNode("touch_file", { write: [nodeBox.dir] }, { path: { type: "string", required: true } },
-    "export default async ({ path }) => { await fs.writeTextFile(path, 'written on the node'); return { wrote: path }; };");
-  const policyFile = nodeBox.file("node-policy.yaml", NODE_POLICY);
+  installNodeSkills(nodeBox);
+  const policyFile = nodeBox.file("node-policy.yaml", nodePolicy(nodeBox, secret));
   fake = await startFakeOllama();
   gw = await startGatewayProc(gwBox, fake.url, GATEWAY_POLICY);
   node = spawnCli(nodeBox, ["node", "--gateway", gw.url.replace("http:", "ws:"), "--token", TOKEN, "--name", "laptop", "--policy", policyFile], { NODE_PLACE: "the attic" });
