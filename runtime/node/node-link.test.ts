@@ -1,0 +1,69 @@
+// The node's link against a real in-process gateway: advertising, answering, the frame-size cap,
+// a refused token; plus the pure pieces (backoff, the invoke frame).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { GatewayClient } from "../gateway/client.ts";
+import { startGateway, type RunningGateway } from "../gateway/server.ts";
+import { backoffDelay } from "./backoff.ts";
+import { parseInvoke } from "./invoke-frame.ts";
+import { startNodeLink, type NodeLinkOptions } from "./node-link.ts";
+
+let gw: RunningGateway;
+beforeAll(() => { gw = startGateway({ host: "127.0.0.1", port: 0, token: "t0k", version: "test" }); });
+afterAll(() => gw.stop());
+
+const ECHO = { name: "echo", description: "echo", parameters: { type: "object" }, version: "1.0.0" };
+function link(extra: Partial<NodeLinkOptions> = {}) {
+  return new Promise<ReturnType<typeof startNodeLink>>((resolve) => {
+    const l = startNodeLink({
+      url: gw.url, token: "t0k", name: "pi",
+      advertise: async () => ({ skills: [ECHO], capabilities: { arch: "test" } }),
+      invoke: async (req) => (req.tool === "big" ? { ok: true, output: "x".repeat(2_000_000) } : { ok: true, output: { got: req.params, ctx: req.context ?? null } }),
+      onConnected: () => resolve(l),
+      ...extra,
+    });
+  });
+}
+
+describe("node link", () => {
+  test("advertises its skills and answers calls with who asked", async () => {
+    const l = await link();
+    expect(gw.nodes.remoteTools()).toEqual([{ node: "pi", ...ECHO }]);
+    const c = await GatewayClient.connect(gw.url, { token: "t0k" });
+    expect(await c.request("node.invoke", { node: "pi", tool: "echo", params: { a: 1 } })).toEqual({ node: "pi", result: { got: { a: 1 }, ctx: null } });
+    expect(await gw.nodes.invokeRemote("pi", "echo", { b: 2 }, { session: "s", user: "u" })).toEqual({ ok: true, output: { got: { b: 2 }, ctx: { session: "s", user: "u" } } });
+    c.close();
+    await l.stop();
+    expect(await l.done).toBeNull();
+  });
+
+  test("a result too large for a frame becomes output_limit and the socket lives", async () => {
+    const l = await link();
+    const c = await GatewayClient.connect(gw.url, { token: "t0k" });
+    await expect(c.request("node.invoke", { node: "pi", tool: "big" })).rejects.toMatchObject({ error: { code: "output_limit" } });
+    expect(l.connected).toBe(true);
+    c.close();
+    await l.stop();
+  });
+
+  test("a refused token ends the link with unauthorized, without retrying", async () => {
+    let retries = 0;
+    const l = startNodeLink({ url: gw.url, token: "wrong", name: "mallory", advertise: async () => ({ skills: [], capabilities: {} }), invoke: async () => ({ ok: true, output: null }), onDisconnected: () => retries++ });
+    expect(await l.done).toMatchObject({ code: "unauthorized" });
+    expect(retries).toBe(0);
+  });
+});
+
+describe("pieces", () => {
+  test("backoff doubles from 250 ms to at most 10 s, ±20 %", () => {
+    expect([0, 1, 2, 3].map((n) => backoffDelay(n, undefined, () => 0.5))).toEqual([250, 500, 1000, 2000]);
+    expect(backoffDelay(50, undefined, () => 0.5)).toBe(10_000);
+    expect(backoffDelay(0, undefined, () => 0)).toBe(200);
+    expect(backoffDelay(0, undefined, () => 1)).toBe(300);
+  });
+
+  test("tool.invoke params are checked strictly, naming the field", () => {
+    expect(parseInvoke({ tool: "x", params: { a: 1 }, context: { user: "u" } })).toMatchObject({ ok: true });
+    expect(parseInvoke({ tool: "x", sudo: true })).toMatchObject({ ok: false, error: { code: "invalid_params" } });
+    expect(parseInvoke({ tool: "x", context: { user: 5 } })).toMatchObject({ ok: false, error: { message: expect.stringContaining("context.user") } });
+  });
+});
