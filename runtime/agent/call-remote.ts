@@ -1,7 +1,7 @@
 // A tool call routed to a remote node (DESIGN §9). The gateway keeps its own gate — forbid,
 // confirmation, the injection guard — and its own audit line (`node: "<name>"`); the node then
 // applies *its* policy and audit, so either side can refuse. Errors are values, as everywhere.
-import type { AuditResult } from "../contracts/audit.ts";
+import { auditResultOf } from "../runner/run-skill.ts";
 import { moltError, type MoltError } from "../contracts/errors.ts";
 import type { ToolResult } from "../contracts/tool.ts";
 import { trustLevel } from "../../policy/index.ts";
@@ -32,20 +32,3 @@ export async function callRemote(tool: RemoteTool, params: unknown, guardReason:
   return finish(result, approved);
 }
 
-/** The node's verdict in the gateway's audit words (runSkill's mapping). */
-function auditResultOf(result: ToolResult): AuditResult {
-  if (result.ok) return "success";
-  switch (result.error.code) {
-    case "permission_denied":
-    case "confirmation_required":
-      return "denied";
-    case "forbidden":
-      return "forbidden";
-    case "confirmation_rejected":
-      return "rejected";
-    case "timeout":
-      return "timeout";
-    default:
-      return "error";
-  }
-}

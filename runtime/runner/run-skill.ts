@@ -119,7 +119,8 @@ export async function runSkill(skill: Skill, params: unknown, deps: RunDeps): Pr
   return finish(result, auditResultOf(result), userApproved, outcome);
 }
 
-function auditResultOf(result: ToolResult): AuditResult {
+/** A call's outcome in the audit log's words. */
+export function auditResultOf(result: ToolResult): AuditResult {
   if (result.ok) return "success";
   switch (result.error.code) {
     case "permission_denied":
@@ -127,6 +128,8 @@ function auditResultOf(result: ToolResult): AuditResult {
       return "denied";
     case "forbidden":
       return "forbidden";
+    case "confirmation_rejected":
+      return "rejected";
     case "timeout":
       return "timeout";
     default:
