@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, Sandbox } from "../helpers/cli.ts";
+import { CLI, Sandbox, type RunningCli } from "../helpers/cli.ts";
 import { startFakeOllama, type FakeModelServer } from "../fakes/model-servers/index.ts";
 import type { FakeHomeserver } from "../fakes/matrix/fake-homeserver.ts";
 import { ANN, BOB, BOT, homeserverWithBot } from "../fakes/matrix/test-bot.ts";
@@ -13,7 +13,7 @@ import { ANN, BOB, BOT, homeserverWithBot } from "../fakes/matrix/test-bot.ts";
 const sb = new Sandbox();
 let model: FakeModelServer;
 let hs: FakeHomeserver;
-let proc: ReturnType<typeof Bun.spawn>;
+let gw: RunningCli | undefined;
 let url = "";
 
 beforeAll(async () => {
@@ -27,19 +27,12 @@ beforeAll(async () => {
     "channels:",
     `  matrix: { homeserver: "${hs.url}", user_id: "${BOT}", access_token: "${mx.token}", dm: pairing, allow: ["${ANN}"] }`,
   ].join("\n"));
-  proc = Bun.spawn(["bun", CLI, "gateway"], { env: sb.env(), stdout: "pipe", stderr: "pipe" });
-  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`moltbot gateway exited: ${await new Response(proc.stderr as ReadableStream).text()}`);
-    text += new TextDecoder().decode(value);
-  }
-  url = /listening on (\S+)/.exec(text)?.[1] ?? "";
+  gw = await sb.gateway([]);
+  url = gw.url;
 });
 
 afterAll(async () => {
-  proc?.kill("SIGKILL");
+  gw?.proc.kill("SIGKILL");
   await model?.stop();
   await hs?.stop();
   sb.cleanup();

@@ -7,12 +7,12 @@ import { join } from "node:path";
 import { GatewayClient } from "../../runtime/gateway/client.ts";
 import { DEFAULT_POLICY_YAML } from "../../policy/index.ts";
 import { startFakeOllama, type FakeModelServer } from "../fakes/model-servers/index.ts";
-import { CLI, Sandbox } from "../helpers/cli.ts";
+import { Sandbox, type RunningCli } from "../helpers/cli.ts";
 
 const sb = new Sandbox();
 let model: FakeModelServer;
 let site: ReturnType<typeof Bun.serve>;
-let proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+let gw: RunningCli;
 let url: string;
 
 beforeAll(async () => {
@@ -29,21 +29,12 @@ beforeAll(async () => {
     "  web_fetch:\n    limits: { timeout: 20s }",
     `  web_fetch:\n    allow: { net: ["${grant}"] }\n    limits: { timeout: 20s }`,
   ).replace("    allow: { browser: true }   # each site", `    allow: { browser: true, net: ["${grant}"] }   # each site`));
-  proc = Bun.spawn(["bun", CLI, "gateway", "--port", "0"], { env: sb.env(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const reader = proc.stdout.getReader();
-  let text = "";
-  while (!/listening on (\S+)/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`gateway exited: ${await new Response(proc.stderr).text()}`);
-    text += new TextDecoder().decode(value);
-  }
-  url = /listening on (\S+)/.exec(text)![1]!;
-  reader.releaseLock();
+  gw = await sb.gateway();
+  url = gw.url;
 });
 
 afterAll(async () => {
-  proc?.kill("SIGTERM");
-  await proc?.exited;
+  await gw?.stop();
   site?.stop(true);
   await model?.stop();
   sb.cleanup();

@@ -6,11 +6,11 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GatewayClient } from "../../runtime/gateway/client.ts";
 import { startFakeOllama, type FakeModelServer } from "../fakes/model-servers/index.ts";
-import { CLI, Sandbox } from "../helpers/cli.ts";
+import { Sandbox, type RunningCli } from "../helpers/cli.ts";
 
 const sb = new Sandbox();
 let model: FakeModelServer;
-let proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+let gw: RunningCli;
 let url: string;
 const app = join(sb.userHome, "code", "app");
 
@@ -22,21 +22,12 @@ beforeAll(async () => {
   }
   await Bun.write(join(app, "README.md"), "hello\n");
   sb.config({ ollama: { model: "llama3.2", base_url: model.url }, retries: 0, camera: { device: "lavfi:testsrc=size=640x360:rate=1" } });
-  proc = Bun.spawn(["bun", CLI, "gateway", "--port", "0"], { env: sb.env(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const reader = proc.stdout.getReader();
-  let text = "";
-  while (!/listening on (\S+)/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`gateway exited: ${await new Response(proc.stderr).text()}`);
-    text += new TextDecoder().decode(value);
-  }
-  url = /listening on (\S+)/.exec(text)![1]!;
-  reader.releaseLock();
+  gw = await sb.gateway();
+  url = gw.url;
 });
 
 afterAll(async () => {
-  proc?.kill("SIGTERM");
-  await proc?.exited;
+  await gw?.stop();
   await model?.stop();
   sb.cleanup();
 });

@@ -12,6 +12,15 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface RunningCli {
+  url: string;
+  /** What the gateway printed up to its "listening" line. */
+  output: string;
+  proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number>;
+}
+
 export class Sandbox {
   readonly dir = mkdtempSync(join(tmpdir(), "moltbot-test-"));
   readonly home = join(this.dir, "moltbot");
@@ -29,6 +38,28 @@ export class Sandbox {
     const proc = Bun.spawn(["bun", CLI, ...args], { env: this.env(extra), stdout: "pipe", stderr: "pipe", stdin: "ignore" });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     return { code, stdout, stderr };
+  }
+
+  /** Starts `moltbot gateway` with this sandbox's home; resolves with its URL once it listens. */
+  async gateway(args: string[] = ["--port", "0"]): Promise<RunningCli> {
+    const proc = Bun.spawn(["bun", CLI, "gateway", ...args], { env: this.env(), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const reader = proc.stdout.getReader();
+    let text = "";
+    while (!/listening on (\S+)/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`moltbot gateway exited: ${await new Response(proc.stderr).text()}`);
+      text += new TextDecoder().decode(value);
+    }
+    reader.releaseLock();
+    return {
+      url: /listening on (\S+)/.exec(text)![1]!,
+      output: text,
+      proc,
+      stop: async () => {
+        proc.kill("SIGTERM");
+        return proc.exited;
+      },
+    };
   }
 
   /** Writes a skill folder: skill.json plus files; returns its path. */
