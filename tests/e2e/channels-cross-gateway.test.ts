@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, Sandbox, type RunningCli } from "../helpers/cli.ts";
+import { Sandbox, type RunningCli } from "../helpers/cli.ts";
 import { startFakeOllama, type FakeModelServer } from "../fakes/model-servers/index.ts";
 import type { FakeHomeserver } from "../fakes/matrix/fake-homeserver.ts";
 import { ANN, BOB, BOT, homeserverWithBot } from "../fakes/matrix/test-bot.ts";
