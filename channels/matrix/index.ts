@@ -7,3 +7,4 @@ export { renderText, escapeHtml } from "./render.ts";
 export function createMatrixChannel(): MatrixChannel {
   return new MatrixChannel();
 }
+export const createChannel = createMatrixChannel;
