@@ -43,7 +43,7 @@ export async function gatewayCommand(argv: string[]): Promise<number> {
   await writeOut(`moltbot gateway listening on ${gw.url} (health: ${gw.url}/health, WebChat: ${gw.url}/)\n`);
   if (created.length > 0) {
     await writeOut(
-      `First run: created ${home} (private) with\n  ${paths.config}  model provider, gateway, channels\n  ${paths.policy}  what skills may do (safe defaults: every tool asks first)\n` +
+      `First run: created ${home} (private) with\n  ${paths.config}  model provider, gateway, channels\n  ${paths.policy}  what skills may do (safe defaults: reading in your home runs freely, anything that changes something asks first)\n` +
         `Next: edit config.yaml to pick a model (Ollama on localhost by default), then open ${gw.url}/ or run 'moltbot chat'.\n`,
     );
   }
