@@ -67,6 +67,10 @@ skills:
   browser_control:
     allow: { browser: true }   # each site it visits is asked for (net) unless granted here
     limits: { output: 8MiB, timeout: 30s }
+  # Moltbot's own memory (~/.moltbot/memory), reached only through the memory grant, never
+  # through file access: search reads it, write adds a fact or a note (asked first, see above).
+  memory_search: { allow: { memory: [read] } }
+  memory_write: { allow: { memory: [write] } }
 `;
 
 /** The default policy as data; equal to parsing DEFAULT_POLICY_YAML. */

@@ -50,7 +50,7 @@ const ERRORS: [string, string, string][] = [
   [
     "unknown scope kind",
     "version: 1\nskills:\n  web_fetch:\n    allow:\n      nett: []\n",
-    "policy.yaml:5: skills.web_fetch.allow.nett: unknown key \"nett\"; allowed keys: net, read, write, run, env, mail, browser, camera",
+    "policy.yaml:5: skills.web_fetch.allow.nett: unknown key \"nett\"; allowed keys: net, read, write, run, env, mail, memory, browser, camera",
   ],
   [
     "unknown skill key",

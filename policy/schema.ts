@@ -5,6 +5,7 @@ import { z } from "zod";
 import { TOOL_NAME } from "../runtime/contracts/tool.ts";
 import { ENV_EXPECTED, isValidEnvEntry } from "./env-match.ts";
 import { MAIL_EXPECTED, isMailAccess } from "./mail-match.ts";
+import { MEMORY_EXPECTED, isMemoryAccess } from "./memory-match.ts";
 import { NET_EXPECTED, parseNetPattern } from "./net-match.ts";
 import { PATH_EXPECTED, isValidPathEntry } from "./path-match.ts";
 import { RUN_EXPECTED, isValidRunEntry } from "./run-match.ts";
@@ -41,6 +42,7 @@ export const scopesSchema = z
     run: z.array(pattern(isValidRunEntry, "command", RUN_EXPECTED)),
     env: z.array(pattern(isValidEnvEntry, "variable pattern", ENV_EXPECTED)),
     mail: z.array(pattern(isMailAccess, "mail access", MAIL_EXPECTED)),
+    memory: z.array(pattern(isMemoryAccess, "memory access", MEMORY_EXPECTED)),
     browser: z.boolean(),
     camera: z.boolean(),
   })

@@ -5,6 +5,7 @@ import type { ScopedKind } from "../runtime/contracts/permissions.ts";
 import { envCovers, envMatches, isValidEnvName } from "./env-match.ts";
 import { type NetPattern, type NetRequest, netAllows, netCovers, netDenies, parseNetPattern, parseNetRequest } from "./net-match.ts";
 import { isMailAccess } from "./mail-match.ts";
+import { isMemoryAccess } from "./memory-match.ts";
 import { expandPath, pathCovers, requestPath } from "./path-match.ts";
 import { type RunRequest, isValidRunRequest, runAllows, runDenies } from "./run-match.ts";
 import type { PolicyEnv, ScopeBlock } from "./types.ts";
@@ -23,7 +24,7 @@ export type ScopedRequest =
   | { kind: "read" | "write"; path: string }
   | { kind: "run"; run: RunRequest }
   | { kind: "env"; name: string }
-  | { kind: "mail"; access: string };
+  | { kind: "mail" | "memory"; access: string };
 
 export function entriesOf(block: ScopeBlock | undefined, kind: ScopedKind, at: string, env: PolicyEnv): Entry[] {
   // A policy that is not the shape we built must not read as "no denies": throw, which the
@@ -65,6 +66,8 @@ export function parseScopedRequest(kind: ScopedKind, value: string, env: PolicyE
       return isValidEnvName(value) ? { kind, name: value } : null;
     case "mail":
       return isMailAccess(value) ? { kind, access: value } : null;
+    case "memory":
+      return isMemoryAccess(value) ? { kind, access: value } : null;
   }
 }
 
@@ -80,6 +83,7 @@ export function allows(e: Entry, r: ScopedRequest): boolean {
     case "env":
       return envMatches(e.text, r.name);
     case "mail":
+    case "memory":
       return e.text === r.access;
   }
 }
@@ -109,6 +113,7 @@ export function covers(kind: ScopedKind, outer: Entry, inner: Entry): boolean {
     case "env":
       return envCovers(outer.text, inner.text);
     case "mail":
+    case "memory":
       return outer.text === inner.text;
   }
 }

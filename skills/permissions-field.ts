@@ -16,6 +16,7 @@ const PATH = /^[^\0]+$/;
 const COMMAND = /^[^\0\s]+$/;
 const ENV = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
 const MAIL = /^(?:read|send)$/;
+const MEMORY = /^(?:read|write)$/;
 
 const Scoped = z.strictObject(
   {
@@ -25,10 +26,11 @@ const Scoped = z.strictObject(
     run: z.optional(z.array(entry(COMMAND, "a command name or absolute path without spaces"))),
     env: z.optional(z.array(entry(ENV, "a variable name or PREFIX_*"))),
     mail: z.optional(z.array(entry(MAIL, "read or send"))),
+    memory: z.optional(z.array(entry(MEMORY, "read or write"))),
     browser: z.optional(z.boolean()),
     camera: z.optional(z.boolean()),
   },
-  { error: (iss) => (iss.code === "unrecognized_keys" ? "unknown permission kind; expected net, read, write, run, env, mail, browser, camera" : undefined) },
+  { error: (iss) => (iss.code === "unrecognized_keys" ? "unknown permission kind; expected net, read, write, run, env, mail, memory, browser, camera" : undefined) },
 );
 
 /** Parses a manifest `permissions` value; absent means nothing declared (fail closed). */

@@ -54,6 +54,11 @@ describe("skill.json that loads", () => {
     expect(skill.permissions).toEqual({ net: ["api.example.com:443", "*.wikipedia.org", "10.0.0.0/8", "[::1]:8080"], read: ["~/Documents"], run: ["git"], env: ["HOME", "MY_*"], browser: true });
   });
 
+  test("memory and mail accesses are scoped values", async () => {
+    const { skill } = await loadSkill(make({ ...base, permissions: { memory: ["read", "write", "read"], mail: ["read"] } }));
+    expect(skill.permissions).toEqual({ memory: ["read", "write"], mail: ["read"] });
+  });
+
   test("no permissions field declares nothing", async () => {
     const { permissions: _, ...rest } = base;
     expect((await loadSkill(make(rest))).skill.permissions).toEqual({});
@@ -78,7 +83,8 @@ describe("skill.json that loads", () => {
 describe("skill.json errors name the file, field and what is expected", () => {
   const cases: [string, object | string, string][] = [
     ["a misspelt coarse permission", { ...base, permissions: ["network_access", "net_access"] }, 'skill.json: permissions[1]: "net_access" is not a permission; expected one of network_access, browser_control, file_read, file_write, shell_execute, camera_access, env_access'],
-    ["an unknown scoped kind", { ...base, permissions: { net: [], email: ["x"] } }, "skill.json: permissions.email: unknown permission kind; expected net, read, write, run, env, mail, browser, camera"],
+    ["a memory access that does not exist", { ...base, permissions: { memory: ["read", "delete"] } }, "skill.json: permissions.memory[1]: must be read or write"],
+    ["an unknown scoped kind", { ...base, permissions: { net: [], email: ["x"] } }, "skill.json: permissions.email: unknown permission kind; expected net, read, write, run, env, mail, memory, browser, camera"],
     ["a URL where a host is expected", { ...base, permissions: { net: ["https://api.example.com/v1"] } }, "skill.json: permissions.net[0]: must be a host, host:port, *.domain, IP or CIDR (no scheme, no path)"],
     ["a bad env name", { ...base, permissions: { env: ["MY VAR"] } }, "skill.json: permissions.env[0]: must be a variable name or PREFIX_*"],
     ["permissions of the wrong type", { ...base, permissions: "network_access" }, 'skill.json: permissions: expected a list like ["network_access"] or a map like {"net": ["api.example.com:443"]}'],

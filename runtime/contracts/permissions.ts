@@ -1,11 +1,14 @@
 // Permission kinds and the decision shape shared by policy/, the sandbox and the CLI (DESIGN §5).
 
 /** Scoped kinds take a list of values; boolean kinds are all-or-nothing. */
-export const SCOPED_KINDS = ["net", "read", "write", "run", "env", "mail"] as const;
+export const SCOPED_KINDS = ["net", "read", "write", "run", "env", "mail", "memory"] as const;
 export const BOOLEAN_KINDS = ["browser", "camera"] as const;
 /** The values a `mail` entry may take: reading mailboxes, sending as the user. */
 export const MAIL_ACCESS = ["read", "send"] as const;
 export type MailAccess = (typeof MAIL_ACCESS)[number];
+/** The values a `memory` entry may take: searching Moltbot's memory, writing facts and notes. */
+export const MEMORY_ACCESS = ["read", "write"] as const;
+export type MemoryAccess = (typeof MEMORY_ACCESS)[number];
 export const PERMISSION_KINDS = [...SCOPED_KINDS, ...BOOLEAN_KINDS] as const;
 
 export type ScopedKind = (typeof SCOPED_KINDS)[number];
@@ -36,6 +39,7 @@ export interface DeclaredPermissions {
   run?: "all" | string[];
   env?: "all" | string[];
   mail?: "all" | string[];
+  memory?: "all" | string[];
   browser?: true;
   camera?: true;
 }
@@ -48,6 +52,7 @@ export interface PermissionScopes {
   run?: string[];
   env?: string[];
   mail?: string[];
+  memory?: string[];
   browser?: boolean;
   camera?: boolean;
 }
@@ -65,6 +70,6 @@ export interface PermissionDecision {
 
 export interface PermissionRequest {
   kind: PermissionKind;
-  /** net: `host`, `host:port`, `[v6]:port`; read/write: absolute real path; run: command name or path; env: variable name; mail: `read` or `send`. */
+  /** net: `host`, `host:port`, `[v6]:port`; read/write: absolute real path; run: command name or path; env: variable name; mail: `read` or `send`; memory: `read` or `write`. */
   value?: string;
 }
