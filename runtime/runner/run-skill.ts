@@ -97,6 +97,7 @@ export async function runSkill(skill: Skill, params: unknown, deps: RunDeps): Pr
       home: deps.home,
       mail: deps.mail,
       session: deps.context?.session,
+      user: deps.context?.user,
       credentials: skill.credentials.flatMap((c) => {
         const v = deps.credentials && Object.hasOwn(deps.credentials, c.name) ? deps.credentials[c.name] : undefined;
         return v ? [{ ...c, host: v.host ?? c.host, value: v.value }] : [];

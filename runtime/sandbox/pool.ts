@@ -196,7 +196,10 @@ export class SandboxPool {
       this.#services ??= import("../services/index.ts").then((m) => m.createHostServices());
       const services = await this.#services;
       const { job } = cur;
-      const call = { session: job.session ?? `call:${cur.id}`, skill: job.skill, policy: job.policy, home: job.home, deadline: cur.deadline };
+      const call = {
+        session: job.session ?? `call:${cur.id}`, skill: job.skill, policy: job.policy, home: job.home, deadline: cur.deadline,
+        ...(job.user !== undefined ? { user: job.user } : {}),
+      };
       return { ...base, ok: true, value: await services.call(msg.service, msg.method, msg.args, call) };
     } catch (err) {
       const f = err as Partial<ServiceFailure> | null;

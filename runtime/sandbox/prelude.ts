@@ -146,6 +146,7 @@ const api = {
     fill: async("browser.fill"), screenshot: async("browser.screenshot"), close: async("browser.close") }),
   camera: freeze({ capture: async("camera.capture") }),
   mail: freeze({ list: async("mail.list"), read: async("mail.read"), search: async("mail.search"), send: async("mail.send") }),
+  memory: freeze({ search: async("memory.search"), write: async("memory.write") }),
   env: freeze({ get: envGet }),
   console: freeze({ log: logger("log"), info: logger("info"), warn: logger("warn"), error: logger("error"), debug: logger("debug") }),
   PermissionDenied,

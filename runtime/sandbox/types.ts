@@ -17,6 +17,9 @@ export interface SandboxJob {
   /** The conversation this call belongs to (ToolContext.session): host services such as the
    *  browser keep state per session. Absent = state lives for this one call only. */
   session?: string;
+  /** Who the call is for (ToolContext.user): memory.write files a fact in this user's profile.
+   *  Absent = nobody (a fact cannot be written). */
+  user?: string;
 }
 
 /** What a main-process host service learns about the call it serves: taken from the pool's own
@@ -28,9 +31,11 @@ export interface ServiceCall {
   policy: Policy;
   home: string;
   deadline: number;
+  /** job.user: whose memory profile a write goes to; absent when the call has no user. */
+  user?: string;
 }
 
-/** Long-lived host capabilities (browser, camera) that must outlive recycled workers. */
+/** Long-lived host capabilities (browser, camera, memory) that must outlive recycled workers. */
 export interface HostServices {
   call(service: string, method: string, args: unknown[], call: ServiceCall): Promise<unknown>;
   /** A call without a session has ended: drop what it held. */

@@ -6,6 +6,7 @@ import { ENV } from "./env-get.ts";
 import { FS_READ } from "./fs-read.ts";
 import { FS_WRITE } from "./fs-write.ts";
 import { MAIL } from "./mail.ts";
+import { MEMORY } from "./memory.ts";
 import { NET } from "./net-fetch.ts";
 import { SHELL } from "./shell-run.ts";
 import type { HostApi } from "./types.ts";
@@ -18,6 +19,7 @@ export const HOST_API: HostApi = {
   browser: BROWSER,
   camera: CAMERA,
   mail: MAIL,
+  memory: MEMORY,
 };
 
 export { createHostContext, type HostContextOptions, type RecordingHostContext } from "./context.ts";
