@@ -1,5 +1,5 @@
-// Markdown memory: the store, its tools, and the id encoding other parts may need.
+// Markdown memory: the store and the id encoding other parts may need. The model reaches it
+// through the memory_search / memory_write skills (skills/builtin/, runtime/services/memory/).
 export { MemoryStore, type SearchHit, type TranscriptInput, type WriteRequest } from "./store.ts";
-export { memoryTools } from "./tools.ts";
 export { decodeId, encodeId } from "./paths.ts";
 export type { Role, TranscriptEntry } from "./transcript-format.ts";

@@ -10,9 +10,10 @@ import { startGateway, type GatewayOptions, type RunningGateway } from "./gatewa
 import { loadConfig, type Config } from "./config/index.ts";
 import { providerStatus } from "./providers/status.ts";
 import type { ModelProvider } from "./contracts/provider.ts";
+import type { MemoryServiceOptions } from "./services/index.ts";
 import { fail } from "./contracts/errors.ts";
 import { MoltAgent } from "./agent/index.ts";
-import { MemoryStore, memoryTools } from "../memory/index.ts";
+import { MemoryStore } from "../memory/index.ts";
 import { loadRegistry } from "./skill-registry.ts";
 import { SessionStore } from "./sessions/index.ts";
 import { secretValues } from "./config/index.ts";
@@ -42,8 +43,8 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   ensureHome(home);
   const policy = loadPolicyFile(opts.policyPath ? resolve(opts.policyPath) : paths.policy, { home: userHome(), cacheDir: paths.cache });
   const config = loadConfig(paths.config);
-  const services = config.camera ? await cameraServices(config.camera.device) : undefined;
-  const pool = new SandboxPool({ maxWorkers: opts.maxWorkers, ...(services ? { services } : {}) });
+  const services = await hostServices(config, { root: paths.memory });
+  const pool = new SandboxPool({ maxWorkers: opts.maxWorkers, services });
   const audit = AuditLog.open(opts.auditPath ? resolve(opts.auditPath) : paths.audit, { stateDb: paths.state, fsync: opts.fsync ?? true, secrets: secretValues(config) });
   return {
     config,
@@ -83,10 +84,11 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
   const policy = loadPolicyFile(paths.policy, { home: userHome(), cacheDir: paths.cache });
   const { skills: loaded, problems } = await loadRegistry(paths.skills);
   for (const p of problems) process.stderr.write(`warning: skipped skill: ${p.error.message}\n`);
-  const services = config.camera ? await cameraServices(config.camera.device) : undefined;
-  const pool = new SandboxPool(services ? { services } : {});
-  const audit = AuditLog.open(paths.audit, { stateDb: paths.state, secrets: secretValues(config) });
   const memory = new MemoryStore(paths.memory);
+  // memory_search / memory_write reach the agent's own store: one index, one write queue.
+  const services = await hostServices(config, { store: memory });
+  const pool = new SandboxPool({ services });
+  const audit = AuditLog.open(paths.audit, { stateDb: paths.state, secrets: secretValues(config) });
   const sessions = new SessionStore(paths.state);
   const guard = config.agent.guard;
   // Remote nodes connect to the gateway, which starts after the agent: route through it once it runs.
@@ -95,7 +97,6 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
     provider: lazyProvider(config),
     skills: () => loaded,
     runner: { pool, policy, audit, home: userHome(), ...(config.mail ? { mail: config.mail } : {}), credentials: config.credentials },
-    extraTools: memoryTools(memory),
     remote: {
       remoteTools: () => gateway?.nodes.remoteTools() ?? [],
       invokeRemote: async (node, tool, params, ctx) =>
@@ -149,7 +150,8 @@ async function startChannels(config: Config, agent: MoltAgent, sessions: Session
   return startRouter({ agent, sessions, stateDb, stateDir: home, channels });
 }
 
-async function cameraServices(device: string) {
+/** The main-process services skills reach by RPC, configured from config.yaml and the home. */
+async function hostServices(config: Config, memory: MemoryServiceOptions) {
   const { createHostServices } = await import("./services/index.ts");
-  return createHostServices({ camera: { device } });
+  return createHostServices({ memory, ...(config.camera ? { camera: { device: config.camera.device } } : {}) });
 }

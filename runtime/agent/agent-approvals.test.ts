@@ -168,20 +168,41 @@ describe("prompt-injection guard", () => {
   });
 });
 
-describe("trust gate for tools outside the sandbox", () => {
-  test("memory tools: confirm by default (asked, audited), allowed without asking when the policy says so", async () => {
+describe("memory skills (sandboxed, like any skill)", () => {
+  const grants = "skills:\n  memory_write: { allow: { memory: [write] } }\n";
+
+  test("memory_write: confirm by default (asked, audited), allowed without asking when the policy says so", async () => {
     home = new AgentHome();
+    await home.memorySkills();
+    const mpool = home.memoryPool();
     const provider = () => new ScriptedProvider((req, n) => (n === 0 ? call("memory_write", { kind: "fact", text: "likes tea" }) : say("noted")));
-    const asked = home.agent(provider(), pool, policyYaml("  default: confirm"), {}, true);
+    const asked = home.agent(provider(), mpool, policyYaml("  default: confirm", grants));
     expect(approvals(await collect(asked.run(turn("x")), answering(asked, "approve")))).toHaveLength(1);
     expect(await home.memory.readProfile("telegram:1")).toContain("likes tea");
-    const free = home.agent(provider(), pool, policyYaml("  allowedWithoutConfirmation: [memory_write]"), {}, true);
+    const free = home.agent(provider(), mpool, policyYaml("  allowedWithoutConfirmation: [memory_write]", grants));
     expect(approvals(await collect(free.run(turn("x"))))).toHaveLength(0);
     expect(home.auditLines()).toMatchObject([
-      { tool: "memory_write", result: "success", user_approved: true, decision: "confirm", skill_version: null },
+      { tool: "memory_write", result: "success", user_approved: true, decision: "confirm", skill_version: "1.0.0", user: "telegram:1" },
       { tool: "memory_write", result: "success", user_approved: null, decision: "allow" },
     ]);
     asked.close();
     free.close();
+    await mpool.close();
+  });
+
+  test("without the memory grant the write is a permission question; refused, nothing is written", async () => {
+    home = new AgentHome();
+    await home.memorySkills();
+    const mpool = home.memoryPool();
+    const provider = new ScriptedProvider((req, n) => (n === 0 ? call("memory_write", { kind: "fact", text: "likes tea" }) : say(lastToolText(req))));
+    const agent = home.agent(provider, mpool, policyYaml("  allowedWithoutConfirmation: [memory_write]"));
+    const events = await collect(agent.run(turn("x")), answering(agent, "deny"));
+    const [req] = approvals(events);
+    expect(req!.approval.permission).toEqual({ kind: "memory", value: "write" });
+    expect(events.at(-1)).toMatchObject({ type: "final", text: expect.stringContaining("permission_denied") });
+    expect(await home.memory.readProfile("telegram:1")).toBeNull();
+    expect(home.auditLines()).toMatchObject([{ tool: "memory_write", result: "denied", denials: [{ kind: "memory", value: "write" }] }]);
+    agent.close();
+    await mpool.close();
   });
 });

@@ -82,9 +82,10 @@ describe("agent loop", () => {
     home = new AgentHome();
     await home.skill("fine", "export default async () => 1;");
     await home.skill("danger", "export default async () => 'ran';");
+    await home.memorySkills();
     const policy = policyYaml("  allowedWithoutConfirmation: [fine, danger]\n  forbidden: [danger, memory_write]");
     const provider = new ScriptedProvider((req, n) => (n === 0 ? call("danger", {}) : say(lastToolText(req))));
-    const agent = home.agent(provider, pool, policy, {}, true);
+    const agent = home.agent(provider, pool, policy);
     const events = await collect(agent.run(turn("x")));
     expect(provider.requests[0]!.tools?.map((t) => t.name).sort()).toEqual(["fine", "memory_search"]);
     expect(finalOf(events)?.text).toStartWith("error: forbidden:");

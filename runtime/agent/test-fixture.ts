@@ -9,8 +9,9 @@ import type { Skill } from "../contracts/skill.ts";
 import { parsePolicy, type Policy } from "../../policy/index.ts";
 import { loadSkill } from "../../skills/index.ts";
 import { AuditLog } from "../audit/index.ts";
-import type { SandboxPool } from "../sandbox/index.ts";
-import { MemoryStore, memoryTools } from "../../memory/index.ts";
+import { SandboxPool } from "../sandbox/index.ts";
+import { createHostServices } from "../services/index.ts";
+import { MemoryStore } from "../../memory/index.ts";
 import { MoltAgent } from "./agent.ts";
 import type { AgentOptions } from "./types.ts";
 
@@ -65,10 +66,22 @@ export class AgentHome {
     return skill;
   }
 
-  agent(provider: ModelProvider, pool: SandboxPool, policy: Policy, options: AgentOptions = {}, memoryToolsOn = false): MoltAgent {
+  /** Adds the shipped memory_search and memory_write skills (skills/builtin/) to this home's. */
+  async memorySkills(): Promise<void> {
+    for (const name of ["memory_search", "memory_write"]) {
+      this.skills.push((await loadSkill(join(import.meta.dir, "../../skills/builtin", name))).skill);
+    }
+  }
+
+  /** A pool whose memory service writes to this home's store (not the real ~/.moltbot). */
+  memoryPool(): SandboxPool {
+    return new SandboxPool({ maxWorkers: 1, services: createHostServices({ memory: { store: this.memory } }) });
+  }
+
+  agent(provider: ModelProvider, pool: SandboxPool, policy: Policy, options: AgentOptions = {}): MoltAgent {
     return new MoltAgent({
       provider, skills: () => this.skills, runner: { pool, policy, audit: this.audit, home: this.dir },
-      extraTools: memoryToolsOn ? memoryTools(this.memory) : [], memory: this.memory, stateDb: this.stateDb, options,
+      memory: this.memory, stateDb: this.stateDb, options,
     });
   }
 

@@ -13,8 +13,9 @@ import { ChannelRouter, startRouter } from "../../runtime/channel-router/index.t
 import { homePaths } from "../../runtime/home.ts";
 import { createProvider } from "../../runtime/providers/index.ts";
 import { SandboxPool } from "../../runtime/sandbox/index.ts";
+import { createHostServices } from "../../runtime/services/index.ts";
 import { SessionStore } from "../../runtime/sessions/index.ts";
-import { MemoryStore, memoryTools } from "../../memory/index.ts";
+import { MemoryStore } from "../../memory/index.ts";
 import { DEFAULT_POLICY_YAML, parsePolicy } from "../../policy/index.ts";
 import { loadSkill } from "../../skills/index.ts";
 import { startFakeOllama, type FakeModelServer, type ScriptedReply } from "../fakes/model-servers/index.ts";
@@ -46,23 +47,25 @@ export interface ChannelStack {
   stop(): Promise<void>;
 }
 
+const MEMORY_SKILLS = ["memory_search", "memory_write"].map((n) => join(import.meta.dir, "../../skills/builtin", n));
+
 export async function startChannelStack(opts: ChannelStackOptions): Promise<ChannelStack> {
   const home = mkdtempSync(join(tmpdir(), "moltbot-channels-"));
   const paths = homePaths(home);
   const model = await startFakeOllama();
   if (opts.script) model.script(opts.script);
   const skills: Skill[] = [];
-  for (const dir of opts.skills ?? []) skills.push((await loadSkill(dir)).skill);
+  // As in the gateway: the shipped memory skills, their service bound to this home's store.
+  for (const dir of [...(opts.skills ?? []), ...MEMORY_SKILLS]) skills.push((await loadSkill(dir)).skill);
   const policy = parsePolicy(opts.policyYaml ?? DEFAULT_POLICY_YAML);
-  const pool = new SandboxPool({ maxWorkers: 1 });
-  const audit = AuditLog.open(paths.audit, { stateDb: paths.state, fsync: false });
   const memory = new MemoryStore(paths.memory);
+  const pool = new SandboxPool({ maxWorkers: 1, services: createHostServices({ memory: { store: memory } }) });
+  const audit = AuditLog.open(paths.audit, { stateDb: paths.state, fsync: false });
   const sessions = new SessionStore(paths.state);
   const agent = new MoltAgent({
     provider: createProvider({ ai_provider: "ollama", ollama: { model: "llama3.2", base_url: model.url }, retries: 0 }),
     skills: () => skills,
     runner: { pool, policy, audit, home },
-    extraTools: memoryTools(memory),
     memory,
     stateDb: paths.state,
     options: opts.owners?.length ? { owners: opts.owners } : {},
