@@ -1,5 +1,5 @@
 // One tool call of a turn. Skills go through runSkill (validate → trust → confirm → sandbox →
-// audit); tools that do not run in the sandbox (memory tools, skill_read) get the same trust
+// audit); tools that do not run in the sandbox (skill_read, extraTools) get the same trust
 // gate, confirmation and audit line here. Errors are values: the caller always gets a result.
 import { createHash } from "node:crypto";
 import type { AuditRecord, AuditResult } from "../contracts/audit.ts";

@@ -72,7 +72,8 @@ export interface AgentDeps {
   /** Loaded skills, executable and instruction; called once per turn so installs take effect. */
   skills: () => Skill[];
   runner: AgentRunner;
-  /** Tools that do not run in the sandbox (memory_search, memory_write); trust-gated and audited here. */
+  /** Tools that do not run in the sandbox (memory is a sandboxed skill now; tests and embedders
+   *  may add their own); trust-gated and audited here. */
   extraTools?: Tool[];
   /** Skills on connected nodes: offered when no local tool has the name, run there, audited here too. */
   remote?: RemoteNodes;
