@@ -8,6 +8,7 @@ import { classify } from "./paths.ts";
 import { parseTranscript } from "./transcript-format.ts";
 import { ftsQueries } from "./search-query.ts";
 import { listMarkdown, stampOf } from "./tree.ts";
+import { openSharedDb } from "../runtime/contracts/sqlite.ts";
 
 const VERSION = "1";
 
@@ -124,9 +125,7 @@ function ownersOf(rel: string, body: string): { shared: boolean; owners: string 
 }
 
 function open(file: string): Database {
-  const db = new Database(file, { create: true, strict: true });
-  db.run("PRAGMA busy_timeout = 5000");
-  db.run("PRAGMA journal_mode = WAL");
+  const db = openSharedDb(file, { strict: true });
   // Immediate: two processes opening a fresh index at once must not both create the tables.
   db.transaction(() => {
     db.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");

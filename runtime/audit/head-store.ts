@@ -3,6 +3,7 @@
 // `BEGIN IMMEDIATE` transaction, which SQLite serialises across processes and threads alike.
 import { Database } from "bun:sqlite";
 import { chmodSync, existsSync } from "node:fs";
+import { openSharedDb } from "../contracts/sqlite.ts";
 
 export interface AuditHead {
   seq: number;
@@ -19,11 +20,9 @@ export class HeadStore {
 
   constructor(stateDb: string) {
     const existed = existsSync(stateDb);
-    this.#db = new Database(stateDb, { create: true });
+    this.#db = openSharedDb(stateDb, { busyTimeoutMs: BUSY_TIMEOUT_MS });
     // DESIGN §12: home files are 0600. Only a file we create; an existing one is not ours to change.
     if (!existed) chmodSync(stateDb, 0o600);
-    this.#db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    this.#db.run("PRAGMA journal_mode = WAL");
     // NORMAL is enough: if a crash loses the newest head commits, the lines are still in the
     // fsynced log and the next append re-adopts them (see audit-log.ts).
     this.#db.run("PRAGMA synchronous = NORMAL");

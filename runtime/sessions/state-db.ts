@@ -3,15 +3,14 @@
 // "database is locked" errors, and mode 0600 on a file we create (DESIGN §12).
 import { Database } from "bun:sqlite";
 import { chmodSync, existsSync } from "node:fs";
+import { openSharedDb } from "../contracts/sqlite.ts";
 
 const BUSY_TIMEOUT_MS = 30_000;
 
 export function openStateDb(path: string): Database {
   const existed = existsSync(path);
-  const db = new Database(path, { create: true });
+  const db = openSharedDb(path, { busyTimeoutMs: BUSY_TIMEOUT_MS });
   if (!existed) chmodSync(path, 0o600);
-  db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  db.run("PRAGMA journal_mode = WAL");
   db.run("PRAGMA synchronous = NORMAL");
   return db;
 }
