@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { GatewayClient } from "../../runtime/gateway/client.ts";
+import { converse as talk, type GatewayEvent } from "../helpers/converse.ts";
 import { DEFAULT_POLICY_YAML } from "../../policy/index.ts";
 import { startFakeOllama, type FakeModelServer } from "../fakes/model-servers/index.ts";
 import { Sandbox, type RunningCli } from "../helpers/cli.ts";
@@ -40,24 +40,8 @@ afterAll(async () => {
   sb.cleanup();
 });
 
-type Ev = { event: string; data: any };
-
-async function converse(text: string, session: string): Promise<Ev[]> {
-  const client = await GatewayClient.connect(url.replace(/^http/, "ws") + "/ws", { name: "me" });
-  const events: Ev[] = [];
-  try {
-    return await new Promise<Ev[]>((resolve, reject) => {
-      client.on("*", (e: Ev) => {
-        events.push(e);
-        if (e.event === "approval.request") client.request("approval.resolve", { id: e.data.id, approve: true }).catch(reject);
-        if (e.event === "chat.final" || e.event === "chat.error") resolve(events);
-      });
-      client.request("chat.send", { text, session }).catch(reject);
-    });
-  } finally {
-    client.close();
-  }
-}
+type Ev = GatewayEvent;
+const converse = (text: string, session: string) => talk(url, text, { session });
 
 const toolText = () => JSON.stringify(model.requests.at(-1)?.body);
 const auditLines = () => readFileSync(join(sb.home, "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
