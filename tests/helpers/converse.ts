@@ -20,8 +20,3 @@ export async function converse(httpUrl: string, text: string, opts: { approve?: 
     client.close();
   }
 }
-
-/** The audit log's entries, parsed. */
-export function auditEntries(text: string): any[] {
-  return text.trim().split("\n").map((l) => JSON.parse(l));
-}
