@@ -88,9 +88,9 @@ rows.push({ name: "skill call incl. manifest load, p50", value: ms(p50Load), tar
 const p50Spaced = percentile(spaced, 50);
 rows.push({ name: "skill call, preloaded, calls 2 ms apart, p50", value: ms(p50Spaced), target: "", ok: null });
 rows.push({ name: "baseline: spawn `bun -e`, p50", value: ms(spawnP50), target: "", ok: null });
-rows.push({ name: "speed-up over spawn (preloaded)", value: `${(spawnP50 / p50).toFixed(1)}×`, target: "≥ 10×", ok: spawnP50 / p50 >= 10 });
+rows.push({ name: "speed-up over spawn (back to back)", value: `${(spawnP50 / p50).toFixed(1)}×`, target: "≥ 10×", ok: spawnP50 / p50 >= 10 });
 rows.push({ name: "speed-up over spawn (incl. load)", value: `${(spawnP50 / p50Load).toFixed(1)}×`, target: "", ok: null });
-rows.push({ name: "speed-up over spawn (calls 2 ms apart)", value: `${(spawnP50 / p50Spaced).toFixed(1)}×`, target: "", ok: null });
+rows.push({ name: "speed-up over spawn (calls 2 ms apart)", value: `${(spawnP50 / p50Spaced).toFixed(1)}×`, target: "≥ 10×", ok: spawnP50 / p50Spaced >= 10 });
 
 // 2. Host-capability overhead: env.get in a loop, minus the same loop calling a local function.
 const N = 200_000;

@@ -45,6 +45,9 @@ export interface Executed {
   outcome: SandboxOutcome;
   /** True when the QuickJS module may be damaged and the worker should be replaced. */
   recycle: boolean;
+  /** For a successful call, disposing the runtime is left to the caller, to do after the
+   *  answer is on its way (it takes as long as the call itself). True = QuickJS complained. */
+  cleanup?: () => boolean;
 }
 
 type Escape = { escaped: number };
@@ -156,7 +159,10 @@ export async function execute(
   rt.setModuleLoader(modules.load, modules.normalize);
   bridge.bind(host, logs);
 
-  const finish = (r: Executed): Executed => (discard(prepared) ? { ...r, recycle: true } : r);
+  const finish = (r: Executed): Executed => {
+    if (r.outcome.result.ok) return { ...r, cleanup: () => discard(prepared) };
+    return discard(prepared) ? { ...r, recycle: true } : r;
+  };
 
   try {
     const params = keep(parseIn(ctx, internals, JSON.stringify(job.params ?? null)));

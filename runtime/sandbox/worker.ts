@@ -22,14 +22,20 @@ let nextRpc = 1;
 // QuickJS itself); execute() then reports `recycle` and this worker is replaced. Emscripten's
 // own print of that abort would only be noise on the host's stderr.
 const quiet = newVariant(variant, { emscriptenModule: { printErr: () => {}, print: () => {} } as never });
-const mod = await newQuickJSWASMModuleFromVariant(quiet);
-useFastStrings(mod);
+const loadModule = async () => {
+  const m = await newQuickJSWASMModuleFromVariant(quiet);
+  useFastStrings(m);
+  return m;
+};
+let mod = await loadModule();
+// Set while a module QuickJS complained about is being replaced; calls wait for the new one.
+let healing: Promise<void> | null = null;
 
 // The next call's fresh context, prepared while idle (see execute.ts `prepare`).
 let warm: Prepared | undefined;
 const prepareNext = () =>
   setTimeout(() => {
-    if (warm) return;
+    if (warm || healing) return;
     try {
       warm = prepare(mod);
     } catch {
@@ -75,10 +81,21 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       send({ type: "rpc", id, rpcId, service, method, args });
     }));
   try {
+    if (healing) await healing;
     const context = warm;
     warm = undefined;
-    const { outcome, recycle } = await execute(mod, job, deadline, ask, askSync, context);
+    const { outcome, recycle, cleanup } = await execute(mod, job, deadline, ask, askSync, context);
     send({ type: "done", id, outcome, recycle });
+    // The answer is on its way; now free the call's runtime. Should QuickJS object, this module
+    // is not used again: a fresh one is loaded before the next call.
+    if (cleanup?.()) {
+      healing = loadModule().then((m) => {
+        mod = m;
+        healing = null;
+        prepareNext();
+      });
+      return;
+    }
     if (!recycle) prepareNext();
   } catch (err) {
     const error = moltError("internal", `sandbox failure: ${(err as Error)?.message ?? String(err)}`);
