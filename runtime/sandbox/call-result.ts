@@ -1,0 +1,79 @@
+// How a call ends: a thrown value described as a MoltError, or the result serialised out of
+// QuickJS (long strings beside the JSON) within the output limit.
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
+import { moltError, type ErrorCode, type MoltError } from "../contracts/errors.ts";
+import type { SandboxLimits, SandboxOutcome } from "../contracts/sandbox.ts";
+import { memoryError, outputError, skillError, stackError, timeoutError } from "./errors.ts";
+import type { Internals } from "./fresh-context.ts";
+
+export interface Executed {
+  outcome: SandboxOutcome;
+  /** True when the QuickJS module may be damaged and the worker should be replaced. */
+  recycle: boolean;
+  /** For a successful call, disposing the runtime is left to the caller, to do after the
+   *  answer is on its way (it takes as long as the call itself). True = QuickJS complained. */
+  cleanup?: () => boolean;
+}
+
+/** Which recorded denial escaped the skill uncaught (-1: none); all others were caught. */
+export type Escape = { escaped: number };
+
+/** Host error codes a call may end with when the skill lets the host's error escape. Anything
+ *  else (and any error a skill builds itself) is a skill_error. */
+const HOST_CODES = new Set<ErrorCode>(["not_found", "invalid_config", "timeout", "output_limit", "unauthorized", "rate_limited", "provider_error"]);
+
+export function describeFailure(
+  ctx: QuickJSContext, rt: QuickJSRuntime, internals: Internals, error: QuickJSHandle,
+  limits: SandboxLimits, deadline: number, state: Escape, stackBytes: number,
+): MoltError {
+  if (Date.now() > deadline) return timeoutError(limits);
+  rt.setMemoryLimit(-1); // room to describe an out-of-memory error; the runtime is discarded after
+  let info: { denial: number; name: string; message: string; code?: string } = { denial: -1, name: "Error", message: "the skill failed with an error that cannot be described" };
+  const r = ctx.callFunction(internals.errorInfo, ctx.undefined, error);
+  if (r.error) r.error.dispose();
+  else info = JSON.parse(r.value.consume((v) => ctx.getString(v)));
+  if (info.name === "InternalError" && /^(out of memory|string too long)$/.test(info.message)) return memoryError(limits);
+  if (info.name === "InternalError" && info.message === "stack overflow") return stackError(stackBytes);
+  if (info.name === "InternalError" && info.message === "interrupted") return timeoutError(limits);
+  if (info.denial >= 0) {
+    state.escaped = info.denial;
+    return moltError("permission_denied", info.message);
+  }
+  if (info.code && HOST_CODES.has(info.code as ErrorCode)) return moltError(info.code as ErrorCode, info.message);
+  return skillError(info.name, info.message);
+}
+
+export function serializeResult(
+  ctx: QuickJSContext, rt: QuickJSRuntime, internals: Internals, value: QuickJSHandle, limits: SandboxLimits,
+  deadline: number, state: Escape, stackBytes: number,
+  done: (e: MoltError | null, output?: unknown) => Executed,
+): Executed {
+  const r = ctx.newNumber(limits.outputBytes).consume((n) => ctx.callFunction(internals.serialize, ctx.undefined, value, n));
+  if (r.error) {
+    const e = r.error;
+    const err = describeFailure(ctx, rt, internals, e, limits, deadline, state, stackBytes);
+    e.dispose();
+    return done(err);
+  }
+  const parts = r.value.consume((v) => readSerialized(ctx, v));
+  if (parts === null || parts.reduce((n, p) => n + Buffer.byteLength(p), 0) > limits.outputBytes) return done(outputError(limits));
+  const [json, ...long] = parts as [string, ...string[]];
+  if (long.length === 0) return done(null, JSON.parse(json));
+  return done(null, JSON.parse(json, (_k, x) => {
+    if (x !== null && typeof x === "object" && !Array.isArray(x) && Object.hasOwn(x, LONG_MARK) && Object.keys(x).length === 1) return long[x[LONG_MARK]];
+    return x;
+  }));
+}
+
+const LONG_MARK = "\u0000s";
+
+/** The prelude's serialize result: a JSON string, or [json, ...long strings]; null = too big. */
+function readSerialized(ctx: QuickJSContext, v: QuickJSHandle): string[] | null {
+  const type = ctx.typeof(v);
+  if (type === "string") return [ctx.getString(v)];
+  if (type !== "object") return null;
+  const n = ctx.getProp(v, "length").consume((h) => ctx.getNumber(h));
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(ctx.getProp(v, i).consume((h) => ctx.getString(h)));
+  return out;
+}
