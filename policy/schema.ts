@@ -4,8 +4,7 @@ import { quote } from "./quote.ts";
 import { z } from "zod";
 import { TOOL_NAME } from "../runtime/contracts/tool.ts";
 import { ENV_EXPECTED, isValidEnvEntry } from "./env-match.ts";
-import { MAIL_EXPECTED, isMailAccess } from "./mail-match.ts";
-import { MEMORY_EXPECTED, isMemoryAccess } from "./memory-match.ts";
+import { accessExpected, isAccess } from "./access-match.ts";
 import { NET_EXPECTED, parseNetPattern } from "./net-match.ts";
 import { PATH_EXPECTED, isValidPathEntry } from "./path-match.ts";
 import { RUN_EXPECTED, isValidRunEntry } from "./run-match.ts";
@@ -41,8 +40,8 @@ export const scopesSchema = z
     write: z.array(pattern(isValidPathEntry, "path", PATH_EXPECTED)),
     run: z.array(pattern(isValidRunEntry, "command", RUN_EXPECTED)),
     env: z.array(pattern(isValidEnvEntry, "variable pattern", ENV_EXPECTED)),
-    mail: z.array(pattern(isMailAccess, "mail access", MAIL_EXPECTED)),
-    memory: z.array(pattern(isMemoryAccess, "memory access", MEMORY_EXPECTED)),
+    mail: z.array(pattern((s) => isAccess("mail", s), "mail access", accessExpected("mail"))),
+    memory: z.array(pattern((s) => isAccess("memory", s), "memory access", accessExpected("memory"))),
     browser: z.boolean(),
     camera: z.boolean(),
   })

@@ -4,8 +4,7 @@
 import type { ScopedKind } from "../runtime/contracts/permissions.ts";
 import { envCovers, envMatches, isValidEnvName } from "./env-match.ts";
 import { type NetPattern, type NetRequest, netAllows, netCovers, netDenies, parseNetPattern, parseNetRequest } from "./net-match.ts";
-import { isMailAccess } from "./mail-match.ts";
-import { isMemoryAccess } from "./memory-match.ts";
+import { isAccess } from "./access-match.ts";
 import { expandPath, pathCovers, requestPath } from "./path-match.ts";
 import { type RunRequest, isValidRunRequest, runAllows, runDenies } from "./run-match.ts";
 import type { PolicyEnv, ScopeBlock } from "./types.ts";
@@ -65,9 +64,8 @@ export function parseScopedRequest(kind: ScopedKind, value: string, env: PolicyE
     case "env":
       return isValidEnvName(value) ? { kind, name: value } : null;
     case "mail":
-      return isMailAccess(value) ? { kind, access: value } : null;
     case "memory":
-      return isMemoryAccess(value) ? { kind, access: value } : null;
+      return isAccess(kind, value) ? { kind, access: value } : null;
   }
 }
 
