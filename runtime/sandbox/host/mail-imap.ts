@@ -3,13 +3,12 @@
 // folder locked, log out. Everything must end by the call's deadline; on expiry the socket is
 // closed. Errors are reported by kind, never with the server's text (it can echo the login).
 import { ImapFlow } from "imapflow";
-import { checkedServer } from "./mail-server.ts";
+import { beforeDeadline, checkedServer, timeLeft } from "./mail-server.ts";
 import { HostError, type HostContext } from "./types.ts";
 
 export async function withImap<T>(ctx: HostContext, fn: string, folder: string, work: (client: ImapFlow) => Promise<T>): Promise<T> {
   const { ip, servername, server } = await checkedServer(ctx, "read", fn);
-  const remaining = ctx.deadline - Date.now();
-  if (remaining <= 0) throw new HostError(`${fn}: the call has no time left`, "timeout");
+  const remaining = timeLeft(ctx, fn);
   const client = new ImapFlow({
     host: ip,
     port: server.port,
@@ -23,13 +22,6 @@ export async function withImap<T>(ctx: HostContext, fn: string, folder: string, 
     disableAutoIdle: true,
   });
   client.on("error", () => {}); // reported through the awaited calls below
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      client.close();
-      reject(new HostError(`${fn}: the mail server did not answer before the call's time limit`, "timeout"));
-    }, remaining);
-  });
   const session = async (): Promise<T> => {
     try {
       await client.connect();
@@ -51,9 +43,8 @@ export async function withImap<T>(ctx: HostContext, fn: string, folder: string, 
     }
   };
   try {
-    return await Promise.race([session(), expired]);
+    return await beforeDeadline(fn, remaining, () => client.close(), session());
   } finally {
-    clearTimeout(timer);
     client.logout().catch(() => client.close());
   }
 }

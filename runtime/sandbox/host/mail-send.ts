@@ -2,7 +2,7 @@
 // subject and text, never the sender, headers or attachments), over SMTP to the checked address.
 import nodemailer from "nodemailer";
 import { addresses, argsOf, str } from "./mail-args.ts";
-import { checkedServer } from "./mail-server.ts";
+import { beforeDeadline, checkedServer, timeLeft } from "./mail-server.ts";
 import { HostError, type HostContext } from "./types.ts";
 
 export const MAX_SEND_TEXT = 100_000;
@@ -24,8 +24,7 @@ export async function mailSend(ctx: HostContext, raw: unknown): Promise<SendResu
   const { ip, servername, server } = await checkedServer(ctx, "send", fn);
   const from = ctx.mail?.smtp?.from;
   if (typeof from !== "string" || from === "") throw new HostError(`${fn}: mail.smtp.from is not configured in config.yaml`, "invalid_config");
-  const remaining = ctx.deadline - Date.now();
-  if (remaining <= 0) throw new HostError(`${fn}: the call has no time left`, "timeout");
+  const remaining = timeLeft(ctx, fn);
   const auth = server.user ? { user: server.user, pass: String(server.password ?? "") } : undefined;
   const transport = nodemailer.createTransport({
     host: ip,
@@ -38,18 +37,9 @@ export async function mailSend(ctx: HostContext, raw: unknown): Promise<SendResu
     socketTimeout: remaining,
     logger: false,
   });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      transport.close();
-      reject(new HostError(`${fn}: the mail server did not answer before the call's time limit`, "timeout"));
-    }, remaining);
-  });
   try {
-    const info = await Promise.race([
-      transport.sendMail({ from, to, cc: cc.length > 0 ? cc : undefined, subject, text, inReplyTo, references: inReplyTo }),
-      expired,
-    ]);
+    const info = await beforeDeadline(fn, remaining, () => transport.close(),
+      transport.sendMail({ from, to, cc: cc.length > 0 ? cc : undefined, subject, text, inReplyTo, references: inReplyTo }));
     const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : String((x as { address?: string }).address ?? ""))) : []);
     return { messageId: String(info.messageId ?? ""), accepted: list(info.accepted), rejected: list(info.rejected) };
   } catch (err) {
@@ -58,7 +48,6 @@ export async function mailSend(ctx: HostContext, raw: unknown): Promise<SendResu
     if (e.code === "EAUTH") throw new HostError(`${fn}: the SMTP server ${server.host} refused the login; check mail.smtp.user/password in config.yaml`, "unauthorized");
     throw new HostError(`${fn}: the SMTP server ${server.host} did not accept the message (${e.responseCode ?? e.code ?? "error"})`, "host_error");
   } finally {
-    clearTimeout(timer);
     transport.close();
   }
 }

@@ -42,3 +42,27 @@ export async function checkedServer(ctx: HostContext, access: MailAccess, fn: st
   const [ip] = await allowedAddresses(ctx, { url, host, port, literal, value });
   return { ip: ip as string, servername: literal ? undefined : host, server };
 }
+
+/** Milliseconds left of the call for a mail session; none left is a timeout. */
+export function timeLeft(ctx: HostContext, fn: string): number {
+  const remaining = ctx.deadline - Date.now();
+  if (remaining <= 0) throw new HostError(`${fn}: the call has no time left`, "timeout");
+  return remaining;
+}
+
+/** Waits for `work` until the call's deadline; on expiry `hangUp` closes the connection and the
+ *  call fails with a timeout. */
+export async function beforeDeadline<T>(fn: string, remaining: number, hangUp: () => void, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      hangUp();
+      reject(new HostError(`${fn}: the mail server did not answer before the call's time limit`, "timeout"));
+    }, remaining);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
