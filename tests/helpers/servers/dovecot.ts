@@ -4,7 +4,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { freePort, startProcess, waitForPort } from "./process.ts";
+import { freePort, startProcess, listening } from "./process.ts";
 
 export interface Dovecot {
   port: number;
@@ -75,12 +75,7 @@ service anvil {
 }
 `);
   const proc = startProcess("/usr/sbin/dovecot", ["-F", "-c", conf]);
-  try {
-    await waitForPort(port, proc);
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
+  await listening(port, proc, dir);
   return {
     port,
     dir,

@@ -2,7 +2,7 @@
 // 127.0.0.1, a wait until it answers, and a stop that kills the whole process group (dovecot
 // forks its own children) and waits for the exit.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { createServer, connect } from "node:net";
 
 export interface RunningProcess {
@@ -59,6 +59,16 @@ export function startProcess(cmd: string, args: string[], env: Record<string, st
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port; rejects if the process dies first. */
+/** Like waitForPort, but a server that never listens also takes its temp folder with it. */
+export async function listening(port: number, proc: RunningProcess, dir: string): Promise<void> {
+  try {
+    await waitForPort(port, proc);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
 export async function waitForPort(port: number, proc: RunningProcess, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {

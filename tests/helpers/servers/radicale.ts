@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PYTHON, freePort, startProcess, waitForPort } from "./process.ts";
+import { PYTHON, freePort, startProcess, listening } from "./process.ts";
 
 export interface Radicale {
   port: number;
@@ -27,12 +27,7 @@ export async function startRadicale(users: { user: string; password: string }[])
     "--auth-type", "htpasswd", "--auth-htpasswd-filename", htpasswd, "--auth-htpasswd-encryption", "plain",
     "--logging-level", "warning",
   ]);
-  try {
-    await waitForPort(port, proc);
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
+  await listening(port, proc, dir);
   const url = `http://127.0.0.1:${port}`;
   return {
     port,

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PYTHON, freePort, startProcess, waitForPort } from "./process.ts";
+import { PYTHON, freePort, startProcess, listening } from "./process.ts";
 
 export interface SmtpSink {
   port: number;
@@ -17,12 +17,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const box = join(dir, "Maildir");
   const port = await freePort();
   const proc = startProcess(PYTHON, ["-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${port}`, "-c", "aiosmtpd.handlers.Mailbox", box]);
-  try {
-    await waitForPort(port, proc);
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
+  await listening(port, proc, dir);
   return {
     port,
     messages() {
