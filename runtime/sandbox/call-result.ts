@@ -13,7 +13,12 @@ export interface Executed {
   /** For a successful call, disposing the runtime is left to the caller, to do after the
    *  answer is on its way (it takes as long as the call itself). True = QuickJS complained. */
   cleanup?: () => boolean;
+  /** What the call ran in: a context with its skill compiled ahead, a plain prepared one, or
+   *  one prepared on the spot (see worker.ts). */
+  context?: ContextKind;
 }
+
+export type ContextKind = "compiled" | "prepared" | "cold";
 
 /** Which recorded denial escaped the skill uncaught (-1: none); all others were caught. */
 export type Escape = { escaped: number };

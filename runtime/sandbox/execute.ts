@@ -4,9 +4,9 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
 import { moltError, type MoltError } from "../contracts/errors.ts";
 import type { Bridge } from "./bridge.ts";
-import { describeFailure, serializeResult, type Escape, type Executed } from "./call-result.ts";
+import { describeFailure, serializeResult, type ContextKind, type Escape, type Executed } from "./call-result.ts";
 import { stackError, timeoutError } from "./errors.ts";
-import { discard, prepare, type Internals, type Prepared } from "./fresh-context.ts";
+import { discard, prepare, skillKey, stillCurrent, type Internals, type Prepared } from "./fresh-context.ts";
 import { createHostContext, type HostContextOptions } from "./host/index.ts";
 import type { HostContext } from "./host/types.ts";
 import { LogSink } from "./log-sink.ts";
@@ -14,8 +14,8 @@ import { skillModules } from "./module-loader.ts";
 
 import type { SandboxJob } from "./types.ts";
 
-export { discard, prepare, type Prepared } from "./fresh-context.ts";
-export type { Executed } from "./call-result.ts";
+export { discard, precompile, prepare, skillKey, type Prepared } from "./fresh-context.ts";
+export type { ContextKind, Executed } from "./call-result.ts";
 
 /**
  * Largest QuickJS stack we grant. Bun runs WASM on the worker thread's native stack, which is
@@ -47,6 +47,9 @@ export async function execute(
   });
   // Which recorded denial escaped the skill uncaught (-1: none); all others were caught.
   const state: Escape = { escaped: -1 };
+  // Set when QuickJS complained while a context compiled for another call was thrown away.
+  let damaged = false;
+  let context: ContextKind = "cold";
   const done = (error: MoltError | null, output?: unknown, recycle = false): Executed => {
     const denials = host.denials.map((d, i) => ({ ...d, caught: i !== state.escaped }));
     return {
@@ -56,7 +59,8 @@ export async function execute(
         denials,
         durationMs: performance.now() - started,
       },
-      recycle,
+      recycle: recycle || damaged,
+      context,
     };
   };
 
@@ -69,6 +73,13 @@ export async function execute(
   }
 
   const stackBytes = Math.min(limits.stackBytes, STACK_CAP);
+  // A context with this skill compiled ahead is used only while its files are unchanged; one
+  // compiled for another skill (or older files) is thrown away and a plain one prepared.
+  if (warm?.compiled && (warm.compiled.key !== skillKey(job.skill) || !stillCurrent(warm, modules))) {
+    damaged = discard(warm);
+    warm = undefined;
+  }
+  if (warm) context = warm.compiled ? "compiled" : "prepared";
   let prepared: Prepared;
   try {
     prepared = warm ?? prepare(mod);

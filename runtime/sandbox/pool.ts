@@ -55,6 +55,7 @@ export class SandboxPool {
   #slots: Slot[] = [];
   #queue: Pending[] = [];
   #replaced = 0;
+  #contexts = { compiled: 0, prepared: 0, cold: 0 };
   #nextId = 1;
   #closed = false;
   #services?: Promise<HostServices>;
@@ -65,12 +66,15 @@ export class SandboxPool {
     if (opts.services) this.#services = Promise.resolve(opts.services);
   }
 
-  get stats(): { workers: number; busy: number; queued: number; replaced: number } {
+  /** `contexts`: how many calls ran in a context with their skill compiled ahead, in a plain
+   *  prepared one, or had to prepare their own (a cold worker, or calls back to back). */
+  get stats(): { workers: number; busy: number; queued: number; replaced: number; contexts: { compiled: number; prepared: number; cold: number } } {
     return {
       workers: this.#slots.length,
       busy: this.#slots.filter((s) => s.current).length,
       queued: this.#queue.length,
       replaced: this.#replaced,
+      contexts: { ...this.#contexts },
     };
   }
 
@@ -172,6 +176,7 @@ export class SandboxPool {
     clearTimeout(cur.timer);
     slot.current = undefined;
     this.#ended(cur);
+    if (msg.context) this.#contexts[msg.context]++;
     cur.resolve(msg.outcome);
     if (msg.recycle) this.#replace(slot);
     else this.#idle(slot);

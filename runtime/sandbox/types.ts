@@ -67,6 +67,10 @@ export type FromWorker =
        *  Int32 slot 0: 0 pending, 1 answered; slot 1: 1 allow, 0 deny. */
       sync?: SharedArrayBuffer;
     }
-  | { type: "done"; id: number; outcome: SandboxOutcome; recycle: boolean }
+  | {
+      type: "done"; id: number; outcome: SandboxOutcome; recycle: boolean;
+      /** What the call ran in (see call-result.ts ContextKind); counted in the pool's stats. */
+      context?: "compiled" | "prepared" | "cold";
+    }
   /** A host function asks a main-process service (browser, camera); answered by "rpc-result". */
   | { type: "rpc"; id: number; rpcId: number; service: string; method: string; args: unknown[] };

@@ -3,10 +3,10 @@
 import variant from "@jitl/quickjs-wasmfile-release-sync";
 import { newQuickJSWASMModuleFromVariant, newVariant } from "quickjs-emscripten-core";
 import { moltError } from "../contracts/errors.ts";
-import { execute, prepare, type Prepared } from "./execute.ts";
+import { discard, execute, precompile, prepare, skillKey, type Prepared } from "./execute.ts";
 import { useFastStrings } from "./fast-strings.ts";
 import type { HostContext } from "./host/types.ts";
-import type { FromWorker, ToWorker } from "./types.ts";
+import type { FromWorker, SandboxJob, ToWorker } from "./types.ts";
 import type { PermissionDecision, PermissionRequest } from "../contracts/permissions.ts";
 import { ServiceCallFailed, setServiceCaller } from "../services/worker-calls.ts";
 
@@ -31,17 +31,77 @@ let mod = await loadModule();
 // Set while a module QuickJS complained about is being replaced; calls wait for the new one.
 let healing: Promise<void> | null = null;
 
-// The next call's fresh context, prepared while idle (see execute.ts `prepare`).
+// Fresh contexts prepared while idle (see execute.ts `prepare`): a plain one for any skill, and
+// for the skills this worker ran last one each with their modules already compiled, so the next
+// call of the same tool skips both the prelude and its own compile. Each is used once.
+const COMPILED_KEPT = 4;
 let warm: Prepared | undefined;
-const prepareNext = () =>
+const compiled = new Map<string, Prepared>(); // by skillKey, least recently used first
+type SkillRef = SandboxJob["skill"] & { memoryBytes: number };
+
+// True while a call runs: its awaits must not be filled with preparation work (each call ends
+// by scheduling the next preparation anyway).
+let busy = false;
+
+// Two steps, so a call that arrives in between waits only for the first.
+const prepareNext = (last?: SkillRef) =>
   setTimeout(() => {
-    if (warm || healing) return;
+    if (healing || busy) return;
     try {
-      warm = prepare(mod);
+      warm ??= prepare(mod);
     } catch {
-      warm = undefined; // the call will prepare its own and report the failure
+      return; // the call will prepare its own context and report the failure
     }
+    if (last) setTimeout(() => prepareCompiled(last), 0);
   }, 0);
+
+function prepareCompiled(skill: SkillRef): void {
+  const key = skillKey(skill);
+  if (healing || busy || compiled.has(key)) return;
+  let p: Prepared | undefined;
+  try {
+    p = prepare(mod);
+    if (!precompile(p, skill, skill.memoryBytes)) {
+      const bad = p;
+      p = undefined;
+      if (discard(bad)) heal();
+      return;
+    }
+    compiled.set(key, p);
+    if (compiled.size > COMPILED_KEPT) {
+      const [oldest, evicted] = compiled.entries().next().value as [string, Prepared];
+      compiled.delete(oldest);
+      if (discard(evicted)) heal();
+    }
+  } catch {
+    heal(); // QuickJS itself failed (a trap in the WASM): its state is unknown
+  }
+}
+
+/** Replaces a QuickJS module that complained; the contexts prepared in it go with it. */
+function heal(): void {
+  if (healing) return;
+  warm = undefined;
+  compiled.clear();
+  healing = loadModule().then((m) => {
+    mod = m;
+    healing = null;
+    prepareNext();
+  });
+}
+
+/** The prepared context for this job: its skill compiled if there is one, else the plain one. */
+function takeWarm(job: SandboxJob): Prepared | undefined {
+  const key = skillKey(job.skill);
+  const own = compiled.get(key);
+  if (own) {
+    compiled.delete(key);
+    return own;
+  }
+  const plain = warm;
+  warm = undefined;
+  return plain;
+}
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
@@ -80,24 +140,20 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       rpcs.set(rpcId, { resolve, reject });
       send({ type: "rpc", id, rpcId, service, method, args });
     }));
+  busy = true;
   try {
     if (healing) await healing;
-    const context = warm;
-    warm = undefined;
-    const { outcome, recycle, cleanup } = await execute(mod, job, deadline, ask, askSync, context);
-    send({ type: "done", id, outcome, recycle });
+    const context = takeWarm(job);
+    const { outcome, recycle, cleanup, context: ran } = await execute(mod, job, deadline, ask, askSync, context);
+    send({ type: "done", id, outcome, recycle, context: ran });
+    busy = false;
     // The answer is on its way; now free the call's runtime. Should QuickJS object, this module
     // is not used again: a fresh one is loaded before the next call.
-    if (cleanup?.()) {
-      healing = loadModule().then((m) => {
-        mod = m;
-        healing = null;
-        prepareNext();
-      });
-      return;
-    }
-    if (!recycle) prepareNext();
+    if (cleanup?.()) return heal();
+    // Only a skill that just ran cleanly is compiled ahead: one that fails would fail again.
+    if (!recycle) prepareNext(cleanup ? { ...job.skill, memoryBytes: job.limits.memoryBytes } : undefined);
   } catch (err) {
+    busy = false;
     const error = moltError("internal", `sandbox failure: ${(err as Error)?.message ?? String(err)}`);
     send({ type: "done", id, outcome: { result: { ok: false, error }, logs: [], denials: [], durationMs: 0 }, recycle: true });
   }

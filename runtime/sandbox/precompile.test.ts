@@ -1,0 +1,127 @@
+// Skills compiled ahead: a worker compiles the modules of the skill it ran last into a fresh
+// context while idle. The call that uses it must behave exactly as a cold one: edited files take
+// effect, a file swapped for a symlink out of the folder is refused, and top-level code runs at
+// call time, once per call, with that call's permissions.
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SandboxOutcome } from "../contracts/sandbox.ts";
+import { SandboxPool } from "./index.ts";
+import { jobFor, skillDir, type JobOptions } from "./skill-fixture.ts";
+
+const pool = new SandboxPool({ maxWorkers: 1 });
+afterAll(() => pool.close());
+
+const run = (dir: string, opts?: JobOptions) => pool.run(jobFor(dir, opts));
+/** Lets an idle worker compile the skill it just ran ahead (a few ms; generous for slow CI). */
+const idle = () => Bun.sleep(200);
+
+/** Calls the skill until a call runs in a context compiled ahead for it (the worker prepares
+ *  one while idle after each call); returns that call's outcome. */
+async function untilCompiled(dir: string, opts?: JobOptions): Promise<SandboxOutcome> {
+  for (let i = 0; i < 40; i++) {
+    const before = pool.stats.contexts.compiled;
+    const o = await run(dir, opts);
+    if (pool.stats.contexts.compiled > before) return o;
+    await Bun.sleep(25);
+  }
+  throw new Error("no call ran in a context compiled ahead");
+}
+
+describe("skills compiled ahead", () => {
+  test("a repeated call runs compiled ahead and returns what a cold call returns", async () => {
+    const dir = skillDir({
+      "main.js": `import { twice } from "./lib/math.js"; export default (p) => ({ v: twice(p.n), name: import.meta.url ?? null });`,
+      "lib/math.js": `export const twice = (n) => n * 2;`,
+    });
+    const cold = await run(dir, { params: { n: 21 } });
+    expect(cold.result).toMatchObject({ ok: true, output: { v: 42 } });
+    const warm = await untilCompiled(dir, { params: { n: 21 } });
+    expect(warm.result).toEqual(cold.result);
+  });
+
+  test("top-level code runs at call time, once per call, and its logs belong to that call", async () => {
+    const dir = skillDir({
+      "main.js": `globalThis.loaded = (globalThis.loaded ?? 0) + 1; console.log("module loaded");
+        export default () => globalThis.loaded;`,
+    });
+    const o = await untilCompiled(dir);
+    expect(o.result).toEqual({ ok: true, output: 1 }); // a fresh context: nothing left from the last call
+    expect(o.logs).toEqual(["module loaded"]);
+  });
+
+  test("top-level host calls are checked against the calling job's policy", async () => {
+    const dir = skillDir({ "main.js": `const v = env.get("MOLTBOT_PRECOMPILE_PROBE"); export default () => v ?? "unset";` });
+    process.env.MOLTBOT_PRECOMPILE_PROBE = "visible";
+    const granted = { permissions: { env: ["MOLTBOT_PRECOMPILE_PROBE"] }, policyYaml: `version: 1\nskills:\n  test_skill: { allow: { env: [MOLTBOT_PRECOMPILE_PROBE] } }\n` };
+    // The pool's workers inherit the environment at spawn: start a fresh one.
+    const local = new SandboxPool({ maxWorkers: 1 });
+    try {
+      const first = await local.run(jobFor(dir, granted));
+      expect(first.result).toEqual({ ok: true, output: "visible" });
+      await idle();
+      const denied = await local.run(jobFor(dir, { permissions: granted.permissions }));
+      expect(local.stats.contexts.compiled).toBe(1);
+      expect(denied.result).toMatchObject({ ok: false, error: { code: "permission_denied" } });
+      expect(denied.denials).toHaveLength(1);
+    } finally {
+      await local.close();
+      delete process.env.MOLTBOT_PRECOMPILE_PROBE;
+    }
+  });
+
+  test("an edited entry file takes effect on the next call", async () => {
+    const dir = skillDir({ "main.js": `export default () => "one";` });
+    expect((await untilCompiled(dir)).result).toEqual({ ok: true, output: "one" });
+    await idle(); // "one" is compiled ahead again
+    writeFileSync(join(dir, "main.js"), `export default () => "two";`);
+    const cold = pool.stats.contexts.cold;
+    expect((await run(dir)).result).toEqual({ ok: true, output: "two" });
+    expect(pool.stats.contexts.cold).toBe(cold + 1); // the stale context was thrown away
+  });
+
+  test("an edited imported file takes effect on the next call", async () => {
+    const dir = skillDir({ "main.js": `import { word } from "./word.js"; export default () => word;`, "word.js": `export const word = "old";` });
+    expect((await untilCompiled(dir)).result).toEqual({ ok: true, output: "old" });
+    await idle();
+    writeFileSync(join(dir, "word.js"), `export const word = "new";`);
+    const cold = pool.stats.contexts.cold;
+    expect((await run(dir)).result).toEqual({ ok: true, output: "new" });
+    expect(pool.stats.contexts.cold).toBe(cold + 1);
+  });
+
+  test("an imported file swapped for a symlink out of the folder is refused, not run from the compiled copy", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "moltbot-outside-"));
+    writeFileSync(join(outside, "word.js"), `export const word = "escaped";`);
+    const dir = skillDir({ "main.js": `import { word } from "./word.js"; export default () => word;`, "word.js": `export const word = "inside";` });
+    try {
+      expect((await untilCompiled(dir)).result).toEqual({ ok: true, output: "inside" });
+      await idle();
+      rmSync(join(dir, "word.js"));
+      symlinkSync(join(outside, "word.js"), join(dir, "word.js"));
+      const o = await run(dir);
+      expect(o.result).toMatchObject({ ok: false });
+      expect(JSON.stringify(o.result)).toContain("outside the skill folder");
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test("two skills called in turn each get their own compiled context", async () => {
+    const a = skillDir({ "main.js": `export default () => "a";` });
+    const b = skillDir({ "main.js": `export default () => "b";` });
+    await run(a);
+    await idle();
+    await run(b);
+    await idle();
+    const before = pool.stats.contexts.compiled;
+    for (let i = 0; i < 3; i++) {
+      expect((await run(a)).result).toEqual({ ok: true, output: "a" });
+      await idle();
+      expect((await run(b)).result).toEqual({ ok: true, output: "b" });
+      await idle();
+    }
+    expect(pool.stats.contexts.compiled - before).toBe(6);
+  });
+});
