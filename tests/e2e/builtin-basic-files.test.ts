@@ -24,6 +24,7 @@ beforeAll(() => {
   strict = sb.file("strict.yaml", DEFAULT_POLICY_YAML.replace("prompt: true", "prompt: false"));
   mkdirSync(join(home, "notes/sub"), { recursive: true });
   mkdirSync(join(home, ".ssh"), { recursive: true });
+  mkdirSync(join(home, "zz-wide"), { recursive: true });
   mkdirSync(join(home, ".moltbot"), { recursive: true });
   mkdirSync(outside, { recursive: true });
   writeFileSync(join(home, "notes/todo.md"), "# Todo\n- buy milk\n- call Bob about the TODO list\n");
@@ -33,6 +34,8 @@ beforeAll(() => {
   writeFileSync(join(home, "notes/pixel.png"), Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"));
   writeFileSync(join(home, "big.txt"), "0123456789".repeat(10_000));
   writeFileSync(join(home, "notes/wide.txt"), "é".repeat(20));
+  writeFileSync(join(home, "zz-wide/euro.txt"), "€".repeat(3000)); // 3-byte characters
+  writeFileSync(join(home, "zz-wide/emoji.txt"), "a🙂".repeat(2000)); // 1- and 4-byte characters
   writeFileSync(join(home, ".ssh/id_ed25519"), "PRIVATE KEY");
   writeFileSync(join(home, ".moltbot/policy.yaml"), "version: 1\n");
   writeFileSync(join(outside, "secret.txt"), "todo outside the home\n");
@@ -66,6 +69,16 @@ describe("file_read", () => {
     const part = await run("file_read", { path: "~/notes/todo.md", start_line: 2, max_lines: 1 });
     expect(part.out.output.content).toBe("- buy milk\n");
     expect(part.out.output.range).toEqual({ start_line: 2, end_line: 2 });
+  });
+
+  test("the start of a big multi-byte file is whole characters in UTF-8, however the read is cut", async () => {
+    for (const max of [1000, 1001, 1002]) {
+      const euro = await run("file_read", { path: "~/zz-wide/euro.txt", max_chars: max });
+      expect(euro.out.output).toMatchObject({ content: "€".repeat(max), encoding: "utf-8", truncated: { shown: max * 3, total: 9000, unit: "bytes" } });
+    }
+    const emoji = await run("file_read", { path: "~/zz-wide/emoji.txt", max_chars: 999 });
+    expect(emoji.out.output.content).toBe("a🙂".repeat(333));
+    expect(emoji.out.output).toMatchObject({ encoding: "utf-8", truncated: { shown: 333 * 5, total: 10_000, unit: "bytes" } });
   });
 
   test("a legacy-encoded file is decoded; a binary file comes back as an attachment", async () => {

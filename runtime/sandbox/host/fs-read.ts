@@ -1,5 +1,8 @@
-// fs.readTextFile / readFile / readDir / stat: need `read` on the real path.
-import { open, readdir, stat } from "node:fs/promises";
+// fs.readTextFile / readFile / readDir / stat: need `read` on the real path. readFile takes an
+// optional byte range ({ offset, length }), so a skill that shows the start of a big file does
+// not copy all of it into the sandbox.
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import { requirePermission } from "./guard.ts";
 import { fsError, realSkillPath } from "./paths.ts";
 import { HostError, type HostContext, type HostFn } from "./types.ts";
@@ -20,40 +23,62 @@ async function readablePath(ctx: HostContext, input: unknown): Promise<string> {
   return path;
 }
 
-async function readBytes(ctx: HostContext, input: unknown): Promise<Uint8Array> {
+/** fs.readFile's optional second argument: a byte range, clamped to the file. */
+interface ReadRange {
+  offset: number;
+  length: number;
+}
+
+function rangeOf(input: unknown): ReadRange {
+  if (input === undefined || input === null) return { offset: 0, length: Infinity };
+  if (typeof input !== "object" || Array.isArray(input)) throw new HostError("fs.readFile: options must be an object like { offset, length }", "invalid_params");
+  const { offset = 0, length = Infinity, ...rest } = input as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) throw new HostError(`fs.readFile: unknown option "${extra[0]}"; expected offset and length`, "invalid_params");
+  const whole = (v: unknown) => typeof v === "number" && v >= 0 && (Number.isSafeInteger(v) || v === Infinity);
+  if (!whole(offset) || offset === Infinity) throw new HostError("fs.readFile: offset must be a whole number of bytes ≥ 0", "invalid_params");
+  if (!whole(length)) throw new HostError("fs.readFile: length must be a whole number of bytes ≥ 0", "invalid_params");
+  return { offset: offset as number, length: length as number };
+}
+
+// Synchronous on purpose: this worker thread serves one call at a time, and four syscalls cost
+// a fraction of four thread-pool round trips (0.1 vs 0.35 ms for 1 MB). A read that blocks
+// (a FIFO) holds only this worker, and the main thread's deadline backstop ends the call.
+async function readBytes(ctx: HostContext, input: unknown, range: ReadRange = { offset: 0, length: Infinity }): Promise<Uint8Array> {
   const path = await readablePath(ctx, input);
   const cap = readCap(ctx);
   try {
-    const fh = await open(path, "r");
+    const fd = openSync(path, "r");
     try {
-      const info = await fh.stat();
+      const info = fstatSync(fd);
       if (info.isDirectory()) throw new HostError(`${path}: is a directory`, "invalid_params");
+      const want = Math.min(range.length, cap + 1);
       // Read up to cap+1 bytes whatever stat says: a file may grow, and /proc files report 0.
-      const buf = new Uint8Array(Math.min(cap + 1, info.size > 0 ? info.size + 1 : 64 * 1024));
+      const guess = info.size > 0 ? Math.max(0, info.size - range.offset) + 1 : 64 * 1024;
+      let chunk = new Uint8Array(Math.min(want, guess));
       let total = 0;
-      let chunk = buf;
       for (;;) {
         if (total === chunk.length) {
-          if (chunk.length > cap) break;
-          const bigger = new Uint8Array(Math.min(cap + 1, chunk.length * 2));
+          if (chunk.length >= want) break;
+          const bigger = new Uint8Array(Math.min(want, chunk.length * 2));
           bigger.set(chunk);
           chunk = bigger;
         }
-        const { bytesRead } = await fh.read(chunk, total, chunk.length - total, null);
-        if (bytesRead === 0) break;
-        total += bytesRead;
+        const n = readSync(fd, chunk, total, chunk.length - total, range.offset + total);
+        if (n === 0) break;
+        total += n;
       }
       if (total > cap) throw new HostError(`${path}: file is larger than the ${cap}-byte read limit`, "output_limit");
       return chunk.subarray(0, total);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   } catch (err) {
     throw fsError(err, path);
   }
 }
 
-const readFile: HostFn = (ctx, [path]) => readBytes(ctx, path);
+const readFile: HostFn = async (ctx, [path, options]) => readBytes(ctx, path, rangeOf(options));
 
 const readTextFile: HostFn = async (ctx, [path]) => new TextDecoder().decode(await readBytes(ctx, path));
 

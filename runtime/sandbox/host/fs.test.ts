@@ -75,6 +75,38 @@ describe("fs reads", () => {
     rmSync(join(a, "big.bin"));
   });
 
+  test("readFile with { offset, length } returns just that byte range, clamped to the file", async () => {
+    writeFileSync(join(a, "digits.txt"), "0123456789");
+    const read = async (opts: unknown) => new TextDecoder().decode((await fs.readFile!(grantA(), [join(a, "digits.txt"), opts])) as Uint8Array);
+    expect(await read({ offset: 2, length: 3 })).toBe("234");
+    expect(await read({ length: 4 })).toBe("0123");
+    expect(await read({ offset: 8 })).toBe("89");
+    expect(await read({ offset: 8, length: 100 })).toBe("89");
+    expect(await read({ offset: 50 })).toBe("");
+    expect(await read({ length: 0 })).toBe("");
+    rmSync(join(a, "digits.txt"));
+  });
+
+  test("a range of a file larger than the memory limit can be read; the whole file cannot", async () => {
+    writeFileSync(join(a, "big.bin"), new Uint8Array(4096).fill(7));
+    const ctx = testContext({ policy: policyWith(`{ read: ["${a}"] }`), permissions: { read: "all" }, limits: { memoryBytes: 1024 } });
+    expect([...((await fs.readFile!(ctx, [join(a, "big.bin"), { offset: 4000, length: 512 }])) as Uint8Array)]).toEqual(new Array(96).fill(7));
+    await expect(fs.readFile!(ctx, [join(a, "big.bin"), { offset: 100 }]) as Promise<unknown>).rejects.toMatchObject({ code: "output_limit" });
+    rmSync(join(a, "big.bin"));
+  });
+
+  test("bad readFile options are an invalid_params error naming the option", async () => {
+    for (const [opts, words] of [
+      ["3", "must be an object"],
+      [{ offset: -1 }, "offset must be"],
+      [{ offset: 1.5 }, "offset must be"],
+      [{ length: "9" }, "length must be"],
+      [{ from: 3 }, 'unknown option "from"'],
+    ] as const) {
+      await expect(fs.readFile!(grantA(), [join(a, "note.txt"), opts]) as Promise<unknown>).rejects.toMatchObject({ code: "invalid_params", message: expect.stringContaining(words) });
+    }
+  });
+
   test("a prompt is asked once per value and a yes is remembered for the call", async () => {
     const ctx = testContext({ policy: "version: 1\nprompt: true\n", permissions: { read: "all" }, answer: true });
     expect(await fs.readTextFile!(ctx, [join(ab, "note.txt")])).toBe("hello from ab");

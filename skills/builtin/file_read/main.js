@@ -16,21 +16,30 @@ export default async ({ path, max_chars = 100000, start_line, max_lines, encodin
   if (info.size > MAX_FILE_BYTES) {
     throw new Error(`${path} is ${size(info.size)}, more than file_read reads (${size(MAX_FILE_BYTES)}); use file_search to find the part you need`);
   }
-  // Bytes, not text: an ArrayBuffer enters the sandbox as one copy, while a long string is
-  // converted character by character. Only the part that is shown is decoded.
-  const bytes = await fs.readFile(path);
+  // Bytes, not text: an ArrayBuffer enters the sandbox as one copy. Only the part that is shown
+  // is read and decoded: when just the start of a big file is shown, first the bytes max_chars
+  // ASCII characters take, then (multi-byte text) what max_chars characters can take at most.
   const ranged = start_line !== undefined || max_lines !== undefined;
-  const { text, used, end } = decode(bytes, encoding, ranged ? Infinity : max_chars);
-  if (!encoding && text.slice(0, 8192).indexOf("\0") !== -1) return binary(path, mime, info.size, bytes);
-  if (end < bytes.length) return prefixResult(path, text, used, end, bytes.length);
+  const chars = ranged ? Infinity : max_chars;
+  let bytes, decoded;
+  for (const length of chars < info.size ? [chars + 4, chars * 4 + 4] : [Infinity]) {
+    bytes = await fs.readFile(path, length === Infinity ? undefined : { length });
+    decoded = decode(bytes, encoding, chars, bytes.length < info.size);
+    if (decoded.text.length >= chars || bytes.length >= info.size) break;
+  }
+  const { text, used, end } = decoded;
+  const whole = bytes.length >= info.size;
+  if (!encoding && text.slice(0, 8192).indexOf("\0") !== -1) return binary(path, mime, info.size, whole ? bytes : undefined);
+  if (!whole || end < bytes.length) return prefixResult(path, text, used, end, Math.max(info.size, bytes.length));
   return textResult(path, text, used, info.size, { max_chars, start_line, max_lines });
 };
 
 /**
  * Decodes at most `chars` characters from the start (all with Infinity). Without an explicit
  * encoding: UTF-8, or windows-1252 (which maps every byte) when the bytes are not UTF-8.
+ * `partial`: the bytes are only the start of the file, so their end may split a character.
  */
-function decode(bytes, encoding, chars) {
+function decode(bytes, encoding, chars, partial) {
   let used = encoding ? new TextDecoder(encoding).encoding : "utf-8";
   const run = (slice) => {
     if (encoding) return new TextDecoder(encoding).decode(slice);
@@ -46,12 +55,12 @@ function decode(bytes, encoding, chars) {
   // A character is at least one byte, so `chars` bytes never decode to more than `chars`
   // characters; widen until enough (multi-byte text) or the file ends.
   let end = Math.min(bytes.length, chars);
-  let text = run(bytes.subarray(0, boundary(bytes, end)));
+  let text = run(bytes.subarray(0, boundary(bytes, end, partial)));
   for (let i = 0; i < 6 && text.length < chars && end < bytes.length; i++) {
-    end = Math.min(bytes.length, end + (chars - text.length) * 2);
-    text = run(bytes.subarray(0, boundary(bytes, end)));
+    end = Math.min(bytes.length, end + (chars - text.length) * 4); // a character is at most 4 bytes
+    text = run(bytes.subarray(0, boundary(bytes, end, partial)));
   }
-  end = boundary(bytes, end);
+  end = boundary(bytes, end, partial);
   if (text.length > chars) {
     if (used === "utf-8") end -= utf8Length(text.slice(chars)); // bytes of what is dropped
     else end = chars;
@@ -60,9 +69,19 @@ function decode(bytes, encoding, chars) {
   return { text, used, end };
 }
 
-/** Moves a cut back to the start of a UTF-8 sequence (harmless for single-byte encodings). */
-function boundary(bytes, end) {
-  if (end >= bytes.length) return bytes.length;
+/**
+ * Moves a cut back to the start of a UTF-8 sequence (harmless for single-byte encodings). At the
+ * end of a partial read, a last sequence the read cut short is left out.
+ */
+function boundary(bytes, end, partial) {
+  if (end >= bytes.length) {
+    if (!partial || bytes.length === 0) return bytes.length;
+    let s = bytes.length - 1;
+    while (s > 0 && bytes.length - s < 4 && (bytes[s] & 0xc0) === 0x80) s--;
+    const lead = bytes[s];
+    const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    return s + need > bytes.length ? s : bytes.length;
+  }
   let e = end;
   while (e > 0 && end - e < 3 && (bytes[e] & 0xc0) === 0x80) e--;
   return e;
