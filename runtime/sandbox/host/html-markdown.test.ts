@@ -1,0 +1,241 @@
+// html.toMarkdown's converter: the Markdown web_fetch has always produced (the pages of the
+// web_fetch end-to-end tests, and each construct alone), plain-text mode, and hostile input —
+// unterminated markup, tag soup, deep nesting and huge attributes give the output asserted here
+// (linear-time scanning; no timings are asserted).
+import { describe, expect, test } from "bun:test";
+import { decodeEntities, htmlToMarkdown, MAX_INPUT_CHARS, MAX_LINK_NESTING, MAX_NESTING } from "./html-markdown.ts";
+
+const md = (html: string, baseUrl?: string) => htmlToMarkdown(html, { baseUrl }).markdown;
+const txt = (html: string, baseUrl?: string) => htmlToMarkdown(html, { baseUrl, text: true }).markdown;
+
+describe("the pages of the web_fetch tests", () => {
+  const base = "http://127.0.0.1:8080";
+  const PAGE = `<!doctype html><html><head><title>Caf&eacute; &amp; Co</title><style>p { color: red }</style>
+<script>if (a < b) document.write("<p>script text</p>")</script></head><body>
+<nav><a href="/">Home</a> | <a href="/about">About</a></nav>
+<h1>Menu of the  <em>day</em></h1>
+<p>Our <a href="../wine/list.html">wine list</a> and <code>espresso()</code>.<br>Open daily.</p>
+<ul><li>Soup</li><li>Bread<ol><li>white</li><li>rye</li></ol></li></ul>
+<pre><code class="language-sh">echo "1 &lt; 2"
+  done</code></pre>
+<blockquote><p>Best in town</p></blockquote>
+<table><tr><th>Dish</th><th>Price</th></tr><tr><td>Soup</td><td>5 &euro;</td></tr></table>
+<footer>© footer text</footer></body></html>`;
+
+  test("headings, links made absolute, lists, code, quotes, tables; no script, nav or footer", () => {
+    expect(htmlToMarkdown(PAGE, { baseUrl: `${base}/food/menu.html` })).toEqual({
+      title: "Café & Co",
+      markdown: [
+        "# Menu of the *day*",
+        `Our [wine list](${base}/wine/list.html) and \`espresso()\`.\nOpen daily.`,
+        "- Soup\n- Bread\n  1. white\n  2. rye",
+        '```sh\necho "1 < 2"\n  done\n```',
+        "> Best in town",
+        "| Dish | Price |\n| --- | --- |\n| Soup | 5 € |",
+      ].join("\n\n"),
+    });
+  });
+
+  test("text mode drops the Markdown syntax", () => {
+    expect(txt(PAGE, `${base}/food/menu.html`)).toBe(
+      'Menu of the day\n\nOur wine list and espresso().\nOpen daily.\n\n- Soup\n- Bread\n  1. white\n  2. rye\n\necho "1 < 2"\n  done\n\nBest in town\n\nDish\tPrice\nSoup\t5 €',
+    );
+  });
+
+  test("the release notes of the seed example", () => {
+    const page = "<html><head><title>Release notes</title></head><body><h1>Version 2</h1><p>Faster <b>startup</b> and a new camera skill.</p></body></html>";
+    expect(htmlToMarkdown(page)).toEqual({ title: "Release notes", markdown: "# Version 2\n\nFaster **startup** and a new camera skill." });
+  });
+
+  test("charset tests' pages: entities and text outside any paragraph", () => {
+    expect(md("<p>Cr\u00e8me br\u00fbl\u00e9e \u20ac 5</p>")).toBe("Crème brûlée € 5");
+    expect(md('<html><head><meta charset="iso-8859-1"></head><body><p>Smørrebrød</p></body></html>')).toBe("Smørrebrød");
+    expect(md(`<p>${"word ".repeat(40_000)}</p>`)).toHaveLength(199_999);
+  });
+});
+
+describe("each construct", () => {
+  test("headings h1–h6; plain lines in text mode", () => {
+    expect(md("<h1>A</h1><h2>B</h2><h3>C</h3><h4>D</h4><h5>E</h5><h6>F</h6><p>x</p>")).toBe("# A\n\n## B\n\n### C\n\n#### D\n\n##### E\n\n###### F\n\nx");
+    expect(txt("<h1>A</h1><h2>B</h2><p>x</p>")).toBe("A\n\nB\n\nx");
+  });
+
+  test("paragraphs: whitespace collapsed, no-break spaces kept as spaces, <br> a line break", () => {
+    expect(md("<p>  many   spaces\n\tand\ttabs </p><p>nb&nbsp;sp&nbsp; </p><div>a<br>b<br/> c </div>")).toBe("many spaces and tabs\n\nnb sp\n\na\nb\nc");
+  });
+
+  test("links: resolved against the base URL; fragments, javascript: and empty labels stay text", () => {
+    const html = `<a href="../x/y.html">up</a> <a href="./z">dot</a> <a href="?q=2">query</a> <a href="#top">frag</a>
+      <a href="//cdn.example/a">proto</a> <a href="https://other.example/">abs</a> <a href="javascript:alert(1)">js</a>
+      <a>none</a> <a href="/root"> </a> <a href="/a/./b/../c">norm</a> <a href="">self</a>`;
+    expect(md(html, "https://example.com/dir/sub/page.html?x=1#h")).toBe(
+      "[up](https://example.com/dir/x/y.html) [dot](https://example.com/dir/sub/z) [query](https://example.com/dir/sub/page.html?q=2) frag [proto](https://cdn.example/a) [abs](https://other.example/) js none [norm](https://example.com/a/c) self",
+    );
+  });
+
+  test("links without a base URL are kept as written", () => {
+    expect(md(`<a href="../x">up</a> <a href=" q ">rel</a>`)).toBe("[up](../x) [rel](q)");
+  });
+
+  test("lists: nesting, an ordered list's start, menu, an item outside any list", () => {
+    expect(md(`<ol start="3"><li>three</li><li>four<ul><li>sub</li><li>sub2<ol><li>deep</li></ol></li></ul></li></ol><menu><li>m</li></menu><li>stray</li>`))
+      .toBe("3. three\n4. four\n  - sub\n  - sub2\n    1. deep\n- m\n- stray");
+  });
+
+  test("code: inline, and blocks with their language; entities decoded, trailing space trimmed", () => {
+    expect(md('<p>run <code>x()</code></p><pre><code class="lang-py">\nif a &lt; b:\n    pass   \n\n</code></pre><pre>plain</pre>'))
+      .toBe("run `x()`\n\n```py\nif a < b:\n    pass\n```\n\n```\nplain\n```");
+    expect(md('<pre><code class="x language-c++">int a;</code></pre>')).toBe("```c++\nint a;\n```");
+    expect(txt('<pre><code class="language-c++">int a;</code></pre>')).toBe("int a;");
+  });
+
+  test("blockquotes, nested; no markers in text mode", () => {
+    expect(md("<blockquote><p>one</p><blockquote>two<br>lines</blockquote></blockquote><p>after</p>")).toBe("> one\n\n> > two\n> > lines\n\nafter");
+    expect(txt("<blockquote><p>one</p></blockquote>")).toBe("one");
+  });
+
+  test("tables: header rule, short rows padded, '|' escaped, a nested table flattened into its cell", () => {
+    expect(md("<table><tr><th>A</th><th>B|C</th></tr><tr><td>1</td></tr><tr><td>x<table><tr><td>in</td><td>ner</td></tr></table></td><td>3</td><td>4</td></tr></table>"))
+      .toBe("| A | B\\|C |  |\n| --- | --- | --- |\n| 1 |  |  |\n| x in ner | 3 | 4 |");
+    expect(txt("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>")).toBe("A\tB\n1\t2");
+  });
+
+  test("images with alt text; without it they are dropped", () => {
+    expect(md('<p><img src="/i.png" alt=" A  cat "> <img src="x.png"> <img alt="" src=y></p>', "https://e.com/p/")).toBe("![A cat](https://e.com/i.png)");
+    expect(txt('<p><img src="/i.png" alt="A cat"></p>', "https://e.com/p/")).toBe("A cat");
+  });
+
+  test("horizontal rules", () => {
+    expect(md("<p>a</p><hr><p>b</p>")).toBe("a\n\n---\n\nb");
+    expect(txt("<p>a</p><hr><p>b</p>")).toBe("a\n\n\n\nb");
+  });
+
+  test("emphasis and inline code only in Markdown", () => {
+    expect(txt("<p><strong>b</strong> <b>b2</b> <em>e</em> <i>i</i> <code>c</code> <a href=x>l</a></p>", "https://e.com/")).toBe("b b2 e i c l");
+    expect(md("<p><strong>b</strong> <em>e</em></p>")).toBe("**b** *e*");
+  });
+
+  test("dropped elements, nested ones counted; a self-closing one drops nothing", () => {
+    expect(md("<nav>n<nav>inner</nav>still nav</nav><footer>f</footer><form><button>b</button>x</form><svg><text>s</text></svg><p>kept</p><nav/><p>after empty nav</p><iframe src=x></iframe><noscript>ns</noscript>"))
+      .toBe("kept\n\nafter empty nav");
+  });
+
+  test("the head is dropped even when </head> is missing", () => {
+    expect(htmlToMarkdown("<html><head><title>T</title><meta charset=utf-8><body><p>no head close</p></body></html>")).toEqual({ title: "T", markdown: "no head close" });
+  });
+
+  test("raw-text elements: no tags inside; textarea and xmp shown as text", () => {
+    expect(md('<script>if (a<b) document.write("<p>x</p>")</SCRIPT ><p>after</p><style>p{}</style><textarea>raw <b>t</b> &amp;</textarea><xmp><i>x</i></xmp>'))
+      .toBe("after\n\nraw <b>t</b> &<i>x</i>");
+  });
+
+  test("the title is the first non-empty <title>, entities decoded", () => {
+    expect(htmlToMarkdown("<title> </title><title>Second &amp; more</title><p>x</p>")).toEqual({ title: "Second & more", markdown: "x" });
+  });
+
+  test("comments, doctypes and processing instructions vanish", () => {
+    expect(md('<p>a</p><!-- comment <p>hidden</p> --><!doctype html><?xml version="1.0"?><p>b</p>')).toBe("a\n\nb");
+  });
+
+  test("a '<' that starts no markup is text", () => {
+    expect(md("a < b and c<3 and </ x> <>")).toBe("a < b and c<3 and </ x> <>");
+  });
+
+  test("attributes: quotes respected, names matched only as attributes", () => {
+    const base = "https://e.com/";
+    expect(md("<p><a title=\"a > b\" href='/x'>q</a></p>", base)).toBe("[q](https://e.com/x)");
+    expect(md('<p><a title="see href=/wrong" href="/right">q</a></p>', base)).toBe("[q](https://e.com/right)");
+    expect(md('<p><a title="x"href="/y">q</a></p>', base)).toBe("[q](https://e.com/y)");
+    expect(md('<p><A HREF="/up">q</A></p>', base)).toBe("[q](https://e.com/up)");
+    // A quote inside an unquoted value is part of it, as in a browser: the page goes on.
+    expect(md("<p><img alt=Don't src=x.png> more</p><p>rest</p>", base)).toBe("![Don't](https://e.com/x.png) more\n\nrest");
+  });
+
+  test("a length-changing lower case (İ) before a script does not shift the end tag", () => {
+    expect(md('<p>İ</p><script>var s = "<p>no</p>";</script><p>yes</p>')).toBe("İ\n\nyes");
+  });
+});
+
+describe("character references", () => {
+  test("numeric, windows-1252 for 128–159, U+FFFD for NUL, surrogates and beyond U+10FFFF", () => {
+    expect(decodeEntities("&#169; &#xA9; &#X41; &#150; &#0; &#xD800; &#x110000; &#12345678;")).toBe("© © A – \ufffd \ufffd \ufffd \ufffd8;");
+  });
+
+  test("named: the table's names, ';' optional; unknown, one-letter and prototype names stay as written", () => {
+    expect(decodeEntities("&amp &ampx &bogus; &a; &eacute;&Eacute; &constructor; &toString &#; &#x; &LT;")).toBe("& &ampx &bogus; &a; éÉ &constructor; &toString &#; &#x; &LT;");
+    expect(decodeEntities("&hellip;&mdash;&nbsp;&euro;&lambda;")).toBe("…—\u00a0€λ");
+  });
+
+  test("text without '&' is returned as is", () => {
+    const s = "plain text";
+    expect(decodeEntities(s)).toBe(s);
+  });
+});
+
+describe("hostile input", () => {
+  test("an unterminated tag ends the page there, as in a browser", () => {
+    expect(md('<p>kept</p><p>cut <a href="x')).toBe("kept\n\ncut");
+    expect(md("<p>kept</p>tail <b")).toBe("kept\n\ntail");
+    expect(md("<p>kept</p><!doctype html")).toBe("kept");
+    expect(md("<p>kept</p><?php echo 1")).toBe("kept");
+  });
+
+  test("an unterminated comment runs to the end", () => {
+    expect(md("<p>kept</p><!-- never closed <p>x</p>")).toBe("kept");
+  });
+
+  test('"<a" repeated 200,000 times with no ">" converts to nothing', () => {
+    expect(htmlToMarkdown("<p>before</p>" + "<a".repeat(200_000))).toEqual({ title: "", markdown: "before" });
+  });
+
+  test('"<" repeated a million times is text', () => {
+    expect(md("<".repeat(1_000_000))).toBe("<".repeat(1_000_000));
+  });
+
+  test("unterminated raw text and quotes", () => {
+    expect(md("<p>a</p><script>never closed <p>b</p>")).toBe("a");
+    expect(htmlToMarkdown("<title>open title")).toEqual({ title: "open title", markdown: "" });
+    expect(md("<p>a</p><a href='" + "x".repeat(100_000))).toBe("a");
+  });
+
+  test(`lists and quotes nested deeper than ${MAX_NESTING} levels stop indenting there`, () => {
+    const depth = 5000;
+    const lines = md("<ul><li>x".repeat(depth)).split("\n");
+    expect(lines).toHaveLength(depth);
+    expect(lines[0]).toBe("- x");
+    expect(lines[MAX_NESTING - 1]).toBe("  ".repeat(MAX_NESTING - 1) + "- x");
+    expect(lines[depth - 1]).toBe("  ".repeat(MAX_NESTING - 1) + "- x");
+    const quotes = md("<blockquote>q".repeat(depth)).split("\n\n");
+    expect(quotes).toHaveLength(depth);
+    expect(quotes[depth - 1]).toBe("> ".repeat(MAX_NESTING) + "q");
+  });
+
+  test(`links nested deeper than ${MAX_LINK_NESTING} are plain text`, () => {
+    expect(md('<a href="/x">'.repeat(3) + "t" + "</a>".repeat(3), "https://e.com/")).toBe("[[[t](https://e.com/x)](https://e.com/x)](https://e.com/x)");
+    const n = 100_000;
+    const out = md('<a href="/x">'.repeat(n) + "t" + "</a>".repeat(n), "https://e.com/");
+    expect(out).toBe("[".repeat(MAX_LINK_NESTING) + "t" + "](https://e.com/x)".repeat(MAX_LINK_NESTING));
+  });
+
+  test("a huge attribute value", () => {
+    const href = "/" + "a".repeat(5_000_000);
+    expect(md(`<p><a href="${href}">big</a></p>`, "https://e.com/")).toBe(`[big](https://e.com${href})`);
+    expect(md(`<p title="${"\"".padStart(3_000_000, ">")}">after</p>`)).toBe("after");
+  });
+
+  test(`input over ${MAX_INPUT_CHARS} characters is refused`, () => {
+    expect(() => htmlToMarkdown(" ".repeat(MAX_INPUT_CHARS + 1))).toThrow(/at most 16777216 are converted/);
+    expect(htmlToMarkdown(" ".repeat(MAX_INPUT_CHARS)).markdown).toBe("");
+  });
+
+  test("output beyond the limit fails instead of filling memory", () => {
+    // Each 17-character link repeats a 10 KB base URL.
+    const longBase = "https://e.com/" + "p".repeat(10_000) + "/";
+    const page = '<a href="x">y</a>'.repeat(200);
+    expect(md(page, longBase).length).toBeGreaterThan(2_000_000);
+    expect(() => htmlToMarkdown(page, { baseUrl: longBase, maxOutputChars: 1_000_000 })).toThrow(/more text than allowed/);
+    // One row of 100,000 cells, then 100,000 rows that would each be padded to it.
+    const table = "<table><tr>" + "<td>c".repeat(100_000) + "<tr><td>r".repeat(100_000) + "</table>";
+    expect(() => htmlToMarkdown(table)).toThrow(/more text than allowed/);
+  });
+});

@@ -1,0 +1,631 @@
+// HTML → readable Markdown (or plain text) for the sandbox's `html.toMarkdown` (a pure helper of
+// the sandbox's standard library, run on the host because QuickJS interprets a page at ~300 ns
+// per byte). Headings, paragraphs, links resolved against the page's URL, lists, code, quotes
+// and tables; scripts, styles, navigation, footers and forms dropped; entities decoded.
+//
+// Hostile pages are the normal case, so every step is linear in the page's size: tags are found
+// with indexOf('<') and a hand-written scan that respects quotes (no backtracking regex over the
+// page), and what could grow faster than the page is capped (nesting depth, nested links, total
+// output). A tag, `<!…>` or `<?…>` still open at the end of the page ends the page there, as in
+// an HTML parser: nothing after its '<' is converted. An unterminated comment runs to the end.
+
+export interface HtmlToMarkdownOptions {
+  /** The page's URL; relative links and images are resolved against it. Absent: kept as written. */
+  baseUrl?: string;
+  /** Plain text: no Markdown syntax (headings, emphasis, links, quotes, table rules). */
+  text?: boolean;
+  /** Most characters of output before the conversion fails (default MAX_OUTPUT_CHARS). */
+  maxOutputChars?: number;
+}
+
+export interface HtmlPage {
+  title: string;
+  markdown: string;
+}
+
+/** Longest page converted (characters); a longer one is an error, not a slow call. */
+export const MAX_INPUT_CHARS = 16 * 1024 * 1024;
+/** Most output: links repeat the base URL, so a page can ask for much more than its own size. */
+export const MAX_OUTPUT_CHARS = 32 * 1024 * 1024;
+/** List indentation and quote markers stop growing here: each line repeats them. */
+export const MAX_NESTING = 32;
+/** Links nested deeper than this are plain text: each closing link re-reads all its content. */
+export const MAX_LINK_NESTING = 32;
+
+/** Whose whole content is dropped. */
+const DROP = new Set(["script", "style", "noscript", "template", "svg", "math", "nav", "footer", "form", "iframe", "object", "canvas", "select", "button", "dialog", "head"]);
+/** Whose content is raw text (no tags are looked for inside, up to the matching end tag). */
+const RAW = new Set(["script", "style", "textarea", "title", "xmp"]);
+const BLOCK = new Set(["p", "div", "section", "article", "main", "header", "aside", "address", "figure", "figcaption", "details", "summary", "dl", "dt", "dd", "center", "fieldset", "legend", "caption", "body", "html"]);
+/** Stands for <br> inside a paragraph until whitespace is collapsed. */
+const BR = "\u0001";
+
+const GT = 62, SLASH = 47, BANG = 33, QUESTION = 63, DASH = 45, DQ = 34, SQ = 39, EQ = 61, HASH = 35, SEMI = 59;
+
+export function htmlToMarkdown(html: string, opts: HtmlToMarkdownOptions = {}): HtmlPage {
+  if (html.length > MAX_INPUT_CHARS) {
+    throw new RangeError(`html.toMarkdown: the page has ${html.length} characters; at most ${MAX_INPUT_CHARS} are converted`);
+  }
+  const st = newState(opts);
+  tokenize(html, st);
+  flush(st);
+  if (st.table) endTable(st);
+  return { markdown: joinBlocks(st.blocks).trim(), title: st.title };
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+interface Block { text: string; tight: boolean }
+interface List { ordered: boolean; n: number }
+interface Link { href: string | null; from: number }
+interface Table { rows: string[][]; row: string[] | null; cell: string; head: boolean; inCell: boolean }
+
+interface State {
+  blocks: Block[];
+  /** The current paragraph's pieces; links remember where their text started. */
+  inline: string[];
+  prefix: string;
+  marker: string;
+  lists: List[];
+  quote: number;
+  pre: string[] | null;
+  preLang: string;
+  links: Link[];
+  /** <a> tags opened beyond MAX_LINK_NESTING, closed before the links below them. */
+  ignoredLinks: number;
+  table: Table | null;
+  tableDepth: number;
+  title: string;
+  md: boolean;
+  base: BaseUrl | null;
+  /** Output characters still allowed. */
+  left: number;
+}
+
+function newState(opts: HtmlToMarkdownOptions): State {
+  return {
+    blocks: [], inline: [], prefix: "", marker: "", lists: [], quote: 0, pre: null, preLang: "", links: [], ignoredLinks: 0,
+    table: null, tableDepth: 0, title: "", md: opts.text !== true, base: parseBase(opts.baseUrl ?? ""),
+    left: opts.maxOutputChars ?? MAX_OUTPUT_CHARS,
+  };
+}
+
+/** Counts output against the budget; past it the conversion fails instead of filling memory. */
+function spend(st: State, chars: number): void {
+  st.left -= chars;
+  if (st.left < 0) throw new RangeError("html.toMarkdown: the page converts to more text than allowed");
+}
+
+function pushBlock(st: State, text: string, tight: boolean): void {
+  spend(st, text.length + 2);
+  st.blocks.push({ text, tight });
+}
+
+function joinBlocks(blocks: Block[]): string {
+  const parts: string[] = [];
+  let previous: Block | null = null;
+  for (const b of blocks) {
+    // Leading empty blocks (a text-mode <hr>) add no separator, as before any text.
+    if (parts.length === 0 || (parts.length === 1 && parts[0] === "")) {
+      parts.length = 0;
+      parts.push(b.text);
+    } else {
+      parts.push(b.tight && previous!.tight ? "\n" : "\n\n", b.text);
+    }
+    previous = b;
+  }
+  return parts.join("");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizer: one pass, each character looked at a bounded number of times.
+
+/** One tag as found by `scanTag`: `<name attrs>` with attrs = html[attrStart, attrEnd). */
+interface Tag { closing: boolean; name: string; attrStart: number; attrEnd: number }
+
+function tokenize(html: string, st: State): void {
+  const tag: Tag = { closing: false, name: "", attrStart: 0, attrEnd: 0 };
+  let drop: string | null = null;
+  let dropDepth = 0;
+  let at = 0; // start of text not yet handled
+  let pos = 0;
+  for (;;) {
+    const lt = html.indexOf("<", pos);
+    if (lt === -1) break;
+    const end = scanMarkup(html, lt, tag);
+    if (end === 0) { pos = lt + 1; continue; } // a lone '<' is text
+    if (lt > at && drop === null) text(st, html.slice(at, lt));
+    if (end === -1) return; // unterminated: the page ends here
+    at = pos = end;
+    if (tag.name === "") continue; // comment, doctype, processing instruction
+    const name = tag.name;
+    if (!tag.closing && RAW.has(name)) {
+      at = pos = rawText(html, end, name, st, drop === null);
+      continue;
+    }
+    const selfClosing = tag.attrEnd > tag.attrStart && html.charCodeAt(tag.attrEnd - 1) === SLASH;
+    if (drop === "head" && name === "body") drop = null; // </head> is optional in HTML
+    if (drop !== null) {
+      if (name === drop && !selfClosing) dropDepth += tag.closing ? -1 : 1;
+      if (dropDepth === 0) drop = null;
+      continue;
+    }
+    if (!tag.closing && DROP.has(name)) {
+      if (name === "head" || !selfClosing) { drop = name; dropDepth = 1; }
+      continue;
+    }
+    if (tag.closing) close(st, name);
+    else open(st, name, html, tag.attrStart, tag.attrEnd);
+  }
+  if (at < html.length && drop === null) text(st, html.slice(at));
+}
+
+/**
+ * Markup starting at `lt`: returns the index after it (with `tag` filled in; name "" for a
+ * comment, doctype or processing instruction), 0 when this '<' is only text, -1 when the markup
+ * is still open at the end of the page.
+ */
+function scanMarkup(html: string, lt: number, tag: Tag): number {
+  const c = html.charCodeAt(lt + 1);
+  tag.name = "";
+  if (c === BANG) {
+    if (html.charCodeAt(lt + 2) === DASH && html.charCodeAt(lt + 3) === DASH) {
+      const close = html.indexOf("-->", lt + 4);
+      return close === -1 ? html.length : close + 3;
+    }
+    const gt = html.indexOf(">", lt + 2);
+    return gt === -1 ? -1 : gt + 1;
+  }
+  if (c === QUESTION) {
+    const gt = html.indexOf(">", lt + 2);
+    return gt === -1 ? -1 : gt + 1;
+  }
+  const closing = c === SLASH;
+  const nameStart = closing ? lt + 2 : lt + 1;
+  if (!isLetter(html.charCodeAt(nameStart))) return 0;
+  let i = nameStart + 1;
+  while (i < html.length && isNameChar(html.charCodeAt(i))) i++;
+  const gt = tagEnd(html, i);
+  if (gt === -1) return -1;
+  tag.closing = closing;
+  tag.name = html.slice(nameStart, i).toLowerCase();
+  tag.attrStart = i;
+  tag.attrEnd = gt;
+  return gt + 1;
+}
+
+// Where a tag ends, and its attributes, follow the HTML tokenizer: a quote starts a quoted value
+// only right after `=` (so `alt=Don't` is an ordinary value), and a quoted value may hold '>'.
+const BEFORE_NAME = 0, NAME = 1, AFTER_NAME = 2, BEFORE_VALUE = 3, UNQUOTED = 4;
+
+/** Index of the '>' ending a tag whose attributes start at `from`, or -1 (open at the end). */
+function tagEnd(html: string, from: number): number {
+  let s: number = BEFORE_NAME;
+  for (let i = from; i < html.length; i++) {
+    const c = html.charCodeAt(i);
+    if (c === GT && s !== BEFORE_VALUE) return i;
+    switch (s) {
+      case BEFORE_NAME: if (!isSpace(c) && c !== SLASH) s = NAME; break; // a leading '=' is part of the name
+      case NAME: if (c === EQ) s = BEFORE_VALUE; else if (c === SLASH) s = BEFORE_NAME; else if (isSpace(c)) s = AFTER_NAME; break;
+      case AFTER_NAME: if (c === EQ) s = BEFORE_VALUE; else if (c === SLASH) s = BEFORE_NAME; else if (!isSpace(c)) s = NAME; break;
+      case BEFORE_VALUE:
+        if (c === GT) return i;
+        if (c === DQ || c === SQ) {
+          i = html.indexOf(c === DQ ? '"' : "'", i + 1);
+          if (i === -1) return -1;
+          s = BEFORE_NAME;
+        } else if (!isSpace(c)) s = UNQUOTED;
+        break;
+      case UNQUOTED: if (isSpace(c)) s = BEFORE_NAME; break;
+    }
+  }
+  return -1;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isNameChar(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 58) || c === DASH; // 0-9 and ':'
+}
+
+/** A raw-text element's content up to `</name` (any case); returns where scanning goes on. */
+function rawText(html: string, from: number, name: string, st: State, visible: boolean): number {
+  const end = findEndTag(html, from, name);
+  const body = html.slice(from, end === -1 ? html.length : end);
+  if (name === "title" && !st.title) st.title = clean(decodeEntities(body));
+  else if (visible && (name === "textarea" || name === "xmp")) text(st, body);
+  if (end === -1) return html.length;
+  const gt = html.indexOf(">", end);
+  return gt === -1 ? html.length : gt + 1;
+}
+
+/** Index of the next `</name` (ASCII case-insensitive; `name` is lower case), or -1. */
+function findEndTag(html: string, from: number, name: string): number {
+  for (let k = html.indexOf("</", from); k !== -1; k = html.indexOf("</", k + 2)) {
+    let i = 0;
+    while (i < name.length && (html.charCodeAt(k + 2 + i) | 0x20) === name.charCodeAt(i)) i++;
+    if (i === name.length) return k;
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attributes: scanned only for the few tags that need one, with the quotes respected.
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+
+/**
+ * The decoded value of attribute `name` (lower case) in html[from, to), the attributes of a tag
+ * `tagEnd` found (so every quoted value closes before `to`); null when absent or without a value.
+ */
+function attr(html: string, from: number, to: number, name: string): string | null {
+  let i = from;
+  while (i < to) {
+    const c = html.charCodeAt(i);
+    if (isSpace(c) || c === SLASH) { i++; continue; }
+    const nameStart = i++;
+    while (i < to && !endsName(html.charCodeAt(i))) i++;
+    const matches = i - nameStart === name.length && sameName(html, nameStart, name);
+    while (i < to && isSpace(html.charCodeAt(i))) i++;
+    if (i >= to || html.charCodeAt(i) !== EQ) {
+      if (matches) return null;
+      continue;
+    }
+    i++;
+    while (i < to && isSpace(html.charCodeAt(i))) i++;
+    const q = html.charCodeAt(i);
+    let value: string;
+    if (i < to && (q === DQ || q === SQ)) {
+      const close = html.indexOf(q === DQ ? '"' : "'", i + 1);
+      value = html.slice(i + 1, close);
+      i = close + 1;
+    } else {
+      const start = i;
+      while (i < to && !isSpace(html.charCodeAt(i))) i++;
+      value = html.slice(start, i);
+      if (value === "" && matches) return null;
+    }
+    if (matches) return decodeEntities(value);
+  }
+  return null;
+}
+
+function endsName(c: number): boolean {
+  return isSpace(c) || c === SLASH || c === EQ;
+}
+
+function sameName(html: string, at: number, name: string): boolean {
+  for (let k = 0; k < name.length; k++) {
+    const c = html.charCodeAt(at + k);
+    if ((isLetter(c) ? c | 0x20 : c) !== name.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text and blocks
+
+function text(st: State, raw: string): void {
+  if (st.pre !== null) st.pre.push(decodeEntities(raw));
+  else st.inline.push(decodeEntities(raw));
+}
+
+// Runs of whitespace become one space. The patterns skip runs that already are one space, so a
+// paragraph of ordinary prose is not rebuilt piece by piece.
+const SPACES = /[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+/g;
+const SPACES_NBSP = /[\t\n\r\f\u00a0][ \t\n\r\f\u00a0]*| [ \t\n\r\f\u00a0]+/g;
+const NBSP = /\u00a0/g;
+
+/** Whitespace (and no-break spaces) collapsed to single spaces, trimmed. */
+const clean = (s: string) => s.replace(SPACES_NBSP, " ").trim();
+
+/** A paragraph's pieces → its text: whitespace collapsed, <br> as a line break, lines trimmed. */
+function paragraph(pieces: string[]): string {
+  const s = (pieces.length === 1 ? pieces[0]! : pieces.join("")).replace(SPACES, " ");
+  if (s.indexOf(BR) !== -1) return s.split(BR).map((l) => l.trim().replace(NBSP, " ")).join("\n").trim();
+  const t = s.trim(); // no-break spaces survive the trim only inside, so they never reach an end
+  return t.indexOf("\u00a0") === -1 ? t : t.replace(NBSP, " ");
+}
+
+/** Ends the current paragraph: its collapsed text becomes a block with the current prefix. */
+function flush(st: State): void {
+  if (st.inline.length === 0) return;
+  const body = paragraph(st.inline);
+  st.inline = [];
+  if (body === "") return;
+  const multiline = body.indexOf("\n") !== -1;
+  if (st.table) { st.table.cell += (st.table.cell ? " " : "") + (multiline ? body.replace(/\n/g, " ") : body); return; }
+  const depth = Math.min(st.lists.length, MAX_NESTING);
+  const indent = depth > 1 ? "  ".repeat(depth - 1) : "";
+  const first = st.marker ? indent + st.marker : depth ? indent + "  " : "";
+  const quote = st.quote && st.md ? "> ".repeat(Math.min(st.quote, MAX_NESTING)) : "";
+  let out = quote + first + st.prefix;
+  if (!multiline) out += body;
+  else {
+    const lines = body.split("\n");
+    const next = "\n" + quote + (depth ? indent + "  " : "");
+    out += lines.join(next);
+  }
+  pushBlock(st, out, st.marker !== "" || depth > 0);
+  st.marker = "";
+  st.prefix = "";
+}
+
+function isHeading(name: string): boolean {
+  if (name.length !== 2 || name.charCodeAt(0) !== 104) return false; // 'h'
+  const d = name.charCodeAt(1);
+  return d >= 49 && d <= 54; // 1-6
+}
+
+function open(st: State, name: string, html: string, from: number, to: number): void {
+  if (isHeading(name)) { flush(st); st.prefix = st.md ? "#".repeat(name.charCodeAt(1) - 48) + " " : ""; return; }
+  if (BLOCK.has(name)) return flush(st);
+  switch (name) {
+    case "br": if (st.pre !== null) st.pre.push("\n"); else st.inline.push(BR); return;
+    case "hr": flush(st); pushBlock(st, st.md ? "---" : "", false); return;
+    case "ul": case "ol": case "menu": flush(st); st.lists.push({ ordered: name === "ol", n: +(attr(html, from, to, "start") ?? 1) - 1 }); return;
+    case "li": { flush(st); const l = st.lists[st.lists.length - 1]; st.marker = l && l.ordered ? `${++l.n}. ` : "- "; return; }
+    case "blockquote": flush(st); st.quote++; return;
+    case "pre": flush(st); st.pre = []; st.preLang = ""; return;
+    case "code": return openCode(st, html, from, to);
+    case "strong": case "b": if (st.md) st.inline.push("**"); return;
+    case "em": case "i": if (st.md) st.inline.push("*"); return;
+    case "a": return openLink(st, html, from, to);
+    case "img": return image(st, html, from, to);
+    case "table": if (st.tableDepth++ === 0) { flush(st); st.table = { rows: [], row: null, cell: "", head: false, inCell: false }; } return;
+    case "tr": if (st.tableDepth === 1) { endRow(st); st.table!.row = []; } return;
+    case "td": case "th": return openCell(st, name);
+  }
+}
+
+function close(st: State, name: string): void {
+  if (isHeading(name) || BLOCK.has(name)) return flush(st);
+  switch (name) {
+    case "ul": case "ol": case "menu": flush(st); st.lists.pop(); return;
+    case "li": return flush(st);
+    case "blockquote": flush(st); st.quote = Math.max(0, st.quote - 1); return;
+    case "pre": return closePre(st);
+    case "code": if (st.pre === null && st.md) st.inline.push("`"); return;
+    case "strong": case "b": if (st.md) st.inline.push("**"); return;
+    case "em": case "i": if (st.md) st.inline.push("*"); return;
+    case "a": return closeLink(st);
+    case "td": case "th": if (st.tableDepth === 1) endCell(st); return;
+    case "tr": if (st.tableDepth === 1) endRow(st); return;
+    case "table": if (--st.tableDepth === 0) endTable(st); else st.tableDepth = Math.max(0, st.tableDepth); return;
+  }
+}
+
+function openCode(st: State, html: string, from: number, to: number): void {
+  if (st.pre === null) {
+    if (st.md) st.inline.push("`");
+    return;
+  }
+  const c = attr(html, from, to, "class");
+  const lang = c && /(?:^|\s)(?:language|lang)-([\w+#-]+)/.exec(c);
+  if (lang) st.preLang = lang[1]!;
+}
+
+function closePre(st: State): void {
+  if (st.pre === null) return;
+  const body = st.pre.join("").replace(/^\n/, "").trimEnd();
+  st.pre = null;
+  pushBlock(st, st.md ? "```" + st.preLang + "\n" + body + "\n```" : body, false);
+}
+
+function image(st: State, html: string, from: number, to: number): void {
+  const alt = attr(html, from, to, "alt");
+  if (!alt || !alt.trim()) return;
+  if (!st.md) { st.inline.push(clean(alt)); return; }
+  const md = `![${clean(alt)}](${resolveUrl(attr(html, from, to, "src") ?? "", st.base)})`;
+  spend(st, md.length);
+  st.inline.push(md);
+}
+
+function openLink(st: State, html: string, from: number, to: number): void {
+  if (st.links.length >= MAX_LINK_NESTING) { st.ignoredLinks++; return; }
+  st.links.push({ href: attr(html, from, to, "href"), from: st.inline.length });
+}
+
+function closeLink(st: State): void {
+  if (st.ignoredLinks > 0) { st.ignoredLinks--; return; }
+  const link = st.links.pop();
+  if (!link) return;
+  // A link opened before the paragraph was flushed has no pieces left (and stays plain).
+  const label = link.from < st.inline.length ? clean(st.inline.slice(link.from).join("")) : "";
+  const href = link.href && link.href.trim();
+  if (!st.md || !label || !href || href.startsWith("#") || /^javascript:/i.test(href)) return;
+  const md = `[${label}](${resolveUrl(href, st.base)})`;
+  spend(st, md.length);
+  st.inline.length = link.from;
+  st.inline.push(md);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables: rows of cells; nested tables are flattened into the outer cell.
+
+function openCell(st: State, name: string): void {
+  if (st.tableDepth !== 1) { st.inline.push(" "); return; }
+  const t = st.table!;
+  endCell(st);
+  if (!t.row) t.row = [];
+  if (name === "th" && t.rows.length === 0) t.head = true;
+  t.inCell = true;
+}
+
+function endCell(st: State): void {
+  const t = st.table!;
+  if (!t.inCell) return;
+  flush(st);
+  if (!t.row) t.row = [];
+  t.row.push(t.cell.replace(/\|/g, "\\|"));
+  t.cell = "";
+  t.inCell = false;
+}
+
+function endRow(st: State): void {
+  endCell(st);
+  const t = st.table!;
+  if (t.row && t.row.length) t.rows.push(t.row);
+  t.row = null;
+}
+
+function endTable(st: State): void {
+  endRow(st);
+  const rows = st.table!.rows;
+  st.table = null;
+  st.tableDepth = 0;
+  if (rows.length === 0) return;
+  let width = 0;
+  for (const r of rows) width = Math.max(width, r.length);
+  const out: string[] = [];
+  for (const r of rows) {
+    // Rows are padded to the widest: count before building, so one wide row cannot multiply.
+    spend(st, st.md ? 4 * width : r.length);
+    out.push(st.md ? tableRow(r, width) : r.join("\t"));
+    if (out.length === 1 && st.md) out.push("|" + " --- |".repeat(width));
+  }
+  pushBlock(st, out.join("\n"), false);
+}
+
+function tableRow(r: string[], width: number): string {
+  const cells = new Array<string>(width);
+  for (let i = 0; i < width; i++) cells[i] = r[i] ?? "";
+  return "| " + cells.join(" | ") + " |";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links: relative → absolute. Enough of RFC 3986 §5.2 for links in pages: scheme-relative,
+// root-relative, relative with ./ and ../, query- and fragment-only references.
+
+interface BaseUrl { scheme: string; authority: string; path: string; query: string }
+
+/** True when `ref` starts with a scheme (`[A-Za-z][A-Za-z0-9+.-]*:`). */
+function hasScheme(ref: string): boolean {
+  if (!isLetter(ref.charCodeAt(0))) return false;
+  for (let i = 1; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c === 58) return true; // ':'
+    if (!isLetter(c) && !isDigit(c) && c !== 43 && c !== 46 && c !== DASH) return false; // + . -
+  }
+  return false;
+}
+
+function parseBase(base: string): BaseUrl | null {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:)(\/\/[^/?#]*)?([^?#]*)(\?[^#]*)?/.exec(base);
+  return m ? { scheme: m[1]!, authority: m[2] ?? "", path: m[3] ?? "", query: m[4] ?? "" } : null;
+}
+
+export function resolveUrl(ref: string, base: BaseUrl | null): string {
+  ref = ref.trim();
+  if (base === null || hasScheme(ref)) return ref;
+  const { scheme, authority, path, query } = base;
+  if (ref.startsWith("//")) return scheme + ref;
+  if (ref === "" || ref.startsWith("#")) return scheme + authority + path + query + ref;
+  if (ref.startsWith("?")) return scheme + authority + path + ref;
+  const cut = endOfPath(ref);
+  const tail = ref.slice(0, cut);
+  const rest = ref.slice(cut);
+  const joined = tail.startsWith("/") ? tail : path.slice(0, path.lastIndexOf("/") + 1) + tail;
+  return scheme + authority + normalize(joined.startsWith("/") ? joined : "/" + joined) + rest;
+}
+
+function endOfPath(ref: string): number {
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c === QUESTION || c === HASH) return i;
+  }
+  return ref.length;
+}
+
+function normalize(path: string): string {
+  if (path.indexOf("/.") === -1) return path; // no "." or ".." segment: nothing to do
+  const out: string[] = [];
+  const segs = path.split("/");
+  for (let i = 1; i < segs.length; i++) {
+    const s = segs[i]!;
+    const last = i === segs.length - 1;
+    if (s === "..") { out.pop(); if (last) out.push(""); }
+    else if (s === ".") { if (last) out.push(""); }
+    else out.push(s);
+  }
+  return "/" + out.join("/");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Character references: numeric ones, and the named ones pages actually use (the full table has
+// 2,231 names; a rare one is left as written). Scanned by hand: &, then #digits (≤ 7),
+// #x/#X hex digits (≤ 6) or a name (2–32 letters and digits), then an optional ';'.
+
+const NAMED = new Map<string, string>(Object.entries({
+  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", copy: "©", reg: "®", trade: "™",
+  mdash: "—", ndash: "–", hellip: "…", laquo: "«", raquo: "»", lsquo: "‘", rsquo: "’", sbquo: "‚",
+  ldquo: "“", rdquo: "”", bdquo: "„", bull: "•", middot: "·", euro: "€", pound: "£", yen: "¥",
+  cent: "¢", times: "×", divide: "÷", deg: "°", plusmn: "±", para: "¶", sect: "§", shy: "\u00ad",
+  iexcl: "¡", iquest: "¿", dagger: "†", Dagger: "‡", permil: "‰", prime: "′", Prime: "″",
+  larr: "←", rarr: "→", uarr: "↑", darr: "↓", harr: "↔", le: "≤", ge: "≥", ne: "≠", minus: "−",
+  frac12: "½", frac14: "¼", frac34: "¾", sup2: "²", sup3: "³", micro: "µ", ensp: "\u2002",
+  emsp: "\u2002", thinsp: "\u2009", zwnj: "\u200c", zwj: "\u200d", check: "✓", hearts: "♥",
+  auml: "ä", ouml: "ö", uuml: "ü", Auml: "Ä", Ouml: "Ö", Uuml: "Ü", szlig: "ß", aring: "å", Aring: "Å",
+  aelig: "æ", AElig: "Æ", oslash: "ø", Oslash: "Ø", eacute: "é", Eacute: "É", egrave: "è", Egrave: "È",
+  ecirc: "ê", euml: "ë", aacute: "á", Aacute: "Á", agrave: "à", Agrave: "À", acirc: "â", atilde: "ã",
+  iacute: "í", igrave: "ì", icirc: "î", iuml: "ï", oacute: "ó", ograve: "ò", ocirc: "ô", otilde: "õ",
+  uacute: "ú", ugrave: "ù", ucirc: "û", ccedil: "ç", Ccedil: "Ç", ntilde: "ñ", Ntilde: "Ñ", yacute: "ý",
+  alpha: "α", beta: "β", gamma: "γ", delta: "δ", pi: "π", sigma: "σ", omega: "ω", mu: "μ", lambda: "λ",
+}));
+// What &#128;–&#159; mean in HTML (windows-1252), per the HTML spec's parse rules.
+const C1 = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ";
+
+function numeric(n: number): string {
+  if (n >= 128 && n <= 159) return C1[n - 128]!;
+  if (n === 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) return "\ufffd";
+  return String.fromCodePoint(n);
+}
+
+export function decodeEntities(s: string): string {
+  let amp = s.indexOf("&");
+  if (amp === -1) return s;
+  let out = "";
+  let copied = 0;
+  while (amp !== -1) {
+    const text = reference(s, amp);
+    if (text !== null) {
+      out += s.slice(copied, amp) + text;
+      copied = referenceEnd;
+    }
+    amp = s.indexOf("&", text === null ? amp + 1 : referenceEnd);
+  }
+  return copied === 0 ? s : out + s.slice(copied);
+}
+
+/** Where the reference `reference` last decoded ends (a result without an object per call). */
+let referenceEnd = 0;
+
+/** The text of the reference at s[amp] === '&' (its end in `referenceEnd`), or null when it is not a known one. */
+function reference(s: string, amp: number): string | null {
+  let i = amp + 1;
+  if (s.charCodeAt(i) === HASH) {
+    const hex = (s.charCodeAt(i + 1) | 0x20) === 120; // 'x' or 'X'
+    const start = hex ? i + 2 : i + 1;
+    const max = hex ? 6 : 7;
+    i = start;
+    while (i < s.length && i - start < max && (hex ? isHex(s.charCodeAt(i)) : isDigit(s.charCodeAt(i)))) i++;
+    if (i === start) return null;
+    referenceEnd = s.charCodeAt(i) === SEMI ? i + 1 : i;
+    return numeric(parseInt(s.slice(start, i), hex ? 16 : 10));
+  }
+  if (!isLetter(s.charCodeAt(i))) return null;
+  i++;
+  while (i < s.length && i - amp <= 32 && (isLetter(s.charCodeAt(i)) || isDigit(s.charCodeAt(i)))) i++;
+  if (i - amp < 3) return null; // a name has at least two characters
+  const v = NAMED.get(s.slice(amp + 1, i));
+  if (v === undefined) return null;
+  referenceEnd = s.charCodeAt(i) === SEMI ? i + 1 : i;
+  return v;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHex = (c: number) => isDigit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
+
