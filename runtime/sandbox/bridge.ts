@@ -1,13 +1,15 @@
 // The host half of the bridge: the two QuickJS functions the prelude receives (`call`, `log`).
-// Only data crosses: a JSON string and ArrayBuffer copies in, the same kinds out. No host
-// object or function is ever handed to the sandbox, so `constructor.constructor` on anything
-// the skill can reach stays inside QuickJS.
+// Only data crosses: a JSON string plus ArrayBuffer copies and long strings beside it, in and
+// out. No host object or function is ever handed to the sandbox, so `constructor.constructor`
+// on anything the skill can reach stays inside QuickJS.
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
 import type { DenialRecord } from "../contracts/sandbox.ts";
 import { HostDenied, type HostApi, type HostContext, type HostFn } from "./host/types.ts";
 import type { LogSink } from "./log-sink.ts";
 
 const MARK = "\u0000b";
+/** Strings longer than this travel beside the JSON (as the prelude does for arguments). */
+const BESIDE = 4096;
 
 /** Functions implemented by core itself (pure helpers the prelude needs; no permission). */
 const CORE_API: Record<string, HostFn> = {
@@ -118,15 +120,17 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     return deferred.handle.dup();
   };
 
-  const call = ctx.newFunction("call", (nameH, jsonH, ...bufHs) =>
+  // The values beside the JSON are ArrayBuffers (copied out) and long strings (read as UTF-8).
+  const call = ctx.newFunction("call", (nameH, jsonH, ...besideHs) =>
     invoke(nameH, () => {
-      const bufs = bufHs.map((h) => {
+      const beside = besideHs.map((h): Uint8Array | string => {
+        if (ctx.typeof(h) === "string") return ctx.getString(h);
         const life = ctx.getArrayBuffer(h);
         const copy = life.value.slice();
         life.dispose();
         return copy;
       });
-      const args = fromWire(ctx.getString(jsonH), bufs);
+      const args = fromWire(ctx.getString(jsonH), beside);
       return Array.isArray(args) ? args : [];
     }),
   );
@@ -157,7 +161,10 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
   return bridge;
 }
 
-/** Host value → QuickJS handle: primitives directly, anything else as [json, ...buffers]. */
+/**
+ * Host value → QuickJS handle: primitives directly, anything else as [json, ...beside], where
+ * beside holds byte copies and long strings (QuickJS parses a long string out of JSON slowly).
+ */
 export function toHandle(ctx: QuickJSContext, v: unknown): QuickJSHandle {
   if (v === undefined) return ctx.undefined;
   if (v === null) return ctx.null;
@@ -167,11 +174,16 @@ export function toHandle(ctx: QuickJSContext, v: unknown): QuickJSHandle {
     case "number": return ctx.newNumber(v);
     case "boolean": return v ? ctx.true : ctx.false;
   }
-  const bufs: Uint8Array[] = [];
+  const beside: (Uint8Array | string)[] = [];
   const json = JSON.stringify(v, (_k, x) => {
+    if (typeof x === "string") {
+      if (x.length <= BESIDE || x.includes("\0")) return x;
+      beside.push(x);
+      return { [MARK]: beside.length - 1 };
+    }
     if (x instanceof Uint8Array || x instanceof ArrayBuffer) {
-      bufs.push(x instanceof Uint8Array ? x : new Uint8Array(x));
-      return { [MARK]: bufs.length - 1 };
+      beside.push(x instanceof Uint8Array ? x : new Uint8Array(x));
+      return { [MARK]: beside.length - 1 };
     }
     if (x !== null && typeof x === "object" && !Array.isArray(x) && Object.hasOwn(x, MARK)) {
       throw new TypeError("host result has an invalid key");
@@ -180,20 +192,21 @@ export function toHandle(ctx: QuickJSContext, v: unknown): QuickJSHandle {
   });
   const arr = ctx.newArray();
   ctx.newString(json ?? "null").consume((s) => ctx.setProp(arr, 0, s));
-  bufs.forEach((b, i) => {
-    const copy = b.slice().buffer;
-    ctx.newArrayBuffer(copy).consume((h) => ctx.setProp(arr, i + 1, h));
+  beside.forEach((b, i) => {
+    const h = typeof b === "string" ? ctx.newString(b) : ctx.newArrayBuffer(b.slice().buffer);
+    h.consume((h) => ctx.setProp(arr, i + 1, h));
   });
   return arr;
 }
 
-/** The prelude's wire format → host data; byte markers become Uint8Array copies. */
-export function fromWire(json: string, bufs: Uint8Array[]): unknown {
-  if (bufs.length === 0) return JSON.parse(json);
+/** The prelude's wire format → host data; markers become the byte copies or strings beside it. */
+export function fromWire(json: string, beside: (Uint8Array | string)[]): unknown {
+  if (beside.length === 0) return JSON.parse(json);
   return JSON.parse(json, (_k, x) => {
     if (x !== null && typeof x === "object" && !Array.isArray(x) && Object.hasOwn(x, MARK)) {
-      const b = bufs[x[MARK]];
-      if (b === undefined) throw new TypeError("bad byte reference in arguments");
+      const i = x[MARK];
+      const b = Number.isInteger(i) ? beside[i] : undefined;
+      if (b === undefined) throw new TypeError("bad reference in arguments");
       return b;
     }
     return x;

@@ -3,7 +3,9 @@
 // JSON.stringify or Array.isArray cannot change how arguments cross to the host. The host
 // functions it receives (`call`, `log`) never become globals; only the wrappers below do.
 //
-// Wire format, both ways: a JSON string plus ArrayBuffers; a byte value sits in the JSON as
+// Wire format, both ways: a JSON string plus values beside it (ArrayBuffers, and strings longer
+// than 4096 characters that hold no NUL, which QuickJS's JSON.stringify would escape at ~9 ms per
+// MB; lone surrogates in them arrive as U+FFFD); such a value sits in the JSON as
 // {"\u0000b": index}. Plain-object keys equal to that marker are refused.
 
 export const PRELUDE_FILE = "/<moltbot-prelude>.js";
@@ -15,7 +17,7 @@ const stringify = JSON.stringify, parse = JSON.parse, isArray = Array.isArray;
 const keys = Object.keys, freeze = Object.freeze, defineProperty = Object.defineProperty;
 const isView = ArrayBuffer.isView, U8 = Uint8Array, AB = ArrayBuffer, WM = WeakMap, SafeMap = Map;
 const sliceAB = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
-const MARK = "\u0000b";
+const MARK = "\u0000b", BESIDE = 4096;
 const denials = new WM();
 const hostCodes = new WM(); // errors the host raised, with its code; a skill cannot forge an entry
 
@@ -26,7 +28,12 @@ class PermissionDenied extends Error {
 function copy(v, bufs, depth, where) {
   if (depth > 64) throw new TypeError(where + ": arguments nested too deeply");
   const t = typeof v;
-  if (v === null || t === "string" || t === "number" || t === "boolean") return v;
+  if (t === "string") {
+    // C strings end at NUL: a string holding one stays in the JSON.
+    if (v.length > BESIDE && v.indexOf("\u0000") === -1) { bufs.push(v); return { [MARK]: bufs.length - 1 }; }
+    return v;
+  }
+  if (v === null || t === "number" || t === "boolean") return v;
   if (t === "undefined") return null;
   if (t !== "object") throw new TypeError(where + ": cannot pass a " + t + " to the host");
   if (v instanceof AB) { bufs.push(sliceAB(v, 0)); return { [MARK]: bufs.length - 1 }; }
@@ -46,7 +53,7 @@ function copy(v, bufs, depth, where) {
 function revive(v, bufs) {
   if (v === null || typeof v !== "object") return v;
   if (isArray(v)) { for (let i = 0; i < v.length; i++) v[i] = revive(v[i], bufs); return v; }
-  if (keys(v).length === 1 && typeof v[MARK] === "number") return new U8(bufs[v[MARK]]);
+  if (keys(v).length === 1 && typeof v[MARK] === "number") { const b = bufs[v[MARK]]; return typeof b === "string" ? b : new U8(b); }
   for (const k of keys(v)) v[k] = revive(v[k], bufs);
   return v;
 }
@@ -67,7 +74,8 @@ function toError(e) {
 }
 
 function invoke(name, args) {
-  if (args.length === 1 && typeof args[0] === "string") return hostCall1(name, args[0]); // the common case, no JSON
+  // The common case, no JSON (a string holding NUL would be cut short as a C string).
+  if (args.length === 1 && typeof args[0] === "string" && args[0].indexOf("\u0000") === -1) return hostCall1(name, args[0]);
   const bufs = [];
   const json = stringify(copy(args, bufs, 0, name));
   return hostCall(name, json, ...bufs);
@@ -114,7 +122,7 @@ function fetch(url, init) {
 // comes straight back, with none of the generic wrapper's copying.
 const envGetAny = sync("env.get");
 function envGet(name) {
-  if (typeof name !== "string" || arguments.length !== 1) return envGetAny(...arguments);
+  if (typeof name !== "string" || arguments.length !== 1 || name.indexOf("\u0000") !== -1) return envGetAny(...arguments);
   try { return hostCall1("env.get", name); } catch (e) { throw toError(e); }
 }
 

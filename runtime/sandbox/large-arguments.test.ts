@@ -1,0 +1,90 @@
+// Long strings as host-call arguments travel beside the JSON (no QuickJS JSON.stringify): what the
+// host receives must be exactly what the skill passed — ASCII, non-ASCII, with NUL (which keeps
+// the JSON way), nested in objects — and the wire's marker key stays reserved.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SandboxOutcome } from "../contracts/sandbox.ts";
+import { SandboxPool } from "./index.ts";
+import { jobOf } from "./skill-fixture.ts";
+
+const pool = new SandboxPool({ maxWorkers: 1 });
+const dir = realpathSync(mkdtempSync(join(tmpdir(), "moltbot-large-args-")));
+let server: ReturnType<typeof Bun.serve>;
+beforeAll(() => {
+  server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: async (req) => {
+      const body = await req.text();
+      return Response.json({ length: body.length, sha256: sha256(body) });
+    },
+  });
+});
+afterAll(async () => {
+  server.stop(true);
+  await pool.close();
+});
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+const grant = (allow: string) => `version: 1\nskills:\n  test_skill:\n    allow: ${allow}\n`;
+const writer = { permissions: { write: [dir] }, policyYaml: grant(`{ write: ["${dir}"] }`), limits: { memoryBytes: 256 * 1024 * 1024 } };
+const codeOf = (o: SandboxOutcome) => (o.result.ok ? "ok" : o.result.error.code);
+
+/** A skill that writes `unit` repeated to make ~2 MB, through fs.writeTextFile. */
+async function writeRepeated(name: string, unit: string): Promise<string> {
+  const n = Math.ceil((2 * 1024 * 1024) / unit.length);
+  const o = await pool.run(jobOf(`export default async (p) => { await fs.writeTextFile(p.path, p.unit.repeat(p.n)); return "written"; }`, {
+    ...writer,
+    params: { path: join(dir, name), unit, n },
+  }));
+  expect(o.result).toEqual({ ok: true, output: "written" });
+  return unit.repeat(n);
+}
+
+describe("a 2 MB string argument arrives on the host intact", () => {
+  test("ASCII", async () => {
+    const sent = await writeRepeated("ascii.txt", "lorem ipsum dolor sit amet, \"quoted\" \\ back\n");
+    expect(readFileSync(join(dir, "ascii.txt"), "utf8")).toBe(sent);
+  });
+
+  test("non-ASCII: Latin-1, BMP and astral characters", async () => {
+    const sent = await writeRepeated("unicode.txt", "aé✓😀 Grüße, 日本語 — ");
+    expect(readFileSync(join(dir, "unicode.txt"), "utf8")).toBe(sent);
+  });
+
+  test("with NUL (a C string would end there, so it keeps the JSON way)", async () => {
+    const sent = await writeRepeated("nul.txt", "before\u0000after é ");
+    expect(readFileSync(join(dir, "nul.txt"), "utf8")).toBe(sent);
+  });
+
+  test("nested in an object, beside a byte array, as a request body", async () => {
+    const hostPort = `127.0.0.1:${server.port}`;
+    const o = await pool.run(jobOf(`export default async (p) => {
+      const text = "ünï ".repeat(524288);
+      const a = await (await fetch("http://" + p.hp + "/", { method: "POST", body: text })).json();
+      const b = await (await fetch("http://" + p.hp + "/", { method: "POST", body: new Uint8Array([104, 105]) })).json();
+      return [a, b];
+    }`, { params: { hp: hostPort }, permissions: { net: [hostPort] }, policyYaml: grant(`{ net: ["${hostPort}"] }`), limits: { memoryBytes: 256 * 1024 * 1024 } }));
+    const text = "ünï ".repeat(524288);
+    expect(o.result).toEqual({ ok: true, output: [{ length: text.length, sha256: sha256(text) }, { length: 2, sha256: sha256("hi") }] });
+  });
+});
+
+describe("the wire stays closed", () => {
+  test("an argument may not use the marker key", async () => {
+    const o = await pool.run(jobOf(`export default async (p) => {
+      try { await fs.writeTextFile(p.path, { ["\\u0000b"]: 0 }) } catch (e) { return [e.name, e.message] }
+    }`, { ...writer, params: { path: join(dir, "never.txt") } }));
+    expect(o.result).toEqual({ ok: true, output: ["TypeError", "fs.writeTextFile: invalid key in arguments"] });
+  });
+
+  test("a lone string holding NUL reaches the host whole, not cut at the NUL", async () => {
+    // Cut, it would be asked about as the variable MOLT_TEST_A; whole, it is no variable name.
+    const o = await pool.run(jobOf(`export default () => { try { env.get("MOLT_TEST_A\\u0000B") } catch (e) { return e.message } }`));
+    expect(o.result).toEqual({ ok: true, output: "env.get expects a variable name (letters, digits, underscores)" });
+    expect(o.denials).toEqual([]);
+  });
+});
