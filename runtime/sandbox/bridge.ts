@@ -4,6 +4,7 @@
 // on anything the skill can reach stays inside QuickJS.
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
 import type { DenialRecord } from "../contracts/sandbox.ts";
+import { htmlToMarkdown, MAX_OUTPUT_CHARS } from "./host/html-markdown.ts";
 import { HostDenied, type HostApi, type HostContext, type HostFn } from "./host/types.ts";
 import type { LogSink } from "./log-sink.ts";
 
@@ -21,6 +22,14 @@ const CORE_API: Record<string, HostFn> = {
     if (typeof label !== "string") throw new TypeError("the encoding label must be a string");
     // Bun checks the label at run time (RangeError for an unknown one); its types list only a few.
     return new TextDecoder(label as ConstructorParameters<typeof TextDecoder>[0], { fatal: fatal === true }).decode(bytes);
+  },
+  // html.toMarkdown: a page → { title, markdown }. Linear in the page, input and output capped;
+  // the output cap is also the call's memory limit, since the result must fit in QuickJS.
+  htmlToMarkdown: (ctx, [source, baseUrl, text]) => {
+    if (typeof source !== "string") throw new TypeError("html.toMarkdown: the source must be a string");
+    if (baseUrl !== null && baseUrl !== undefined && typeof baseUrl !== "string") throw new TypeError("html.toMarkdown: options.baseUrl must be a string");
+    const maxOutputChars = Math.min(MAX_OUTPUT_CHARS, ctx.limits.memoryBytes);
+    return htmlToMarkdown(source, { baseUrl: baseUrl ?? undefined, text: text === true, maxOutputChars });
   },
 };
 

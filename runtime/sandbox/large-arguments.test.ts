@@ -88,3 +88,36 @@ describe("the wire stays closed", () => {
     expect(o.denials).toEqual([]);
   });
 });
+
+describe("html.toMarkdown through the bridge", () => {
+  test("a 2 MB page in, its long Markdown back", async () => {
+    const o = await pool.run(jobOf(`export default (p) => {
+      const page = "<title>Grüße</title>" + "<p>Ünïcode <a href='/x'>link</a> &amp; more</p>".repeat(40000);
+      const r = html.toMarkdown(page, { baseUrl: "https://example.com/a/" });
+      const t = html.toMarkdown("<h1>H</h1><p><b>b</b></p>", { text: true });
+      return { title: r.title, same: r.markdown === "Ünïcode [link](https://example.com/x) & more\\n\\n".repeat(40000).trim(), len: r.markdown.length, t };
+    }`, { limits: { memoryBytes: 256 * 1024 * 1024 } }));
+    expect(o.result).toEqual({ ok: true, output: { title: "Grüße", same: true, len: 1_839_998, t: { title: "", markdown: "H\n\nb" } } });
+  });
+
+  test("bad arguments are TypeErrors; the global is frozen", async () => {
+    const o = await pool.run(jobOf(`export default () => {
+      const out = [];
+      for (const args of [[1], ["x", 5], ["x", { baseUrl: 3 }], ["x", { text: "yes" }]]) {
+        try { html.toMarkdown(...args) } catch (e) { out.push(e.name + ": " + e.message) }
+      }
+      try { html.toMarkdown = () => "replaced" } catch {}
+      return { out, frozen: Object.isFrozen(html), still: html.toMarkdown("<p>x</p>").markdown };
+    }`));
+    expect(o.result).toEqual({ ok: true, output: {
+      out: [
+        "TypeError: html.toMarkdown: the source must be a string",
+        "TypeError: html.toMarkdown: options must be an object",
+        "TypeError: html.toMarkdown: options.baseUrl must be a string",
+        "TypeError: html.toMarkdown: options.text must be a boolean",
+      ],
+      frozen: true,
+      still: "x",
+    } });
+  });
+});
