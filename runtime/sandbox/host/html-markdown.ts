@@ -59,7 +59,7 @@ export function htmlToMarkdown(html: string, opts: HtmlToMarkdownOptions = {}): 
 interface Block { text: string; tight: boolean }
 interface List { ordered: boolean; n: number }
 interface Link { href: string | null; from: number }
-interface Table { rows: string[][]; row: string[] | null; cell: string; head: boolean; inCell: boolean }
+interface Table { rows: string[][]; row: string[] | null; cell: string; inCell: boolean }
 
 interface State {
   blocks: Block[];
@@ -79,22 +79,23 @@ interface State {
   title: string;
   md: boolean;
   base: BaseUrl | null;
-  /** Output characters still allowed. */
+  /** Output characters still allowed, of `max`. */
   left: number;
+  max: number;
 }
 
 function newState(opts: HtmlToMarkdownOptions): State {
   return {
     blocks: [], inline: [], prefix: "", marker: "", lists: [], quote: 0, pre: null, preLang: "", links: [], ignoredLinks: 0,
     table: null, tableDepth: 0, title: "", md: opts.text !== true, base: parseBase(opts.baseUrl ?? ""),
-    left: opts.maxOutputChars ?? MAX_OUTPUT_CHARS,
+    left: opts.maxOutputChars ?? MAX_OUTPUT_CHARS, max: opts.maxOutputChars ?? MAX_OUTPUT_CHARS,
   };
 }
 
 /** Counts output against the budget; past it the conversion fails instead of filling memory. */
 function spend(st: State, chars: number): void {
   st.left -= chars;
-  if (st.left < 0) throw new RangeError("html.toMarkdown: the page converts to more text than allowed");
+  if (st.left < 0) throw new RangeError(`html.toMarkdown: the page converts to more than ${st.max} characters`);
 }
 
 function pushBlock(st: State, text: string, tight: boolean): void {
@@ -121,7 +122,7 @@ function joinBlocks(blocks: Block[]): string {
 // ---------------------------------------------------------------------------------------------
 // Tokenizer: one pass, each character looked at a bounded number of times.
 
-/** One tag as found by `scanTag`: `<name attrs>` with attrs = html[attrStart, attrEnd). */
+/** One tag as found by `scanMarkup`: `<name attrs>` with attrs = html[attrStart, attrEnd). */
 interface Tag { closing: boolean; name: string; attrStart: number; attrEnd: number }
 
 function tokenize(html: string, st: State): void {
@@ -204,13 +205,12 @@ function tagEnd(html: string, from: number): number {
   let s: number = BEFORE_NAME;
   for (let i = from; i < html.length; i++) {
     const c = html.charCodeAt(i);
-    if (c === GT && s !== BEFORE_VALUE) return i;
+    if (c === GT) return i; // outside a quoted value, '>' always ends the tag
     switch (s) {
       case BEFORE_NAME: if (!isSpace(c) && c !== SLASH) s = NAME; break; // a leading '=' is part of the name
       case NAME: if (c === EQ) s = BEFORE_VALUE; else if (c === SLASH) s = BEFORE_NAME; else if (isSpace(c)) s = AFTER_NAME; break;
       case AFTER_NAME: if (c === EQ) s = BEFORE_VALUE; else if (c === SLASH) s = BEFORE_NAME; else if (!isSpace(c)) s = NAME; break;
       case BEFORE_VALUE:
-        if (c === GT) return i;
         if (c === DQ || c === SQ) {
           i = html.indexOf(c === DQ ? '"' : "'", i + 1);
           if (i === -1) return -1;
@@ -375,9 +375,9 @@ function open(st: State, name: string, html: string, from: number, to: number): 
     case "em": case "i": if (st.md) st.inline.push("*"); return;
     case "a": return openLink(st, html, from, to);
     case "img": return image(st, html, from, to);
-    case "table": if (st.tableDepth++ === 0) { flush(st); st.table = { rows: [], row: null, cell: "", head: false, inCell: false }; } return;
+    case "table": if (st.tableDepth++ === 0) { flush(st); st.table = { rows: [], row: null, cell: "", inCell: false }; } return;
     case "tr": if (st.tableDepth === 1) { endRow(st); st.table!.row = []; } return;
-    case "td": case "th": return openCell(st, name);
+    case "td": case "th": return openCell(st);
   }
 }
 
@@ -446,12 +446,11 @@ function closeLink(st: State): void {
 // ---------------------------------------------------------------------------------------------
 // Tables: rows of cells; nested tables are flattened into the outer cell.
 
-function openCell(st: State, name: string): void {
+function openCell(st: State): void {
   if (st.tableDepth !== 1) { st.inline.push(" "); return; }
   const t = st.table!;
   endCell(st);
   if (!t.row) t.row = [];
-  if (name === "th" && t.rows.length === 0) t.head = true;
   t.inCell = true;
 }
 
