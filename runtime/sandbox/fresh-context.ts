@@ -6,7 +6,7 @@ import { HOST_API } from "./host/index.ts";
 import { skillModules, type SkillModules } from "./module-loader.ts";
 import { FETCH_SOURCE, PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude.ts";
 
-export type Internals = { run: QuickJSHandle; serialize: QuickJSHandle; errorInfo: QuickJSHandle; parse: QuickJSHandle };
+export type Internals = { run: QuickJSHandle; serialize: QuickJSHandle; errorInfo: QuickJSHandle; parse: QuickJSHandle; prepareFetch: QuickJSHandle };
 
 // QuickJS compiles the prelude in every fresh context; without comments and indentation that is
 // about a fifth faster. Done once per worker; the readable source is the fallback. (The
@@ -65,6 +65,7 @@ export function prepare(mod: QuickJSWASMModule): Prepared {
       serialize: keep(ctx.getProp(api, "serialize")),
       errorInfo: keep(ctx.getProp(api, "errorInfo")),
       parse: keep(ctx.getProp(api, "parse")),
+      prepareFetch: keep(ctx.getProp(api, "prepareFetch")),
     };
     return { rt, ctx, bridge, internals, handles };
   } catch (err) {
@@ -121,6 +122,15 @@ export function precompile(p: Prepared, skill: { dir: string; implementation: st
     return false;
   }
   r.value.dispose();
+  // The prelude builds fetch on first use; a skill that mentions it gets it built here too.
+  if ([...sources.values()].some((src) => src.includes("fetch"))) {
+    const built = p.ctx.callFunction(p.internals.prepareFetch, p.ctx.undefined);
+    if (built.error) {
+      built.error.dispose();
+      return false;
+    }
+    built.value.dispose();
+  }
   p.compiled = { key: skillKey(skill), sources };
   return true;
 }

@@ -76,6 +76,26 @@ describe("SandboxPool", () => {
     expect(pool.stats.workers).toBe(0);
   });
 
+  test("a call that finds its worker still preparing starts a second one; spaced calls keep one", async () => {
+    const pool = new SandboxPool({ maxWorkers: 2 });
+    const single = new SandboxPool({ maxWorkers: 1 });
+    try {
+      const job = jobOf(`export default () => 1`);
+      await pool.run(job);
+      await Bun.sleep(200); // time to prepare the next contexts
+      await pool.run(job);
+      expect(pool.stats.workers).toBe(1);
+      await pool.run(job); // at once: the worker is still preparing after the last call
+      expect(pool.stats.workers).toBe(2);
+      await single.run(job);
+      await single.run(job);
+      expect(single.stats.workers).toBe(1); // never more than maxWorkers
+    } finally {
+      await pool.close();
+      await single.close();
+    }
+  });
+
   test("idle workers are retired", async () => {
     const pool = new SandboxPool({ maxWorkers: 2, idleMs: 30 });
     try {

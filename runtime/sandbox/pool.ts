@@ -35,12 +35,18 @@ interface Slot {
   idle?: ReturnType<typeof setTimeout>;
   /** When it last became free (performance.now()), to hand work to the longest-idle worker. */
   freeSince?: number;
+  /** Between a call's end and the worker's "prepared": it is compiling the next contexts. */
+  preparing?: boolean;
 }
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
 /** Time past the deadline before the main thread gives up on the worker's own timeout. */
 export const graceMs = (timeoutMs: number) => Math.max(25, Math.min(1000, timeoutMs * 0.1));
+
+/** Whether free worker `a` should take the next call before free worker `b`. */
+const earlier = (a: Slot, b: Slot): boolean =>
+  a.preparing !== b.preparing ? !a.preparing : (a.freeSince ?? 0) < (b.freeSince ?? 0);
 
 const failed = (error: MoltError, started?: number): SandboxOutcome => ({
   result: { ok: false, error },
@@ -108,15 +114,19 @@ export class SandboxPool {
 
   #dispatch(): void {
     if (this.#closed) return;
+    let spare = false;
     while (this.#queue.length > 0) {
-      // The worker idle the longest: it has had time to prepare its next fresh context.
+      // A worker with its next contexts ready, else the one idle the longest.
       let slot: Slot | undefined;
-      for (const s of this.#slots) if (s.ready && !s.current && (!slot || (s.freeSince ?? 0) < (slot.freeSince ?? 0))) slot = s;
+      for (const s of this.#slots) if (s.ready && !s.current && (!slot || earlier(s, slot))) slot = s;
       if (!slot) break;
+      // Calls come faster than this worker prepares between them: start a second one, and
+      // later calls alternate (each worker prepares while the other runs).
+      if (slot.preparing) spare = true;
       this.#assign(slot, this.#queue.shift()!);
     }
     const starting = this.#slots.filter((s) => !s.ready).length;
-    let wanted = this.#queue.length - starting;
+    let wanted = Math.max(this.#queue.length, spare ? 1 : 0) - starting;
     while (wanted-- > 0 && this.#slots.length < this.#max) this.#spawn();
   }
 
@@ -151,6 +161,10 @@ export class SandboxPool {
       this.#idle(slot);
       return this.#dispatch();
     }
+    if (msg.type === "prepared") {
+      slot.preparing = false;
+      return;
+    }
     const cur = slot.current;
     if (!cur || cur.id !== msg.id) return;
     if (msg.type === "ask") {
@@ -179,7 +193,10 @@ export class SandboxPool {
     if (msg.context) this.#contexts[msg.context]++;
     cur.resolve(msg.outcome);
     if (msg.recycle) this.#replace(slot);
-    else this.#idle(slot);
+    else {
+      slot.preparing = true;
+      this.#idle(slot);
+    }
     this.#dispatch();
   }
 

@@ -113,8 +113,11 @@ function logger(level) {
 // them in every fresh context would double the cost of a call.
 const makeFunction = Function;
 let fetchImpl;
-function fetch(url, init) {
+function prepareFetch() {
   if (!fetchImpl) fetchImpl = makeFunction("async", "sync", "stringify", "parse", "isArray", "keys", "freeze", "AB", "isView", "Map", fetchSource)(async, sync, stringify, parse, isArray, keys, freeze, AB, isView, SafeMap);
+}
+function fetch(url, init) {
+  prepareFetch();
   return fetchImpl(url, init);
 }
 
@@ -233,7 +236,7 @@ async function run(entry, params, ctx) {
   return main(params, ctx);
 }
 
-return { run, serialize, errorInfo, parse };
+return { run, serialize, errorInfo, parse, prepareFetch };
 })`;
 
 /** Body of the lazily built fetch (see the prelude); parameters are the prelude's captures. */

@@ -61,6 +61,8 @@ export type ToWorker =
 /** Worker → main. */
 export type FromWorker =
   | { type: "ready" }
+  /** Done preparing contexts after a call (see worker.ts prepareNext). */
+  | { type: "prepared" }
   | {
       type: "ask"; id: number; askId: number; request: PermissionRequest; decision: PermissionDecision;
       /** Present when the worker is blocked waiting (a synchronous host call): answer through it.

@@ -43,17 +43,26 @@ type SkillRef = SandboxJob["skill"] & { memoryBytes: number };
 // by scheduling the next preparation anyway).
 let busy = false;
 
-// Two steps, so a call that arrives in between waits only for the first.
+// Two steps, so a call that arrives in between waits only for the first. The pool hears
+// "prepared" when both are done (it prefers a worker that has nothing left to prepare).
 const prepareNext = (last?: SkillRef) =>
   setTimeout(() => {
     if (healing || busy) return;
     try {
       warm ??= prepare(mod);
     } catch {
-      return; // the call will prepare its own context and report the failure
+      // the call will prepare its own context and report the failure
     }
-    if (last) setTimeout(() => prepareCompiled(last), 0);
+    if (!last) return prepared();
+    setTimeout(() => {
+      prepareCompiled(last);
+      prepared();
+    }, 0);
   }, 0);
+
+const prepared = () => {
+  if (!busy && !healing) send({ type: "prepared" });
+};
 
 function prepareCompiled(skill: SkillRef): void {
   const key = skillKey(skill);
