@@ -3,7 +3,8 @@
 // unterminated markup, tag soup, deep nesting and huge attributes give the output asserted here
 // (linear-time scanning; no timings are asserted).
 import { describe, expect, test } from "bun:test";
-import { decodeEntities, htmlToMarkdown, MAX_INPUT_CHARS, MAX_LINK_NESTING, MAX_NESTING } from "./html-markdown.ts";
+import { decodeEntities } from "./html-entities.ts";
+import { htmlToMarkdown, MAX_INPUT_CHARS, MAX_LINK_NESTING, MAX_NESTING } from "./html-markdown.ts";
 
 const md = (html: string, baseUrl?: string) => htmlToMarkdown(html, { baseUrl }).markdown;
 const txt = (html: string, baseUrl?: string) => htmlToMarkdown(html, { baseUrl, text: true }).markdown;

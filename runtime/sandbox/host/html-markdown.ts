@@ -8,6 +8,9 @@
 // page), and what could grow faster than the page is capped (nesting depth, nested links, total
 // output). A tag, `<!…>` or `<?…>` still open at the end of the page ends the page there, as in
 // an HTML parser: nothing after its '<' is converted. An unterminated comment runs to the end.
+import { BANG, DASH, DQ, EQ, GT, QUESTION, SLASH, SQ, isLetter } from "./html-chars.ts";
+import { decodeEntities } from "./html-entities.ts";
+import { parseBase, resolveUrl, type BaseUrl } from "./html-links.ts";
 
 export interface HtmlToMarkdownOptions {
   /** The page's URL; relative links and images are resolved against it. Absent: kept as written. */
@@ -40,7 +43,6 @@ const BLOCK = new Set(["p", "div", "section", "article", "main", "header", "asid
 /** Stands for <br> inside a paragraph until whitespace is collapsed. */
 const BR = "\u0001";
 
-const GT = 62, SLASH = 47, BANG = 33, QUESTION = 63, DASH = 45, DQ = 34, SQ = 39, EQ = 61, HASH = 35, SEMI = 59;
 
 export function htmlToMarkdown(html: string, opts: HtmlToMarkdownOptions = {}): HtmlPage {
   if (html.length > MAX_INPUT_CHARS) {
@@ -221,10 +223,6 @@ function tagEnd(html: string, from: number): number {
     }
   }
   return -1;
-}
-
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 function isNameChar(c: number): boolean {
@@ -494,137 +492,3 @@ function tableRow(r: string[], width: number): string {
   for (let i = 0; i < width; i++) cells[i] = r[i] ?? "";
   return "| " + cells.join(" | ") + " |";
 }
-
-// ---------------------------------------------------------------------------------------------
-// Links: relative → absolute. Enough of RFC 3986 §5.2 for links in pages: scheme-relative,
-// root-relative, relative with ./ and ../, query- and fragment-only references.
-
-interface BaseUrl { scheme: string; authority: string; path: string; query: string }
-
-/** True when `ref` starts with a scheme (`[A-Za-z][A-Za-z0-9+.-]*:`). */
-function hasScheme(ref: string): boolean {
-  if (!isLetter(ref.charCodeAt(0))) return false;
-  for (let i = 1; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c === 58) return true; // ':'
-    if (!isLetter(c) && !isDigit(c) && c !== 43 && c !== 46 && c !== DASH) return false; // + . -
-  }
-  return false;
-}
-
-function parseBase(base: string): BaseUrl | null {
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*:)(\/\/[^/?#]*)?([^?#]*)(\?[^#]*)?/.exec(base);
-  return m ? { scheme: m[1]!, authority: m[2] ?? "", path: m[3] ?? "", query: m[4] ?? "" } : null;
-}
-
-export function resolveUrl(ref: string, base: BaseUrl | null): string {
-  ref = ref.trim();
-  if (base === null || hasScheme(ref)) return ref;
-  const { scheme, authority, path, query } = base;
-  if (ref.startsWith("//")) return scheme + ref;
-  if (ref === "" || ref.startsWith("#")) return scheme + authority + path + query + ref;
-  if (ref.startsWith("?")) return scheme + authority + path + ref;
-  const cut = endOfPath(ref);
-  const tail = ref.slice(0, cut);
-  const rest = ref.slice(cut);
-  const joined = tail.startsWith("/") ? tail : path.slice(0, path.lastIndexOf("/") + 1) + tail;
-  return scheme + authority + normalize(joined.startsWith("/") ? joined : "/" + joined) + rest;
-}
-
-function endOfPath(ref: string): number {
-  for (let i = 0; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c === QUESTION || c === HASH) return i;
-  }
-  return ref.length;
-}
-
-function normalize(path: string): string {
-  if (path.indexOf("/.") === -1) return path; // no "." or ".." segment: nothing to do
-  const out: string[] = [];
-  const segs = path.split("/");
-  for (let i = 1; i < segs.length; i++) {
-    const s = segs[i]!;
-    const last = i === segs.length - 1;
-    if (s === "..") { out.pop(); if (last) out.push(""); }
-    else if (s === ".") { if (last) out.push(""); }
-    else out.push(s);
-  }
-  return "/" + out.join("/");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Character references: numeric ones, and the named ones pages actually use (the full table has
-// 2,231 names; a rare one is left as written). Scanned by hand: &, then #digits (≤ 7),
-// #x/#X hex digits (≤ 6) or a name (2–32 letters and digits), then an optional ';'.
-
-const NAMED = new Map<string, string>(Object.entries({
-  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", copy: "©", reg: "®", trade: "™",
-  mdash: "—", ndash: "–", hellip: "…", laquo: "«", raquo: "»", lsquo: "‘", rsquo: "’", sbquo: "‚",
-  ldquo: "“", rdquo: "”", bdquo: "„", bull: "•", middot: "·", euro: "€", pound: "£", yen: "¥",
-  cent: "¢", times: "×", divide: "÷", deg: "°", plusmn: "±", para: "¶", sect: "§", shy: "\u00ad",
-  iexcl: "¡", iquest: "¿", dagger: "†", Dagger: "‡", permil: "‰", prime: "′", Prime: "″",
-  larr: "←", rarr: "→", uarr: "↑", darr: "↓", harr: "↔", le: "≤", ge: "≥", ne: "≠", minus: "−",
-  frac12: "½", frac14: "¼", frac34: "¾", sup2: "²", sup3: "³", micro: "µ", ensp: "\u2002",
-  emsp: "\u2002", thinsp: "\u2009", zwnj: "\u200c", zwj: "\u200d", check: "✓", hearts: "♥",
-  auml: "ä", ouml: "ö", uuml: "ü", Auml: "Ä", Ouml: "Ö", Uuml: "Ü", szlig: "ß", aring: "å", Aring: "Å",
-  aelig: "æ", AElig: "Æ", oslash: "ø", Oslash: "Ø", eacute: "é", Eacute: "É", egrave: "è", Egrave: "È",
-  ecirc: "ê", euml: "ë", aacute: "á", Aacute: "Á", agrave: "à", Agrave: "À", acirc: "â", atilde: "ã",
-  iacute: "í", igrave: "ì", icirc: "î", iuml: "ï", oacute: "ó", ograve: "ò", ocirc: "ô", otilde: "õ",
-  uacute: "ú", ugrave: "ù", ucirc: "û", ccedil: "ç", Ccedil: "Ç", ntilde: "ñ", Ntilde: "Ñ", yacute: "ý",
-  alpha: "α", beta: "β", gamma: "γ", delta: "δ", pi: "π", sigma: "σ", omega: "ω", mu: "μ", lambda: "λ",
-}));
-// What &#128;–&#159; mean in HTML (windows-1252), per the HTML spec's parse rules.
-const C1 = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ";
-
-function numeric(n: number): string {
-  if (n >= 128 && n <= 159) return C1[n - 128]!;
-  if (n === 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) return "\ufffd";
-  return String.fromCodePoint(n);
-}
-
-export function decodeEntities(s: string): string {
-  let amp = s.indexOf("&");
-  if (amp === -1) return s;
-  let out = "";
-  let copied = 0;
-  while (amp !== -1) {
-    const text = reference(s, amp);
-    if (text !== null) {
-      out += s.slice(copied, amp) + text;
-      copied = referenceEnd;
-    }
-    amp = s.indexOf("&", text === null ? amp + 1 : referenceEnd);
-  }
-  return copied === 0 ? s : out + s.slice(copied);
-}
-
-/** Where the reference `reference` last decoded ends (a result without an object per call). */
-let referenceEnd = 0;
-
-/** The text of the reference at s[amp] === '&' (its end in `referenceEnd`), or null when it is not a known one. */
-function reference(s: string, amp: number): string | null {
-  let i = amp + 1;
-  if (s.charCodeAt(i) === HASH) {
-    const hex = (s.charCodeAt(i + 1) | 0x20) === 120; // 'x' or 'X'
-    const start = hex ? i + 2 : i + 1;
-    const max = hex ? 6 : 7;
-    i = start;
-    while (i < s.length && i - start < max && (hex ? isHex(s.charCodeAt(i)) : isDigit(s.charCodeAt(i)))) i++;
-    if (i === start) return null;
-    referenceEnd = s.charCodeAt(i) === SEMI ? i + 1 : i;
-    return numeric(parseInt(s.slice(start, i), hex ? 16 : 10));
-  }
-  if (!isLetter(s.charCodeAt(i))) return null;
-  i++;
-  while (i < s.length && i - amp <= 32 && (isLetter(s.charCodeAt(i)) || isDigit(s.charCodeAt(i)))) i++;
-  if (i - amp < 3) return null; // a name has at least two characters
-  const v = NAMED.get(s.slice(amp + 1, i));
-  if (v === undefined) return null;
-  referenceEnd = s.charCodeAt(i) === SEMI ? i + 1 : i;
-  return v;
-}
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const isHex = (c: number) => isDigit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
-
