@@ -95,6 +95,9 @@ export function discard(p: Prepared): boolean {
  * the limit of the call that asked for it. False (context unchanged) when the skill does not
  * compile; the call will then report that itself.
  */
+/** Most source (all modules together) compiled ahead: the built-in skills are 5–40 KB. */
+export const PRECOMPILE_MAX_CHARS = 512 * 1024;
+
 export function precompile(p: Prepared, skill: { dir: string; implementation: string }, memoryBytes: number): boolean {
   let modules: SkillModules;
   try {
@@ -103,9 +106,15 @@ export function precompile(p: Prepared, skill: { dir: string; implementation: st
     return false;
   }
   const sources = new Map<string, string>();
+  let chars = 0;
   const load: SkillModules["load"] = (name, context) => {
     const r = modules.load(name, context);
-    if (typeof r === "string") sources.set(name, r);
+    if (typeof r !== "string") return r;
+    // Compiling runs outside any call's deadline: a skill too big to compile quickly is
+    // compiled in its own calls, as before.
+    chars += r.length;
+    if (chars > PRECOMPILE_MAX_CHARS) return { error: new Error("too large to compile ahead") };
+    sources.set(name, r);
     return r;
   };
   const entry = load(modules.entry, p.ctx);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SandboxOutcome } from "../contracts/sandbox.ts";
+import { PRECOMPILE_MAX_CHARS } from "./fresh-context.ts";
 import { SandboxPool } from "./index.ts";
 import { jobFor, skillDir, type JobOptions } from "./skill-fixture.ts";
 
@@ -106,6 +107,17 @@ describe("skills compiled ahead", () => {
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+
+  test("a skill with more source than PRECOMPILE_MAX_CHARS runs, but is compiled in its own calls only", async () => {
+    const big = `export const pad = "${"x".repeat(PRECOMPILE_MAX_CHARS)}";`;
+    const dir = skillDir({ "main.js": `import { pad } from "./pad.js"; export default () => pad.length;`, "pad.js": big });
+    const before = pool.stats.contexts.compiled;
+    for (let i = 0; i < 3; i++) {
+      expect((await run(dir)).result).toEqual({ ok: true, output: PRECOMPILE_MAX_CHARS });
+      await idle();
+    }
+    expect(pool.stats.contexts.compiled).toBe(before);
   });
 
   test("two skills called in turn each get their own compiled context", async () => {
