@@ -11,7 +11,7 @@ const NAMED = new Map<string, string>(Object.entries({
   iexcl: "¡", iquest: "¿", dagger: "†", Dagger: "‡", permil: "‰", prime: "′", Prime: "″",
   larr: "←", rarr: "→", uarr: "↑", darr: "↓", harr: "↔", le: "≤", ge: "≥", ne: "≠", minus: "−",
   frac12: "½", frac14: "¼", frac34: "¾", sup2: "²", sup3: "³", micro: "µ", ensp: "\u2002",
-  emsp: "\u2002", thinsp: "\u2009", zwnj: "\u200c", zwj: "\u200d", check: "✓", hearts: "♥",
+  emsp: "\u2003", thinsp: "\u2009", zwnj: "\u200c", zwj: "\u200d", check: "✓", hearts: "♥",
   auml: "ä", ouml: "ö", uuml: "ü", Auml: "Ä", Ouml: "Ö", Uuml: "Ü", szlig: "ß", aring: "å", Aring: "Å",
   aelig: "æ", AElig: "Æ", oslash: "ø", Oslash: "Ø", eacute: "é", Eacute: "É", egrave: "è", Egrave: "È",
   ecirc: "ê", euml: "ë", aacute: "á", Aacute: "Á", agrave: "à", Agrave: "À", acirc: "â", atilde: "ã",

@@ -165,6 +165,7 @@ describe("character references", () => {
   test("named: the table's names, ';' optional; unknown, one-letter and prototype names stay as written", () => {
     expect(decodeEntities("&amp &ampx &bogus; &a; &eacute;&Eacute; &constructor; &toString &#; &#x; &LT;")).toBe("& &ampx &bogus; &a; éÉ &constructor; &toString &#; &#x; &LT;");
     expect(decodeEntities("&hellip;&mdash;&nbsp;&euro;&lambda;")).toBe("…—\u00a0€λ");
+    expect(decodeEntities("a&ensp;b&emsp;c&thinsp;d")).toBe("a\u2002b\u2003c\u2009d"); // en, em and thin spaces
   });
 
   test("text without '&' is returned as is", () => {
