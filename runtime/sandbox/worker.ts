@@ -67,13 +67,10 @@ const prepared = () => {
 function prepareCompiled(skill: SkillRef): void {
   const key = skillKey(skill);
   if (healing || busy || compiled.has(key)) return;
-  let p: Prepared | undefined;
   try {
-    p = prepare(mod);
+    const p = prepare(mod);
     if (!precompile(p, skill, skill.memoryBytes)) {
-      const bad = p;
-      p = undefined;
-      if (discard(bad)) heal();
+      if (discard(p)) heal();
       return;
     }
     compiled.set(key, p);
