@@ -87,6 +87,9 @@ export function discard(p: Prepared): boolean {
   }
 }
 
+/** Most source (all modules together) compiled ahead: the built-in skills are 5–40 KB. */
+export const PRECOMPILE_MAX_CHARS = 512 * 1024;
+
 /**
  * Compiles a skill's entry module, and through the loader every module it imports, into a
  * prepared context, so the call that uses it skips the compile (1–2 ms for a built-in skill).
@@ -95,9 +98,6 @@ export function discard(p: Prepared): boolean {
  * the limit of the call that asked for it. False (context unchanged) when the skill does not
  * compile; the call will then report that itself.
  */
-/** Most source (all modules together) compiled ahead: the built-in skills are 5–40 KB. */
-export const PRECOMPILE_MAX_CHARS = 512 * 1024;
-
 export function precompile(p: Prepared, skill: { dir: string; implementation: string }, memoryBytes: number): boolean {
   let modules: SkillModules;
   try {
