@@ -95,8 +95,8 @@ export const PRECOMPILE_MAX_CHARS = 512 * 1024;
  * prepared context, so the call that uses it skips the compile (1–2 ms for a built-in skill).
  * Compiling runs none of the skill's code; the context is still used for one call only, and
  * `stillCurrent` checks at call time that every compiled file is unchanged. Memory is capped by
- * the limit of the call that asked for it. False (context unchanged) when the skill does not
- * compile; the call will then report that itself.
+ * the limit of the call that asked for it. False when the skill does not compile: the caller
+ * discards the context, and the skill's own call reports the failure.
  */
 export function precompile(p: Prepared, skill: { dir: string; implementation: string }, memoryBytes: number): boolean {
   let modules: SkillModules;
