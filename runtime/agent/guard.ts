@@ -12,7 +12,7 @@ export interface GuardOptions {
 
 export const DEFAULT_GUARD: GuardOptions = {
   enabled: true,
-  untrusted: ["web_fetch", "browser_control", "email_read", "email_list", "email_search", "file_read", "calendar_read"],
+  untrusted: ["web_fetch", "browser_control", "email_read", "email_list", "email_search", "file_read", "calendar_read", "memory_search"],
   sideEffects: ["shell_execute", "file_write", "email_send", "calendar_modify", "browser_control"],
 };
 

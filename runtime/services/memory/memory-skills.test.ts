@@ -70,12 +70,13 @@ describe("memory skill packages", () => {
   test("memory_search returns a summary and results, limited to what the call's user may see", async () => {
     await store.addFact("telegram:8", "Allergic to cats");
     const mine = await run(search, { query: "allergic" }, "telegram:9");
-    expect(mine).toMatchObject({ ok: true, output: { summary: '1 result for "allergic": Profile: telegram:9' } });
+    // Memory holds what pages, mails and other people once said: marked untrusted for the guard.
+    expect(mine).toMatchObject({ ok: true, output: { summary: '1 result for "allergic": Profile: telegram:9', untrusted: true } });
     const r = (mine as { output: { results: { path: string; snippet: string; score: number }[] } }).output.results;
     expect(r[0]).toMatchObject({ path: "users/telegram%3A9.md", snippet: expect.stringContaining("**Allergic**") });
     expect(r[0]!.score).toBeGreaterThan(0);
     expect(await run(search, { query: "unicorn", limit: 3 }, "telegram:9")).toEqual({
-      ok: true, output: { summary: 'nothing in memory matches "unicorn"', results: [] },
+      ok: true, output: { summary: 'nothing in memory matches "unicorn"', results: [], untrusted: true },
     });
   });
 
