@@ -7,10 +7,9 @@ import type { DenialRecord } from "../contracts/sandbox.ts";
 import { htmlToMarkdown, MAX_OUTPUT_CHARS } from "./host/html-markdown.ts";
 import { HostDenied, type HostApi, type HostContext, type HostFn } from "./host/types.ts";
 import type { LogSink } from "./log-sink.ts";
+import { BESIDE_CHARS } from "./prelude.ts";
 
 const MARK = "\u0000b";
-/** Strings longer than this travel beside the JSON (as the prelude does for arguments). */
-const BESIDE = 4096;
 
 /** Functions implemented by core itself (pure helpers the prelude needs; no permission). */
 const CORE_API: Record<string, HostFn> = {
@@ -186,7 +185,7 @@ export function toHandle(ctx: QuickJSContext, v: unknown): QuickJSHandle {
   const beside: (Uint8Array | string)[] = [];
   const json = JSON.stringify(v, (_k, x) => {
     if (typeof x === "string") {
-      if (x.length <= BESIDE || x.includes("\0")) return x;
+      if (x.length <= BESIDE_CHARS || x.includes("\0")) return x;
       beside.push(x);
       return { [MARK]: beside.length - 1 };
     }

@@ -10,6 +10,9 @@
 
 export const PRELUDE_FILE = "/<moltbot-prelude>.js";
 
+/** Strings longer than this (characters) travel beside the JSON, in both directions. */
+export const BESIDE_CHARS = 4096;
+
 export const PRELUDE_SOURCE = String.raw`(function (hostCall, hostCall1, hostLog, fetchSource) {
 "use strict";
 const G = globalThis;
@@ -17,7 +20,7 @@ const stringify = JSON.stringify, parse = JSON.parse, isArray = Array.isArray;
 const keys = Object.keys, freeze = Object.freeze, defineProperty = Object.defineProperty;
 const isView = ArrayBuffer.isView, U8 = Uint8Array, AB = ArrayBuffer, WM = WeakMap, SafeMap = Map;
 const sliceAB = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
-const MARK = "\u0000b", BESIDE = 4096;
+const MARK = "\u0000b", BESIDE = ${BESIDE_CHARS};
 const denials = new WM();
 const hostCodes = new WM(); // errors the host raised, with its code; a skill cannot forge an entry
 
