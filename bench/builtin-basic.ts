@@ -107,7 +107,6 @@ info("  of which inside the worker", ms(workerP50()));
 rows.push({ name: "  overhead", value: ms(viaSkill - fetchDirect), target: "≤ 2 ms", ok: viaSkill - fetchDirect <= 2 });
 
 // 3. The same, back to back (a worker has less idle time to prepare between calls).
-inWorker.length = 0;
 info("back to back: empty skill call, p50", ms(await sample(60, 0, call("noop", {}))));
 info("back to back: file_read 1 MB whole, p50", ms(await sample(40, 0, call("file_read", { path: file, max_chars: 2_000_000 }))));
 info("back to back: file_read 1 MB default, p50", ms(await sample(40, 0, call("file_read", { path: file }))));

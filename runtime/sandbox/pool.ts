@@ -4,6 +4,7 @@
 // runaway skill costs one worker, never the process.
 import { moltError, type MoltError } from "../contracts/errors.ts";
 import type { PromptHandler, SandboxOutcome } from "../contracts/sandbox.ts";
+import type { ContextKind } from "./call-result.ts";
 import { cancelledError, timeoutError } from "./errors.ts";
 import type { FromWorker, HostServices, SandboxJob, ServiceFailure, ToWorker } from "./types.ts";
 
@@ -61,7 +62,7 @@ export class SandboxPool {
   #slots: Slot[] = [];
   #queue: Pending[] = [];
   #replaced = 0;
-  #contexts = { compiled: 0, prepared: 0, cold: 0 };
+  #contexts: Record<ContextKind, number> = { compiled: 0, prepared: 0, cold: 0 };
   #nextId = 1;
   #closed = false;
   #services?: Promise<HostServices>;
@@ -74,7 +75,7 @@ export class SandboxPool {
 
   /** `contexts`: how many calls ran in a context with their skill compiled ahead, in a plain
    *  prepared one, or had to prepare their own (a cold worker, or calls back to back). */
-  get stats(): { workers: number; busy: number; queued: number; replaced: number; contexts: { compiled: number; prepared: number; cold: number } } {
+  get stats(): { workers: number; busy: number; queued: number; replaced: number; contexts: Record<ContextKind, number> } {
     return {
       workers: this.#slots.length,
       busy: this.#slots.filter((s) => s.current).length,

@@ -3,6 +3,7 @@
 import type { DeclaredPermissions, PermissionDecision, PermissionRequest } from "../contracts/permissions.ts";
 import type { SandboxLimits, SandboxOutcome } from "../contracts/sandbox.ts";
 import type { Policy } from "../../policy/index.ts";
+import type { ContextKind } from "./call-result.ts";
 import type { HostContext } from "./host/types.ts";
 
 export interface SandboxJob {
@@ -71,8 +72,8 @@ export type FromWorker =
     }
   | {
       type: "done"; id: number; outcome: SandboxOutcome; recycle: boolean;
-      /** What the call ran in (see call-result.ts ContextKind); counted in the pool's stats. */
-      context?: "compiled" | "prepared" | "cold";
+      /** What the call ran in; counted in the pool's stats. */
+      context?: ContextKind;
     }
   /** A host function asks a main-process service (browser, camera); answered by "rpc-result". */
   | { type: "rpc"; id: number; rpcId: number; service: string; method: string; args: unknown[] };
