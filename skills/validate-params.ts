@@ -44,7 +44,7 @@ export function validateParams(skill: Skill, params: unknown): ParamsResult {
   if (validate(value)) return { ok: true, value };
   const e = validate.errors?.[0];
   const message = e ? describe(e) : "params: invalid";
-  return { ok: false, error: moltError("invalid_params", message, `see the parameters of ${skill.name}`) };
+  return { ok: false, error: moltError("invalid_params", message, `\`moltbot skill info ${skill.name}\` lists its parameters`) };
 }
 
 function describe(e: ErrorObject): string {

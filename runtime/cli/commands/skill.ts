@@ -136,9 +136,10 @@ async function info(argv: string[]): Promise<number> {
   if (values.json) {
     await writeOut(JSON.stringify({ ok: true, output }) + "\n");
   } else {
+    const { parameterLines, permissionLine } = await import("../param-lines.ts");
     await writeOut(
       `${skill.name} ${skill.version} (${skill.kind})\n${skill.description}\nfolder: ${skill.dir}\n` +
-      `permissions: ${JSON.stringify(skill.permissions)}\nparameters: ${JSON.stringify(skill.parameters)}\n`,
+      `permissions: ${permissionLine(skill.permissions)}\nparameters:\n${parameterLines(skill.parameters).join("\n")}\n`,
     );
   }
   return EXIT.ok;
