@@ -2,6 +2,8 @@
 // model and --json get the schema itself). Reads only the common JSON-Schema keywords and says
 // nothing about the rest, so an unusual schema is summarised, never misdescribed.
 
+import type { DeclaredPermissions } from "../contracts/permissions.ts";
+
 type Schema = Record<string, unknown>;
 
 const isSchema = (v: unknown): v is Schema => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -41,8 +43,8 @@ function typeOf(p: Schema): string {
 const short = (s: string) => (s.length > 40 ? `${s.slice(0, 39)}…` : s);
 
 /** A manifest's declared permissions as "net all; read ~/notes, /tmp" ("none" when empty). */
-export function permissionLine(permissions: Record<string, unknown>): string {
-  const parts = Object.entries(permissions).map(([kind, v]) =>
+export function permissionLine(permissions: DeclaredPermissions): string {
+  const parts = Object.entries(permissions as Record<string, unknown>).map(([kind, v]) =>
     v === true ? kind : `${kind} ${Array.isArray(v) ? (v.length ? v.join(", ") : "(nothing)") : String(v)}`);
   return parts.length ? parts.join("; ") : "none";
 }
