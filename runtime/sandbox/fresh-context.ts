@@ -90,6 +90,15 @@ export function discard(p: Prepared): boolean {
 /** Most source (all modules together) compiled ahead: the built-in skills are 5–40 KB. */
 export const PRECOMPILE_MAX_CHARS = 512 * 1024;
 
+// The module precompile evaluates: it imports the skill's entry, then a name the loader always
+// refuses. QuickJS loads and compiles the entry and everything it imports first (resolution
+// follows the import order), then fails on the second import, before linking: no skill code
+// runs, and the compiled modules stay registered in the context under their own names.
+// (quickjs-emscripten's evalCode with compileOnly would do this directly, but for a module it
+// then reads an uninitialised pointer, which traps or corrupts the WASM heap now and then.)
+const AHEAD_NAME = "/<moltbot-compile-ahead>.js";
+const AHEAD_STOP = "moltbot:compile-ahead-stop";
+
 /**
  * Compiles a skill's entry module, and through the loader every module it imports, into a
  * prepared context, so the call that uses it skips the compile (1–2 ms for a built-in skill).
@@ -117,20 +126,26 @@ export function precompile(p: Prepared, skill: { dir: string; implementation: st
     sources.set(name, r);
     return r;
   };
-  const entry = load(modules.entry, p.ctx);
-  if (typeof entry !== "string") return false;
+  // Set when resolution got past the whole skill to the refused import: only then did every
+  // module compile (a skill that fails to compile fails before it).
+  let reached = false;
+  const normalize: SkillModules["normalize"] = (base, requested, context) => {
+    if (base === AHEAD_NAME && requested === AHEAD_STOP) reached = true;
+    return modules.normalize(base, requested, context);
+  };
   p.rt.setMemoryLimit(memoryBytes);
-  p.rt.setModuleLoader(load, modules.normalize);
-  const r = p.ctx.evalCode(entry, modules.entry, { type: "module", compileOnly: true });
+  p.rt.setModuleLoader(load, normalize);
+  const source = `import ${JSON.stringify("." + modules.entry)}; import ${JSON.stringify(AHEAD_STOP)};`;
+  const r = p.ctx.evalCode(source, AHEAD_NAME, { type: "module" });
   p.rt.setMemoryLimit(-1);
   p.rt.removeModuleLoader();
-  // The compiled module stays registered in the context under its name; the handle is not
-  // needed (disposing it leaves the module alone).
-  if (r.error) {
-    r.error.dispose();
+  if (!r.error) {
+    // Unreachable (the second import is always refused), and the context is not trusted if it was.
+    r.value.dispose();
     return false;
   }
-  r.value.dispose();
+  r.error.dispose();
+  if (!reached || !sources.has(modules.entry)) return false;
   // The prelude builds fetch on first use; a skill that mentions it gets it built here too.
   if ([...sources.values()].some((src) => src.includes("fetch"))) {
     const built = p.ctx.callFunction(p.internals.prepareFetch, p.ctx.undefined);

@@ -7,6 +7,9 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SandboxOutcome } from "../contracts/sandbox.ts";
+import variant from "@jitl/quickjs-wasmfile-release-sync";
+import { newQuickJSWASMModuleFromVariant } from "quickjs-emscripten-core";
+import { discard, execute, precompile, prepare } from "./execute.ts";
 import { PRECOMPILE_MAX_CHARS } from "./fresh-context.ts";
 import { SandboxPool } from "./index.ts";
 import { jobFor, skillDir, type JobOptions } from "./skill-fixture.ts";
@@ -135,5 +138,37 @@ describe("skills compiled ahead", () => {
       await idle();
     }
     expect(pool.stats.contexts.compiled - before).toBe(6);
+  });
+
+  // Several compiled contexts live at once in a worker (the last skills it ran). With
+  // quickjs-emscripten's compile-only module eval the fourth of these trapped ("out of bounds
+  // memory access") or corrupted the heap; they must all compile and run their own skill.
+  test("six contexts compiled at once in one QuickJS module each run their own skill", async () => {
+    const mod = await newQuickJSWASMModuleFromVariant(variant);
+    const dirs = ["a", "ab", "abc", "b", "c", "d"].map((v) =>
+      skillDir({ "main.js": `import { tag } from "./tag.js"; export default () => tag + ${JSON.stringify(v)};`, "tag.js": `export const tag = "=";` }));
+    const contexts = dirs.map((dir) => {
+      const p = prepare(mod);
+      expect(precompile(p, { dir, implementation: "main.js" }, 64 << 20)).toBe(true);
+      expect([...p.compiled!.sources.keys()].sort()).toEqual(["/main.js", "/tag.js"]);
+      return p;
+    });
+    const outputs = [];
+    for (const [i, dir] of dirs.entries()) {
+      const r = await execute(mod, jobFor(dir), Date.now() + 5000, async () => false, undefined, contexts[i]);
+      expect(r.context).toBe("compiled");
+      outputs.push(r.outcome.result);
+      expect(r.cleanup?.()).toBe(false); // QuickJS freed the runtime without complaint
+    }
+    expect(outputs).toEqual(["=a", "=ab", "=abc", "=b", "=c", "=d"].map((output) => ({ ok: true, output })));
+  });
+
+  test("a skill that does not compile, or imports what is not there, is not compiled ahead", async () => {
+    const mod = await newQuickJSWASMModuleFromVariant(variant);
+    for (const files of [{ "main.js": "export default () => {" }, { "main.js": `import { x } from "./gone.js"; export default () => x;` }]) {
+      const p = prepare(mod);
+      expect(precompile(p, { dir: skillDir(files), implementation: "main.js" }, 64 << 20)).toBe(false);
+      expect(discard(p)).toBe(false);
+    }
   });
 });
