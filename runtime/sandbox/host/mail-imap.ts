@@ -2,12 +2,15 @@
 // connect to the checked address, log in with the configured account, run `work` with the
 // folder locked, log out. Everything must end by the call's deadline; on expiry the socket is
 // closed. Errors are reported by kind, never with the server's text (it can echo the login).
-import { ImapFlow } from "imapflow";
+import type { ImapFlow } from "imapflow";
 import { beforeDeadline, checkedServer, timeLeft } from "./mail-server.ts";
 import { HostError, type HostContext } from "./types.ts";
 
 export async function withImap<T>(ctx: HostContext, fn: string, folder: string, work: (client: ImapFlow) => Promise<T>): Promise<T> {
   const { ip, servername, server } = await checkedServer(ctx, "read", fn);
+  // Loaded on first use: imapflow takes ~100 ms to import, which every sandbox worker would
+  // otherwise pay at start whether or not a skill reads mail.
+  const { ImapFlow } = await import("imapflow");
   const remaining = timeLeft(ctx, fn);
   const client = new ImapFlow({
     host: ip,

@@ -1,6 +1,5 @@
 // mail.send: one plain-text message from the configured address (the skill chooses recipients,
 // subject and text, never the sender, headers or attachments), over SMTP to the checked address.
-import nodemailer from "nodemailer";
 import { addresses, argsOf, str } from "./mail-args.ts";
 import { beforeDeadline, checkedServer, timeLeft } from "./mail-server.ts";
 import { HostError, type HostContext } from "./types.ts";
@@ -24,6 +23,7 @@ export async function mailSend(ctx: HostContext, raw: unknown): Promise<SendResu
   const { ip, servername, server } = await checkedServer(ctx, "send", fn);
   const from = ctx.mail?.smtp?.from;
   if (typeof from !== "string" || from === "") throw new HostError(`${fn}: mail.smtp.from is not configured in config.yaml`, "invalid_config");
+  const nodemailer = (await import("nodemailer")).default; // on first use, as imapflow (mail-imap.ts)
   const remaining = timeLeft(ctx, fn);
   const auth = server.user ? { user: server.user, pass: String(server.password ?? "") } : undefined;
   const transport = nodemailer.createTransport({
