@@ -96,7 +96,7 @@ describe("SandboxPool", () => {
     }
   });
 
-  test("idle workers are retired", async () => {
+  test("idle workers are retired; the next one starts from the QuickJS the first compiled", async () => {
     const pool = new SandboxPool({ maxWorkers: 2, idleMs: 30 });
     try {
       await pool.run(jobOf(`export default () => 1`));
@@ -104,6 +104,7 @@ describe("SandboxPool", () => {
       await Bun.sleep(150);
       expect(pool.stats.workers).toBe(0);
       expect((await pool.run(jobOf(`export default () => 2`))).result).toEqual({ ok: true, output: 2 });
+      expect(pool.stats).toMatchObject({ workers: 1, compiles: 1 });
     } finally {
       await pool.close();
     }

@@ -66,6 +66,9 @@ export class SandboxPool {
   #nextId = 1;
   #closed = false;
   #services?: Promise<HostServices>;
+  /** QuickJS compiled by the first worker; later workers start from it instead of compiling. */
+  #wasm?: WebAssembly.Module;
+  #compiles = 0;
 
   constructor(opts: PoolOptions = {}) {
     this.#max = Math.max(1, opts.maxWorkers ?? navigator.hardwareConcurrency ?? 1);
@@ -74,13 +77,17 @@ export class SandboxPool {
   }
 
   /** `contexts`: how many calls ran in a context with their skill compiled ahead, in a plain
-   *  prepared one, or had to prepare their own (a cold worker, or calls back to back). */
-  get stats(): { workers: number; busy: number; queued: number; replaced: number; contexts: Record<ContextKind, number> } {
+   *  prepared one, or had to prepare their own (a cold worker, or calls back to back).
+   *  `compiles`: workers that compiled QuickJS's WASM themselves (1 unless started together). */
+  get stats(): {
+    workers: number; busy: number; queued: number; replaced: number; compiles: number; contexts: Record<ContextKind, number>;
+  } {
     return {
       workers: this.#slots.length,
       busy: this.#slots.filter((s) => s.current).length,
       queued: this.#queue.length,
       replaced: this.#replaced,
+      compiles: this.#compiles,
       contexts: { ...this.#contexts },
     };
   }
@@ -145,7 +152,8 @@ export class SandboxPool {
 
   #spawn(): Slot {
     // env.get reads the worker's environment: give it the host process's current one.
-    const worker = new Worker(WORKER_URL, { env: { ...process.env } } as WorkerOptions);
+    const workerData = this.#wasm ? { wasm: this.#wasm } : undefined;
+    const worker = new Worker(WORKER_URL, { env: { ...process.env }, workerData } as WorkerOptions);
     const slot: Slot = { worker, ready: false };
     worker.unref(); // an idle pool never keeps the process alive; a running call's timer does
     worker.addEventListener("message", (e: MessageEvent<FromWorker>) => this.#onMessage(slot, e.data));
@@ -158,6 +166,10 @@ export class SandboxPool {
   #onMessage(slot: Slot, msg: FromWorker): void {
     if (!this.#slots.includes(slot)) return;
     if (msg.type === "ready") {
+      if (msg.wasm instanceof WebAssembly.Module) {
+        this.#compiles++;
+        this.#wasm ??= msg.wasm;
+      }
       slot.ready = true;
       this.#idle(slot);
       return this.#dispatch();

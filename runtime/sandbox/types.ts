@@ -61,7 +61,8 @@ export type ToWorker =
 
 /** Worker → main. */
 export type FromWorker =
-  | { type: "ready" }
+  /** `wasm`: the QuickJS module this worker compiled, for the pool to give the next ones. */
+  | { type: "ready"; wasm?: WebAssembly.Module }
   /** Done preparing contexts after a call (see worker.ts prepareNext). */
   | { type: "prepared" }
   | {

@@ -1,6 +1,7 @@
 // Worker entry: loads the QuickJS WASM module once, then runs one job at a time in a fresh
 // runtime/context. Permission prompts go to the main thread and come back as "answer".
 import variant from "@jitl/quickjs-wasmfile-release-sync";
+import { workerData } from "node:worker_threads";
 import { newQuickJSWASMModuleFromVariant, newVariant } from "quickjs-emscripten-core";
 import { moltError } from "../contracts/errors.ts";
 import { discard, execute, precompile, prepare, skillKey, type Prepared } from "./execute.ts";
@@ -18,10 +19,17 @@ let nextAsk = 1;
 const rpcs = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 let nextRpc = 1;
 
+// The compiled QuickJS WASM: from the pool when an earlier worker compiled it (see "ready"), so
+// only the pool's first worker pays the compile (~20 ms); workers also share its machine code.
+const given: unknown = (workerData as { wasm?: unknown } | null)?.wasm;
+const wasm = given instanceof WebAssembly.Module
+  ? given
+  : await WebAssembly.compile(await Bun.file(Bun.resolveSync("@jitl/quickjs-wasmfile-release-sync/wasm", import.meta.dir)).arrayBuffer());
+
 // QuickJS asserts on a leak at runtime disposal (some interrupted allocations leak inside
 // QuickJS itself); execute() then reports `recycle` and this worker is replaced. Emscripten's
 // own print of that abort would only be noise on the host's stderr.
-const quiet = newVariant(variant, { emscriptenModule: { printErr: () => {}, print: () => {} } as never });
+const quiet = newVariant(variant, { wasmModule: wasm, emscriptenModule: { printErr: () => {}, print: () => {} } as never });
 const loadModule = async () => {
   const m = await newQuickJSWASMModuleFromVariant(quiet);
   useFastStrings(m);
@@ -165,5 +173,5 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   }
 };
 
-send({ type: "ready" });
+send({ type: "ready", wasm: given === wasm ? undefined : wasm });
 prepareNext();
