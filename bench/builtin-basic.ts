@@ -1,7 +1,8 @@
 // `bun bench/builtin-basic.ts`: the basic built-in skills against direct Bun calls measured in
 // the same run (issue "Built-in skills with real system access"): file_read of a 1 MB file
 // (≤ 3× Bun.file().text()) and web_fetch's overhead over a direct fetch of a local page (≤ 2 ms
-// p50). Calls are 2 ms apart, as in conversation; back-to-back figures follow for reference.
+// p50). Calls are 2 ms apart, as in conversation; back-to-back figures follow for reference,
+// then the first call after idle workers were retired.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -112,6 +113,28 @@ info("back to back: file_read 1 MB whole, p50", ms(await sample(40, 0, call("fil
 info("back to back: file_read 1 MB default, p50", ms(await sample(40, 0, call("file_read", { path: file }))));
 const b2bDirect = await sample(200, 0, () => fetch(url).then((r) => r.text()));
 info("back to back: web_fetch overhead, p50", ms((await sample(200, 0, call("web_fetch", { url }))) - b2bDirect));
+
+// 4. The first call after the workers were retired (a pool retires a worker idle 30 s, so in a
+// conversation most tool calls find none): it starts a worker, which loads QuickJS from the
+// module the pool's first worker compiled. And for reference the very first call of a pool.
+const { SandboxPool } = await import(join(ROOT, "runtime/sandbox/pool.ts"));
+const firstCalls: number[] = [];
+const afterIdle: number[] = [];
+for (let i = 0; i < 8; i++) {
+  const pool = new SandboxPool({ idleMs: 50 });
+  const run = async () => {
+    const t = performance.now();
+    const r = await runSkill(skills.web_fetch, { url }, { ...deps, pool });
+    if (!r.result.ok) throw new Error(`web_fetch: ${r.result.error.message}`);
+    return performance.now() - t;
+  };
+  firstCalls.push(await run());
+  while (pool.stats.workers > 0) await Bun.sleep(20);
+  afterIdle.push(await run());
+  await pool.close();
+}
+info("web_fetch, first call of a new pool, p50", ms(percentile(firstCalls, 50)));
+info("web_fetch, first call after the workers retired, p50", ms(percentile(afterIdle, 50)));
 
 printTable(rows);
 await rt.close();
