@@ -20,7 +20,7 @@ const rpcs = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error)
 let nextRpc = 1;
 
 // The compiled QuickJS WASM: from the pool when an earlier worker compiled it (see "ready"), so
-// only the pool's first worker pays the compile (~20 ms); workers also share its machine code.
+// only the pool's first worker pays the compile (~20 ms); a later one just instantiates it.
 const given: unknown = (workerData as { wasm?: unknown } | null)?.wasm;
 const wasm = given instanceof WebAssembly.Module
   ? given
