@@ -3,7 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import type { SandboxOutcome } from "../contracts/sandbox.ts";
 import { SandboxPool } from "./index.ts";
-import { jobOf } from "./skill-fixture.ts";
+import { jobFor, jobOf, skillDir } from "./skill-fixture.ts";
+import { POLICIES_KEPT } from "./types.ts";
 
 const STUCK = `export default () => { while (true) {} }`;
 const codeOf = (o: SandboxOutcome) => (o.result.ok ? "ok" : o.result.error.code);
@@ -106,6 +107,36 @@ describe("SandboxPool", () => {
       expect((await pool.run(jobOf(`export default () => 2`))).result).toEqual({ ok: true, output: 2 });
       expect(pool.stats).toMatchObject({ workers: 1, compiles: 1 });
     } finally {
+      await pool.close();
+    }
+  });
+
+  test("each call runs under its own policy, though a worker is sent each policy only once", async () => {
+    const pool = new SandboxPool({ maxWorkers: 1 });
+    try {
+      const dir = skillDir({ "main.js": `export default () => env.get("MOLTBOT_POOL_TEST")` });
+      process.env.MOLTBOT_POOL_TEST = "seen";
+      const grant = (allowed: boolean, n = 0) =>
+        `version: 1\ntrust: { default: allow }\n# ${n}\nskills:\n  test_skill: { ${allowed ? "allow" : "deny"}: { env: [MOLTBOT_POOL_TEST] } }\n`;
+      const job = (policyYaml: string) => jobFor(dir, { policyYaml, permissions: { env: ["MOLTBOT_POOL_TEST"] } });
+      const allowing = job(grant(true));
+      const denying = job(grant(false));
+      const outcome = async (j: ReturnType<typeof job>) => {
+        const o = await pool.run(j);
+        return o.result.ok ? o.result.output : o.result.error.code;
+      };
+      expect(await outcome(allowing)).toBe("seen");
+      expect(await outcome(denying)).toBe("permission_denied");
+      expect(await outcome(allowing)).toBe("seen"); // held by the worker, sent by id
+      // More policies than a worker keeps: the first is evicted, then sent again when needed.
+      for (let n = 1; n <= POLICIES_KEPT; n++) expect(await outcome(job(grant(false, n)))).toBe("permission_denied");
+      expect(await outcome(allowing)).toBe("seen");
+      expect(await outcome(denying)).toBe("permission_denied");
+      // The worker's copy can never go stale: a policy the pool has seen cannot be changed.
+      expect(() => { (allowing.policy.skills as Record<string, unknown>).test_skill = {}; }).toThrow();
+      expect(pool.stats.replaced).toBe(0);
+    } finally {
+      delete process.env.MOLTBOT_POOL_TEST;
       await pool.close();
     }
   });

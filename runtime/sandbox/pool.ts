@@ -6,7 +6,8 @@ import { moltError, type MoltError } from "../contracts/errors.ts";
 import type { PromptHandler, SandboxOutcome } from "../contracts/sandbox.ts";
 import type { ContextKind } from "./call-result.ts";
 import { cancelledError, timeoutError } from "./errors.ts";
-import type { FromWorker, HostServices, SandboxJob, ServiceFailure, ToWorker } from "./types.ts";
+import type { Policy } from "../../policy/index.ts";
+import { POLICIES_KEPT, type FromWorker, type HostServices, type PolicyRef, type SandboxJob, type ServiceFailure, type ToWorker } from "./types.ts";
 
 export interface PoolOptions {
   /** Most workers at once; default navigator.hardwareConcurrency. */
@@ -38,6 +39,8 @@ interface Slot {
   freeSince?: number;
   /** Between a call's end and the worker's "prepared": it is compiling the next contexts. */
   preparing?: boolean;
+  /** Ids of the policies this worker holds, oldest first (it keeps the same ones). */
+  policies: number[];
 }
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
@@ -69,6 +72,9 @@ export class SandboxPool {
   /** QuickJS compiled by the first worker; later workers start from it instead of compiling. */
   #wasm?: WebAssembly.Module;
   #compiles = 0;
+  /** An id per policy object, so a worker is sent each policy once, not with every call. */
+  #policyIds = new WeakMap<Policy, number>();
+  #nextPolicyId = 1;
 
   constructor(opts: PoolOptions = {}) {
     this.#max = Math.max(1, opts.maxWorkers ?? navigator.hardwareConcurrency ?? 1);
@@ -147,14 +153,31 @@ export class SandboxPool {
     // The backstop: a worker that has not answered shortly after the deadline is terminated.
     const timer = setTimeout(() => this.#kill(slot, timeoutError(p.job.limits)), timeoutMs + graceMs(timeoutMs));
     slot.current = { ...p, id, timer, deadline };
-    this.#post(slot, { type: "run", id, job: p.job, deadline });
+    const { policy, ...job } = p.job;
+    this.#post(slot, { type: "run", id, job, policy: this.#policyRef(slot, policy), deadline });
+  }
+
+  /**
+   * The policy by id when this worker already holds it, else the policy itself. A policy is
+   * frozen when first seen: a worker's copy must never differ from the object callers check.
+   */
+  #policyRef(slot: Slot, policy: Policy): PolicyRef {
+    let id = this.#policyIds.get(policy);
+    if (id === undefined) {
+      id = this.#nextPolicyId++;
+      this.#policyIds.set(freezeDeep(policy), id);
+    }
+    if (slot.policies.includes(id)) return { id };
+    slot.policies.push(id);
+    if (slot.policies.length > POLICIES_KEPT) slot.policies.shift();
+    return { id, policy };
   }
 
   #spawn(): Slot {
     // env.get reads the worker's environment: give it the host process's current one.
     const workerData = this.#wasm ? { wasm: this.#wasm } : undefined;
     const worker = new Worker(WORKER_URL, { env: { ...process.env }, workerData } as WorkerOptions);
-    const slot: Slot = { worker, ready: false };
+    const slot: Slot = { worker, ready: false, policies: [] };
     worker.unref(); // an idle pool never keeps the process alive; a running call's timer does
     worker.addEventListener("message", (e: MessageEvent<FromWorker>) => this.#onMessage(slot, e.data));
     worker.addEventListener("error", (e: ErrorEvent) => this.#onCrash(slot, e.message));
@@ -313,4 +336,12 @@ export class SandboxPool {
   #post(slot: Slot, msg: ToWorker): void {
     slot.worker.postMessage(msg);
   }
+}
+
+function freezeDeep<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) freezeDeep(v);
+  }
+  return value;
 }

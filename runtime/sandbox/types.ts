@@ -52,9 +52,20 @@ export interface ServiceFailure {
   denial?: { request: PermissionRequest; decision: PermissionDecision };
 }
 
+/** A job as sent to a worker: its policy travels once per worker (see `PolicyRef`). */
+export type WireJob = Omit<SandboxJob, "policy">;
+
+/** Which policy a job runs under: its id, and the policy itself the first time this worker
+ *  sees it. Both sides keep the last POLICIES_KEPT by arrival, so they agree on what is held. */
+export interface PolicyRef {
+  id: number;
+  policy?: Policy;
+}
+export const POLICIES_KEPT = 8;
+
 /** Main → worker. */
 export type ToWorker =
-  | { type: "run"; id: number; job: SandboxJob; deadline: number }
+  | { type: "run"; id: number; job: WireJob; policy: PolicyRef; deadline: number }
   | { type: "answer"; id: number; askId: number; allow: boolean }
   | { type: "rpc-result"; id: number; rpcId: number; ok: true; value: unknown }
   | { type: "rpc-result"; id: number; rpcId: number; ok: false; error: ServiceFailure };

@@ -7,7 +7,8 @@ import { moltError } from "../contracts/errors.ts";
 import { discard, execute, precompile, prepare, skillKey, type Prepared } from "./execute.ts";
 import { useFastStrings } from "./fast-strings.ts";
 import type { HostContext } from "./host/types.ts";
-import type { FromWorker, SandboxJob, ToWorker } from "./types.ts";
+import { POLICIES_KEPT, type FromWorker, type SandboxJob, type ToWorker } from "./types.ts";
+import type { Policy } from "../../policy/index.ts";
 import type { PermissionDecision, PermissionRequest } from "../contracts/permissions.ts";
 import { ServiceCallFailed, setServiceCaller } from "../services/worker-calls.ts";
 
@@ -18,6 +19,8 @@ const asks = new Map<number, (allow: boolean) => void>();
 let nextAsk = 1;
 const rpcs = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 let nextRpc = 1;
+// The policies the pool sent, by id, oldest first; the pool keeps the same list (PolicyRef).
+const policies = new Map<number, Policy>();
 
 // The compiled QuickJS WASM: from the pool when an earlier worker compiled it (see "ready"), so
 // only the pool's first worker pays the compile (~20 ms); a later one just instantiates it.
@@ -131,7 +134,19 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     else waiting?.reject(new ServiceCallFailed(msg.error));
     return;
   }
-  const { id, job, deadline } = msg;
+  const { id, deadline } = msg;
+  if (msg.policy.policy) {
+    policies.set(msg.policy.id, msg.policy.policy);
+    if (policies.size > POLICIES_KEPT) policies.delete(policies.keys().next().value as number);
+  }
+  const policy = policies.get(msg.policy.id);
+  if (!policy) {
+    // The pool and this worker disagree on what it holds: never run without the call's policy.
+    const error = moltError("internal", `sandbox failure: policy ${msg.policy.id} is not in this worker`);
+    send({ type: "done", id, outcome: { result: { ok: false, error }, logs: [], denials: [], durationMs: 0 }, recycle: true });
+    return;
+  }
+  const job: SandboxJob = { ...msg.job, policy };
   const ask: HostContext["ask"] = (request, decision) =>
     new Promise<boolean>((resolve) => {
       const askId = nextAsk++;
