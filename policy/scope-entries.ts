@@ -25,10 +25,27 @@ export type ScopedRequest =
   | { kind: "env"; name: string }
   | { kind: "mail" | "memory"; access: string };
 
-export function entriesOf(block: ScopeBlock | undefined, kind: ScopedKind, at: string, env: PolicyEnv): Entry[] {
+// Parsed entries per block: a loaded policy does not change (the sandbox pool freezes the ones it
+// sees), and permission checks run on every host call. A block built for one check (a manifest's
+// list) is simply parsed again next time.
+const parsed = new WeakMap<object, Map<string, readonly Entry[]>>();
+
+export function entriesOf(block: ScopeBlock | undefined, kind: ScopedKind, at: string, env: PolicyEnv): readonly Entry[] {
   // A policy that is not the shape we built must not read as "no denies": throw, which the
   // callers turn into a deny.
   if (block !== undefined && (typeof block !== "object" || block === null)) throw new Error(`malformed policy block at ${at}`);
+  if (block === undefined) return [];
+  const key = `${kind}\0${at}\0${env.home}`;
+  let byKey = parsed.get(block);
+  const known = byKey?.get(key);
+  if (known) return known;
+  const entries = Object.freeze(parseEntries(block, kind, at, env));
+  if (!byKey) parsed.set(block, (byKey = new Map()));
+  byKey.set(key, entries);
+  return entries;
+}
+
+function parseEntries(block: ScopeBlock, kind: ScopedKind, at: string, env: PolicyEnv): Entry[] {
   const list = block?.[kind] ?? [];
   if (!Array.isArray(list)) throw new Error(`malformed policy list at ${at}.${kind}`);
   return list.map((text, i) => {
