@@ -139,7 +139,8 @@ class TextDecoder {
   constructor(label, options) {
     this.encoding = label === undefined ? "utf-8" : String(label).trim().toLowerCase();
     this.fatal = !!(options && options.fatal);
-    decodeBytes(new U8(0), this.encoding, this.fatal); // an unknown label fails here, as on the web
+    // An unknown label fails here, as on the web; UTF-8's own labels need no asking.
+    if (this.encoding !== "utf-8" && this.encoding !== "utf8") decodeBytes(new U8(0), this.encoding, this.fatal);
   }
   decode(input) {
     if (input === undefined) return "";

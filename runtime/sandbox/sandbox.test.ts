@@ -115,3 +115,27 @@ describe("console", () => {
     expect(o.logs.at(-1)).toContain("800 more log lines dropped");
   });
 });
+
+describe("TextDecoder", () => {
+  test("UTF-8 by any of its labels, other WHATWG encodings by the host, fatal, and an unknown label fails at construction", async () => {
+    const o = await run(`export default () => {
+      const bytes = new Uint8Array([0x63, 0x61, 0x66, 0xc3, 0xa9]);
+      const latin = new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x80]);
+      const out = {
+        utf8: new TextDecoder().decode(bytes),
+        label: new TextDecoder("UTF8").decode(bytes),
+        enc: new TextDecoder(" utf-8 ").encoding,
+        cp1252: new TextDecoder("windows-1252").decode(latin),
+        latin1: new TextDecoder("latin1").decode(latin),
+      };
+      try { new TextDecoder("utf-8", { fatal: true }).decode(latin); out.fatal = "decoded"; } catch (e) { out.fatal = e.name; }
+      try { new TextDecoder("no-such-charset"); out.unknown = "constructed"; } catch (e) { out.unknown = e.message; }
+      return out;
+    }`);
+    expect(o.result).toMatchObject({
+      ok: true,
+      output: { utf8: "café", label: "café", enc: "utf-8", cp1252: "café€", latin1: "café€", fatal: "Error" },
+    });
+    expect((o.result as { output: { unknown: string } }).output.unknown).not.toBe("constructed");
+  });
+});
