@@ -68,8 +68,7 @@ export class AuditLog {
 
   #appendLocked(content: AuditRecord): AuditEntry {
     const file = this.#file;
-    file.refresh();
-    const size = file.size();
+    const size = file.refresh();
     let head = this.#heads.get(file.realPath) ?? this.#recoverHead(size);
     if (size > head.size) head = this.#adoptTrailing(head, size);
     // A torn last line (crash mid-write) or foreign bytes stay where they are, as evidence for

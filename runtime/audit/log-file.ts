@@ -29,7 +29,8 @@ export class LogFile {
     return this.#fd;
   }
 
-  refresh(): void {
+  /** Re-opens the file if the path names another one now; returns the open file's size. */
+  refresh(): number {
     const open = fstatSync(this.#fd);
     let current: ReturnType<typeof statSync> | undefined;
     try {
@@ -37,14 +38,11 @@ export class LogFile {
     } catch {
       current = undefined; // deleted or moved: re-create it below
     }
-    if (current && current.ino === open.ino && current.dev === open.dev) return;
+    if (current && current.ino === open.ino && current.dev === open.dev) return open.size;
     const fd = openSync(this.#path, FLAGS, 0o600);
     closeSync(this.#fd);
     this.#fd = fd;
-  }
-
-  size(): number {
-    return fstatSync(this.#fd).size;
+    return fstatSync(fd).size;
   }
 
   endsWithNewline(size: number): boolean {
