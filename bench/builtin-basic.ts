@@ -54,26 +54,39 @@ const skills = {
  * prepare its next context while idle, as it does in use.
  */
 async function sample(n: number, gap: number, f: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.min(10, n); i++) await f();
-  const out: number[] = [];
+  return (await interleaved(n, gap, { f })).f!;
+}
+
+/**
+ * p50 of each function, run in turn (one call of each per round, `gap` ms apart), so that the
+ * machine's drifting speed (up to 2× within minutes on a VM) weighs on a figure and its
+ * baseline alike.
+ */
+async function interleaved<K extends string>(n: number, gap: number, fs: Record<K, () => Promise<unknown>>): Promise<Record<K, number>> {
+  const keys = Object.keys(fs) as K[];
+  for (let i = 0; i < Math.min(10, n); i++) for (const k of keys) await fs[k]();
+  for (const k of Object.keys(inWorker)) inWorker[k] = []; // warm-up calls are not figures
+  const out = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < n; i++) {
-    if (gap > 0) await Bun.sleep(gap);
-    const t = performance.now();
-    await f();
-    out.push(performance.now() - t);
+    for (const k of keys) {
+      if (gap > 0) await Bun.sleep(gap);
+      const t = performance.now();
+      await fs[k]();
+      out[k].push(performance.now() - t);
+    }
   }
-  return percentile(out, 50);
+  return Object.fromEntries(keys.map((k) => [k, percentile(out[k], 50)])) as Record<K, number>;
 }
 // Time each call spent inside its worker (the sandbox's own work), apart from the hops between
 // threads and the audit line: on a busy or virtual machine the hops vary most.
-const inWorker: number[] = [];
-const call = (name: keyof typeof skills, params: unknown) => async () => {
+const inWorker: Record<string, number[]> = {};
+const call = (name: keyof typeof skills, params: unknown, key: string = name) => async () => {
   const r = await runSkill(skills[name], params, deps);
   if (!r.result.ok) throw new Error(`${name}: ${r.result.error.message}`);
-  inWorker.push(r.outcome?.durationMs ?? NaN);
+  (inWorker[key] ??= []).push(r.outcome?.durationMs ?? NaN);
 };
-/** p50 of the in-worker times recorded since the last call of this. */
-const workerP50 = () => percentile(inWorker.splice(0), 50);
+/** p50 of the in-worker times recorded under `key` since the last call of this. */
+const workerP50 = (key: string) => percentile(inWorker[key]?.splice(0) ?? [], 50);
 const GAP = 2;
 const rows: Row[] = [];
 const info = (name: string, value: string) => rows.push({ name, value, target: "", ok: null });
@@ -82,30 +95,29 @@ const ratio = (name: string, x: number, base: number, max: number) =>
 
 // 1. file_read of a 1 MB file against reading it directly. The empty skill's full tool call
 // (policy, worker, fresh QuickJS context, audit line) is the floor under any skill's time.
-const direct = await sample(60, GAP, () => Bun.file(file).text());
-const floor = await sample(60, GAP, call("noop", {}));
-const floorWorker = workerP50();
-const whole = await sample(40, GAP, call("file_read", { path: file, max_chars: 2_000_000 }));
-const wholeWorker = workerP50();
-const capped = await sample(40, GAP, call("file_read", { path: file }));
-const cappedWorker = workerP50();
-info("baseline: Bun.file().text(), 1 MB, p50", ms(direct));
-info("floor: an empty skill's full tool call, p50", `${ms(floor)} (${(floor / direct).toFixed(1)}×)`);
-info("  of which inside the worker", ms(floorWorker));
-info("file_read 1 MB, whole file returned, p50", ms(whole));
-info("  of which inside the worker", ms(wholeWorker));
-ratio("  ratio to baseline", whole, direct, 3);
-info("file_read 1 MB, default max_chars (100k), p50", ms(capped));
-info("  of which inside the worker", ms(cappedWorker));
-ratio("  ratio to baseline", capped, direct, 3);
+const reads = await interleaved(40, GAP, {
+  direct: () => Bun.file(file).text(),
+  floor: call("noop", {}),
+  whole: call("file_read", { path: file, max_chars: 2_000_000 }, "whole"),
+  capped: call("file_read", { path: file }, "capped"),
+});
+info("baseline: Bun.file().text(), 1 MB, p50", ms(reads.direct));
+info("floor: an empty skill's full tool call, p50", `${ms(reads.floor)} (${(reads.floor / reads.direct).toFixed(1)}×)`);
+info("  of which inside the worker", ms(workerP50("noop")));
+info("file_read 1 MB, whole file returned, p50", ms(reads.whole));
+info("  of which inside the worker", ms(workerP50("whole")));
+ratio("  ratio to baseline", reads.whole, reads.direct, 3);
+info("file_read 1 MB, default max_chars (100k), p50", ms(reads.capped));
+info("  of which inside the worker", ms(workerP50("capped")));
+ratio("  ratio to baseline", reads.capped, reads.direct, 3);
 
 // 2. web_fetch of a local article page against fetching it directly.
-const fetchDirect = await sample(200, GAP, () => fetch(url).then((r) => r.text()));
-const viaSkill = await sample(200, GAP, call("web_fetch", { url }));
-info("baseline: direct fetch of the article page, p50", ms(fetchDirect));
-info("web_fetch (→ Markdown, full tool call), p50", ms(viaSkill));
-info("  of which inside the worker", ms(workerP50()));
-rows.push({ name: "  overhead", value: ms(viaSkill - fetchDirect), target: "≤ 2 ms", ok: viaSkill - fetchDirect <= 2 });
+const fetches = await interleaved(200, GAP, { direct: () => fetch(url).then((r) => r.text()), skill: call("web_fetch", { url }) });
+const overhead = fetches.skill - fetches.direct;
+info("baseline: direct fetch of the article page, p50", ms(fetches.direct));
+info("web_fetch (→ Markdown, full tool call), p50", ms(fetches.skill));
+info("  of which inside the worker", ms(workerP50("web_fetch")));
+rows.push({ name: "  overhead", value: ms(overhead), target: "≤ 2 ms", ok: overhead <= 2 });
 
 // 3. The same, back to back (a worker has less idle time to prepare between calls).
 info("back to back: empty skill call, p50", ms(await sample(60, 0, call("noop", {}))));
