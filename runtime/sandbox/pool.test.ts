@@ -140,4 +140,24 @@ describe("SandboxPool", () => {
       await pool.close();
     }
   });
+
+  test("concurrent calls under many policies on several workers each get their own decision", async () => {
+    const pool = new SandboxPool({ maxWorkers: 3 });
+    try {
+      const dir = skillDir({ "main.js": `export default async () => { await fs.stat("/"); try { return env.get("MOLTBOT_POOL_TEST") ?? "unset"; } catch { return "denied"; } }` });
+      process.env.MOLTBOT_POOL_TEST = "seen";
+      const jobs = Array.from({ length: POLICIES_KEPT + 4 }, (_, n) =>
+        jobFor(dir, {
+          policyYaml: `version: 1\ntrust: { default: allow }\n# ${n}\nskills:\n  test_skill: ${n % 2 ? `{ allow: { read: ["/"], env: [MOLTBOT_POOL_TEST] } }` : `{ allow: { read: ["/"] }, deny: { env: [MOLTBOT_POOL_TEST] } }`}\n`,
+          permissions: { env: ["MOLTBOT_POOL_TEST"], read: "all" },
+        }));
+      const order = Array.from({ length: 72 }, (_, i) => (i * 7) % jobs.length);
+      const outputs = await Promise.all(order.map((n) => pool.run(jobs[n]!).then((o) => (o.result.ok ? o.result.output : o.result.error.code))));
+      expect(outputs).toEqual(order.map((n) => (n % 2 ? "seen" : "denied")));
+      expect(pool.stats.replaced).toBe(0);
+    } finally {
+      delete process.env.MOLTBOT_POOL_TEST;
+      await pool.close();
+    }
+  });
 });
