@@ -9,14 +9,18 @@ export function cap(text: string, max = MAX_ERROR_MESSAGE): string {
   return text.length > max ? text.slice(0, max) + "…" : text;
 }
 
+// Where a limit is raised, in policy.yaml's own words (DESIGN §5: `limits:` for every skill,
+// `skills.<name>.limits:` for one).
+const raise = (example: string) => `in policy.yaml, under limits: (or skills.<name>.limits: for this skill), e.g. ${example}`;
+
 export const timeoutError = (limits: SandboxLimits): MoltError =>
-  moltError("timeout", `the skill did not finish within ${limits.timeoutMs} ms`, "raise limits.timeoutMs in policy.yaml if it needs longer");
+  moltError("timeout", `the skill did not finish within ${limits.timeoutMs} ms`, `if it needs longer, raise timeout ${raise("timeout: 60s")}`);
 
 export const memoryError = (limits: SandboxLimits): MoltError =>
-  moltError("memory_limit", `the skill used more than ${Math.round(limits.memoryBytes / 1048576)} MiB of memory`, "raise limits.memoryBytes in policy.yaml if it needs more");
+  moltError("memory_limit", `the skill used more than ${Math.round(limits.memoryBytes / 1048576)} MiB of memory`, `if it needs more, raise memory ${raise("memory: 256MiB")}`);
 
 export const outputError = (limits: SandboxLimits): MoltError =>
-  moltError("output_limit", `the skill's result is larger than ${limits.outputBytes} bytes`, "return less data, or raise limits.outputBytes in policy.yaml");
+  moltError("output_limit", `the skill's result is larger than ${limits.outputBytes} bytes`, `return less data, or raise output ${raise("output: 8MiB")}`);
 
 export const stackError = (stackBytes: number): MoltError =>
   moltError("skill_error", `stack overflow: recursion deeper than the ${Math.round(stackBytes / 1024)} KiB stack allows`);

@@ -90,3 +90,17 @@ test("after all of the above, the pool still serves calls", async () => {
   const results = await Promise.all([1, 2, 3].map((n) => pool.run(jobOf(`export default (p) => p.n * 2`, { params: { n } }))));
   expect(results.map((r) => r.result)).toEqual([2, 4, 6].map((output) => ({ ok: true, output })));
 });
+
+describe("hints", () => {
+  test("each limit's hint names the policy key that raises it, with an example the policy accepts", async () => {
+    const { parsePolicy } = await import("../../policy/index.ts");
+    const { memoryError, outputError, timeoutError } = await import("./errors.ts");
+    const limits = { timeoutMs: 100, memoryBytes: 1 << 20, outputBytes: 1024, stackBytes: 1 << 16 };
+    for (const [error, key] of [[timeoutError(limits), "timeout"], [memoryError(limits), "memory"], [outputError(limits), "output"]] as const) {
+      const example = /e\.g\. (\w+): (\S+)$/.exec(error.hint ?? "");
+      expect(example?.[1]).toBe(key);
+      const policy = parsePolicy(`version: 1\nlimits: { ${key}: ${example![2]} }\nskills:\n  s: { limits: { ${key}: ${example![2]} } }\n`);
+      expect(policy.limits).toBeDefined();
+    }
+  });
+});
