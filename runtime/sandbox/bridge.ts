@@ -22,6 +22,12 @@ const CORE_API: Record<string, HostFn> = {
     // Bun checks the label at run time (RangeError for an unknown one); its types list only a few.
     return new TextDecoder(label as ConstructorParameters<typeof TextDecoder>[0], { fatal: fatal === true }).decode(bytes);
   },
+  // TextDecoder's constructor: a label → the encoding's WHATWG name ("latin1" → "windows-1252");
+  // an unknown label is an error, as on the web.
+  encodingOf: (_ctx, [label]) => {
+    if (typeof label !== "string") throw new TypeError("the encoding label must be a string");
+    return new TextDecoder(label as ConstructorParameters<typeof TextDecoder>[0]).encoding;
+  },
   // html.toMarkdown: a page → { title, markdown }. Linear in the page, input and output capped;
   // the output cap is also the call's memory limit, since the result must fit in QuickJS.
   htmlToMarkdown: (ctx, [source, baseUrl, text]) => {

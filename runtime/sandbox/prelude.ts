@@ -135,12 +135,13 @@ function envGet(name) {
 // TextDecoder (WHATWG subset: label, fatal, decode): the host decodes, so any charset Bun
 // knows works (web pages in windows-1252, shift_jis, …). Pure; needs no permission.
 const decodeBytes = sync("core.decodeUtf8");
+const encodingOf = sync("core.encodingOf");
 class TextDecoder {
   constructor(label, options) {
-    this.encoding = label === undefined ? "utf-8" : String(label).trim().toLowerCase();
+    const given = label === undefined ? "utf-8" : String(label).trim().toLowerCase();
+    // The web's name for the encoding; an unknown label fails here. UTF-8's need no asking.
+    this.encoding = given === "utf-8" || given === "utf8" ? "utf-8" : encodingOf(given);
     this.fatal = !!(options && options.fatal);
-    // An unknown label fails here, as on the web; UTF-8's own labels need no asking.
-    if (this.encoding !== "utf-8" && this.encoding !== "utf8") decodeBytes(new U8(0), this.encoding, this.fatal);
   }
   decode(input) {
     if (input === undefined) return "";

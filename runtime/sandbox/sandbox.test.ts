@@ -127,6 +127,7 @@ describe("TextDecoder", () => {
         enc: new TextDecoder(" utf-8 ").encoding,
         cp1252: new TextDecoder("windows-1252").decode(latin),
         latin1: new TextDecoder("latin1").decode(latin),
+        names: [new TextDecoder("UTF8").encoding, new TextDecoder("latin1").encoding, new TextDecoder("Shift_JIS").encoding],
       };
       try { new TextDecoder("utf-8", { fatal: true }).decode(latin); out.fatal = "decoded"; } catch (e) { out.fatal = e.name; }
       try { new TextDecoder("no-such-charset"); out.unknown = "constructed"; } catch (e) { out.unknown = e.message; }
@@ -134,7 +135,7 @@ describe("TextDecoder", () => {
     }`);
     expect(o.result).toMatchObject({
       ok: true,
-      output: { utf8: "café", label: "café", enc: "utf-8", cp1252: "café€", latin1: "café€", fatal: "Error" },
+      output: { utf8: "café", label: "café", enc: "utf-8", cp1252: "café€", latin1: "café€", fatal: "Error", names: ["utf-8", "windows-1252", "shift_jis"] },
     });
     expect((o.result as { output: { unknown: string } }).output.unknown).not.toBe("constructed");
   });
