@@ -15,7 +15,13 @@ const data = realpathSync(mkdtempSync(join(tmpdir(), "moltbot-data-")));
 writeFileSync(join(data, "note.txt"), "a note");
 let server: ReturnType<typeof Bun.serve>;
 beforeAll(() => {
-  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => Response.json({ path: new URL(req.url).pathname, method: req.method, got: req.headers.get("x-test") }, { headers: { "x-reply": "yes" } }) });
+  server = Bun.serve({
+    hostname: "127.0.0.1", port: 0,
+    fetch: async (req) => Response.json(
+      { path: new URL(req.url).pathname, method: req.method, got: req.headers.get("x-test"), type: req.headers.get("content-type"), sent: await req.text() },
+      { headers: { "x-reply": "yes" } },
+    ),
+  });
 });
 afterAll(async () => {
   server.stop(true);
@@ -123,7 +129,19 @@ describe("fetch and shell", () => {
       const r = await fetch("http://" + p.hp + "/hello", { method: "POST", headers: { "x-test": "t1" }, body: "payload" });
       return { ok: r.ok, status: r.status, reply: r.headers.get("X-Reply"), body: await r.json() };
     }`, { params: { hp: hostPort }, permissions: { net: [hostPort] }, policyYaml: grant(`{ net: ["${hostPort}"] }`) }));
-    expect(o.result).toEqual({ ok: true, output: { ok: true, status: 200, reply: "yes", body: { path: "/hello", method: "POST", got: "t1" } } });
+    expect(o.result).toMatchObject({ ok: true, output: { ok: true, status: 200, reply: "yes", body: { path: "/hello", method: "POST", got: "t1", sent: "payload" } } });
+  });
+
+  test("an object body is sent as JSON, marked application/json unless the skill set a type", async () => {
+    const hostPort = `127.0.0.1:${server.port}`;
+    const o = await pool.run(jobOf(`export default async (p) => {
+      const post = async (init) => (await fetch("http://" + p.hp + "/json", { method: "POST", ...init })).json();
+      return [await post({ body: { at: new Date(0), n: 1 } }), await post({ body: { n: 2 }, headers: { "Content-Type": "application/vnd.x+json" } })];
+    }`, { params: { hp: hostPort }, permissions: { net: [hostPort] }, policyYaml: grant(`{ net: ["${hostPort}"] }`) }));
+    expect(o.result).toMatchObject({ ok: true, output: [
+      { type: "application/json", sent: '{"at":"1970-01-01T00:00:00.000Z","n":1}' },
+      { type: "application/vnd.x+json", sent: '{"n":2}' },
+    ] });
   });
 
   test("fetch to an ungranted host is denied", async () => {
@@ -134,5 +152,10 @@ describe("fetch and shell", () => {
   test("shell.run runs a granted command with an argv array", async () => {
     const o = await pool.run(jobOf(`export default async () => shell.run("echo", ["hi", "there"])`, { permissions: { run: ["echo"] }, policyYaml: grant(`{ run: ["echo"] }`) }));
     expect(o.result).toMatchObject({ ok: true, output: { code: 0, stdout: "hi there\n" } });
+  });
+
+  test("an argument with toJSON crosses as JSON writes it (a Date as its ISO string)", async () => {
+    const o = await pool.run(jobOf(`export default async () => shell.run("echo", [new Date(0), { toJSON: () => "custom" }])`, { permissions: { run: ["echo"] }, policyYaml: grant(`{ run: ["echo"] }`) }));
+    expect(o.result).toMatchObject({ ok: true, output: { code: 0, stdout: "1970-01-01T00:00:00.000Z custom\n" } });
   });
 });

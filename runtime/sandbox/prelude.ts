@@ -44,6 +44,8 @@ function copy(v, bufs, depth, where) {
     const u = new U8(v.buffer, v.byteOffset, v.byteLength);
     bufs.push(new U8(u).buffer); return { [MARK]: bufs.length - 1 };
   }
+  // As JSON does: an object that says how it is written (a Date → its ISO string) is written so.
+  if (typeof v.toJSON === "function") return copy(v.toJSON(), bufs, depth + 1, where);
   if (isArray(v)) { const out = []; for (let i = 0; i < v.length; i++) out[i] = copy(v[i], bufs, depth + 1, where); return out; }
   const out = {};
   for (const k of keys(v)) {
@@ -259,7 +261,10 @@ async function fetch(url, init) {
   if (isArray(h)) headers = h.map((p) => [String(p[0]), String(p[1])]);
   else if (h && typeof h === "object") headers = keys(h).map((k) => [k, String(h[k])]);
   let body = init.body === undefined ? null : init.body;
-  if (body !== null && typeof body !== "string" && !(body instanceof AB) && !isView(body)) body = stringify(body);
+  if (body !== null && typeof body !== "string" && !(body instanceof AB) && !isView(body)) {
+    body = stringify(body);
+    if (!headers.some((p) => p[0].toLowerCase() === "content-type")) headers.push(["content-type", "application/json"]);
+  }
   const r = await netFetch(String(url), { method: init.method === undefined ? "GET" : String(init.method), headers, body });
   const bytes = r.body;
   const text = () => new TextDecoderLite().decode(bytes);
