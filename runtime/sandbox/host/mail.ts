@@ -3,8 +3,9 @@
 // skill: nothing returns it, and every result is scanned for it (and the login) as a last guard.
 import { mailList, mailRead, mailSearch } from "./mail-read.ts";
 import { mailSend } from "./mail-send.ts";
+import { denyWith } from "./guard.ts";
 import { REDACTED } from "./redact.ts";
-import { HostError, type HostContext, type HostFn } from "./types.ts";
+import type { HostContext, HostFn } from "./types.ts";
 
 const MIN_SECRET = 4;
 
@@ -47,7 +48,7 @@ export const MAIL = {
     // The skill never learns the password; if it did anyway, it must not mail it out.
     const text = JSON.stringify(arg ?? null);
     if (mailSecrets(ctx).some((s) => text.includes(s))) {
-      throw new HostError("mail.send: the message contains a credential value", "permission_denied");
+      denyWith(ctx, { kind: "mail", value: "send" }, { decision: "deny", rule: "credentials", reason: "mail.send: the message contains a credential value" });
     }
     return mailSend(ctx, arg);
   }),

@@ -33,7 +33,7 @@ export async function hostFetch(ctx: HostContext, url: unknown, init: unknown, o
   const req = parseRequestInit(init);
   let target = parseTarget(url);
   const secrets = secretValues(ctx);
-  refuseSecrets(target.url.href, req, secrets);
+  refuseSecrets(ctx, target, req, secrets);
   const remaining = ctx.deadline - Date.now();
   if (remaining <= 0) throw new HostError("fetch: the call has no time left", "timeout");
   const signal = AbortSignal.timeout(remaining);

@@ -1,7 +1,9 @@
 // What the skill asked to send, validated once: method, headers and body. Anything that would
 // let the skill steer the connection (Host, hop-by-hop headers) is not the skill's to set.
+import { denyWith } from "./guard.ts";
+import type { NetTarget } from "./net-target.ts";
 import { containsSecret, bytesContainSecret } from "./redact.ts";
-import { HostError } from "./types.ts";
+import { HostError, type HostContext } from "./types.ts";
 
 export interface OutgoingRequest {
   method: string;
@@ -47,13 +49,18 @@ export function parseRequestInit(init: unknown): OutgoingRequest {
 }
 
 /** A skill that learned a secret some other way must not send it out. */
-export function refuseSecrets(url: string, req: OutgoingRequest, secrets: string[]): void {
+export function refuseSecrets(ctx: HostContext, target: NetTarget, req: OutgoingRequest, secrets: string[]): void {
   if (secrets.length === 0) return;
-  let found = containsSecret(url, secrets);
+  let found = containsSecret(target.url.href, secrets);
   for (const [k, v] of req.headers) found ||= containsSecret(k, secrets) || containsSecret(v, secrets);
   if (typeof req.body === "string") found ||= containsSecret(req.body, secrets);
   else if (req.body !== null) found ||= bytesContainSecret(req.body, secrets);
+  // A denial like any other: recorded for the audit, raised as PermissionDenied.
   if (found) {
-    throw new HostError("fetch: the request contains a credential value; credentials are added by the host, never by the skill", "permission_denied");
+    denyWith(ctx, { kind: "net", value: target.value }, {
+      decision: "deny",
+      rule: "credentials",
+      reason: "fetch: the request contains a credential value; credentials are added by the host, never by the skill",
+    });
   }
 }

@@ -181,5 +181,9 @@ describe("net.fetch credentials", () => {
     for (const args of attempts) {
       await expect(fetchFn(ctx, args) as Promise<unknown>).rejects.toThrow(/contains a credential value/);
     }
+    // Each is a denial like any other: raised as PermissionDenied and recorded for the audit.
+    await expect(fetchFn(ctx, attempts[0]!) as Promise<unknown>).rejects.toBeInstanceOf(HostDenied);
+    expect(ctx.denials.length).toBe(attempts.length + 1);
+    expect(ctx.denials[0]).toMatchObject({ kind: "net", value: A, rule: "credentials" });
   });
 });
