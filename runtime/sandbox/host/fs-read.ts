@@ -1,9 +1,8 @@
 // fs.readTextFile / readFile / readDir / stat: need `read` on the real path. readFile takes an
 // optional byte range ({ offset, length }), so a skill that shows the start of a big file does
 // not copy all of it into the sandbox.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
-import { requirePermission } from "./guard.ts";
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { withPermission } from "./guard.ts";
 import { fsError, realSkillPath } from "./paths.ts";
 import { HostError, type HostContext, type HostFn } from "./types.ts";
 
@@ -17,10 +16,14 @@ export function readCap(ctx: HostContext): number {
   return Math.min(MAX_READ_BYTES, ctx.limits.memoryBytes);
 }
 
-async function readablePath(ctx: HostContext, input: unknown): Promise<string> {
+/**
+ * `then(path)` for a path the skill may read. Synchronous when the policy already allows it
+ * (the common case: the result reaches the skill without an event-loop turn); after the user's
+ * answer when it must ask.
+ */
+function readable<T>(ctx: HostContext, input: unknown, then: (path: string) => T): T | Promise<Awaited<T>> {
   const path = realSkillPath(input, ctx.home);
-  await requirePermission(ctx, { kind: "read", value: path });
-  return path;
+  return withPermission(ctx, { kind: "read", value: path }, () => then(path));
 }
 
 /** fs.readFile's optional second argument: a byte range, clamped to the file. */
@@ -41,11 +44,11 @@ function rangeOf(input: unknown): ReadRange {
   return { offset: offset as number, length: length as number };
 }
 
-// Synchronous on purpose: this worker thread serves one call at a time, and four syscalls cost
-// a fraction of four thread-pool round trips (0.1 vs 0.35 ms for 1 MB). A read that blocks
-// (a FIFO) holds only this worker, and the main thread's deadline backstop ends the call.
-async function readBytes(ctx: HostContext, input: unknown, range: ReadRange = { offset: 0, length: Infinity }): Promise<Uint8Array> {
-  const path = await readablePath(ctx, input);
+// Synchronous on purpose (so are stat and readDir): this worker thread serves one call at a
+// time, and four syscalls cost a fraction of four thread-pool round trips (0.1 vs 0.35 ms for
+// 1 MB). A read that blocks (a FIFO) holds only this worker, and the main thread's deadline
+// backstop ends the call.
+function readBytes(ctx: HostContext, path: string, range: ReadRange = { offset: 0, length: Infinity }): Uint8Array {
   const cap = readCap(ctx);
   try {
     const fd = openSync(path, "r");
@@ -78,33 +81,35 @@ async function readBytes(ctx: HostContext, input: unknown, range: ReadRange = { 
   }
 }
 
-const readFile: HostFn = async (ctx, [path, options]) => readBytes(ctx, path, rangeOf(options));
-
-const readTextFile: HostFn = async (ctx, [path]) => new TextDecoder().decode(await readBytes(ctx, path));
-
-const readDir: HostFn = async (ctx, [input]) => {
-  const path = await readablePath(ctx, input);
-  try {
-    const entries = await readdir(path, { withFileTypes: true });
-    return entries.map((e) => ({
-      name: e.name,
-      isFile: e.isFile(),
-      isDirectory: e.isDirectory(),
-      isSymlink: e.isSymbolicLink(),
-    }));
-  } catch (err) {
-    throw fsError(err, path);
-  }
+const readFile: HostFn = (ctx, [input, options]) => {
+  const range = rangeOf(options);
+  return readable(ctx, input, (path) => readBytes(ctx, path, range));
 };
 
-const statFn: HostFn = async (ctx, [input]) => {
-  const path = await readablePath(ctx, input);
-  try {
-    const s = await stat(path);
-    return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
-  } catch (err) {
-    throw fsError(err, path);
-  }
-};
+const readTextFile: HostFn = (ctx, [input]) => readable(ctx, input, (path) => new TextDecoder().decode(readBytes(ctx, path)));
+
+const readDir: HostFn = (ctx, [input]) =>
+  readable(ctx, input, (path) => {
+    try {
+      return readdirSync(path, { withFileTypes: true }).map((e) => ({
+        name: e.name,
+        isFile: e.isFile(),
+        isDirectory: e.isDirectory(),
+        isSymlink: e.isSymbolicLink(),
+      }));
+    } catch (err) {
+      throw fsError(err, path);
+    }
+  });
+
+const statFn: HostFn = (ctx, [input]) =>
+  readable(ctx, input, (path) => {
+    try {
+      const s = statSync(path);
+      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
+    } catch (err) {
+      throw fsError(err, path);
+    }
+  });
 
 export const FS_READ = { readFile, readTextFile, readDir, stat: statFn } satisfies Record<string, HostFn>;

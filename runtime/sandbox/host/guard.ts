@@ -21,6 +21,18 @@ export async function requirePermission(ctx: HostContext, req: PermissionRequest
 }
 
 /**
+ * Runs `then` at once when `req` is allowed without asking, so a host call stays synchronous
+ * (no event-loop turn before the skill goes on); after the user's answer when it must ask;
+ * never when denied (the denial is recorded and thrown, as by requirePermission).
+ */
+export function withPermission<T>(ctx: HostContext, req: PermissionRequest, then: () => T): T | Promise<Awaited<T>> {
+  const d = safeCheck(ctx, req);
+  if (d.decision === "allow") return then();
+  if (d.decision === "prompt") return requirePermission(ctx, req).then(then) as Promise<Awaited<T>>;
+  denyWith(ctx, req, d);
+}
+
+/**
  * Synchronous variant for host functions that cannot await (env.get). A `prompt` is asked
  * through ctx.askSync, which blocks the worker thread until the answer; without it, it denies.
  */
