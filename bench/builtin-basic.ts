@@ -30,6 +30,7 @@ trust: { default: allow }
 limits: { timeout: 10s, output: 4MiB }
 skills:
   file_read: { allow: { read: ["${home}"] } }
+  file_search: { allow: { read: ["${home}"] } }
   web_fetch: { allow: { net: ["127.0.0.1:${server.port}"] } }
 `);
 
@@ -46,7 +47,15 @@ const skills = {
   noop: (await loadSkill(noopDir)).skill,
   file_read: (await loadSkill(join(ROOT, "skills/builtin/file_read"))).skill,
   web_fetch: (await loadSkill(join(ROOT, "skills/builtin/web_fetch"))).skill,
+  file_search: (await loadSkill(join(ROOT, "skills/builtin/file_search"))).skill,
 };
+// A source tree for file_search: 40 packages × 25 files of 20 lines (1000 files, ~0.9 MB).
+const tree = join(home, "code");
+for (let d = 0; d < 40; d++) {
+  const src = join(tree, `pkg${d}`, "src");
+  mkdirSync(src, { recursive: true });
+  for (let f = 0; f < 25; f++) writeFileSync(join(src, `file${f}.ts`), `export const v${f} = ${f}; // TODO item ${d}-${f}\n`.repeat(20));
+}
 
 /**
  * p50 of `f`, each call `gap` ms after the last one ended (0 = back to back). Spaced calls are
@@ -119,14 +128,23 @@ info("web_fetch (→ Markdown, full tool call), p50", ms(fetches.skill));
 info("  of which inside the worker", ms(workerP50("web_fetch")));
 rows.push({ name: "  overhead", value: ms(overhead), target: "≤ 2 ms", ok: overhead <= 2 });
 
-// 3. The same, back to back (a worker has less idle time to prepare between calls).
+// 3. file_search over the tree (no target): every folder and file is a host call, so the cost
+// per host call shows here.
+const searches = await interleaved(10, GAP, {
+  names: call("file_search", { path: tree, name: "file1*.ts" }),
+  content: call("file_search", { path: tree, query: "TODO item 7-3" }),
+});
+info("file_search, 1000 files by name, p50", ms(searches.names));
+info("file_search, 1000 files by content, p50", ms(searches.content));
+
+// 4. Sections 1 and 2 back to back (a worker has less idle time to prepare between calls).
 info("back to back: empty skill call, p50", ms(await sample(60, 0, call("noop", {}))));
 info("back to back: file_read 1 MB whole, p50", ms(await sample(40, 0, call("file_read", { path: file, max_chars: 2_000_000 }))));
 info("back to back: file_read 1 MB default, p50", ms(await sample(40, 0, call("file_read", { path: file }))));
 const b2bDirect = await sample(200, 0, () => fetch(url).then((r) => r.text()));
 info("back to back: web_fetch overhead, p50", ms((await sample(200, 0, call("web_fetch", { url }))) - b2bDirect));
 
-// 4. The first call after the workers were retired (a pool retires a worker idle 30 s, so in a
+// 5. The first call after the workers were retired (a pool retires a worker idle 30 s, so in a
 // conversation most tool calls find none): it starts a worker, which loads QuickJS from the
 // module the pool's first worker compiled. And for reference the very first call of a pool.
 const { SandboxPool } = await import(join(ROOT, "runtime/sandbox/pool.ts"));
