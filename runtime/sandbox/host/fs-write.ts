@@ -1,17 +1,19 @@
 // fs.writeTextFile / writeFile / mkdir / remove: need `write` on the real path. Writes are
 // atomic (temp file in the same directory, fsync, rename), so a reader never sees half a file.
+// Synchronous syscalls, as fs reads (fs-read.ts): this worker serves one call at a time, and a
+// dozen thread-pool round trips cost more than the syscalls; asking the user stays async.
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, open, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { requirePermission } from "./guard.ts";
+import { withPermission } from "./guard.ts";
 import { MAX_READ_BYTES } from "./fs-read.ts";
 import { fsError, realSkillPath } from "./paths.ts";
 import { HostError, type HostContext, type HostFn } from "./types.ts";
 
-async function writablePath(ctx: HostContext, input: unknown, followFinalLink = true): Promise<string> {
+/** `then(path)` for a path the skill may write; see fs-read.ts `readable`. */
+function writable<T>(ctx: HostContext, input: unknown, then: (path: string) => T, followFinalLink = true): T | Promise<Awaited<T>> {
   const path = realSkillPath(input, ctx.home, followFinalLink);
-  await requirePermission(ctx, { kind: "write", value: path });
-  return path;
+  return withPermission(ctx, { kind: "write", value: path }, () => then(path));
 }
 
 function flag(options: unknown, name: string): boolean {
@@ -20,80 +22,86 @@ function flag(options: unknown, name: string): boolean {
   return (options as Record<string, unknown>)[name] === true;
 }
 
-export async function atomicWrite(path: string, data: Uint8Array): Promise<void> {
+function atomicWrite(path: string, data: Uint8Array): void {
   if (data.byteLength > MAX_READ_BYTES) throw new HostError(`${path}: data is larger than ${MAX_READ_BYTES} bytes`, "output_limit");
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   let mode = 0o644;
   try {
-    const existing = await stat(path);
+    const existing = statSync(path);
     if (existing.isDirectory()) throw new HostError(`${path}: is a directory`, "invalid_params");
     mode = existing.mode & 0o7777;
   } catch (err) {
     if (err instanceof HostError) throw err;
   }
   try {
-    const fh = await open(tmp, "wx", mode);
+    const fd = openSync(tmp, "wx", mode);
     try {
-      await fh.writeFile(data);
-      await fh.sync();
+      for (let at = 0; at < data.byteLength; ) at += writeSync(fd, data, at, data.byteLength - at);
+      fsyncSync(fd);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
-    await rename(tmp, path);
+    renameSync(tmp, path);
   } catch (err) {
-    await unlink(tmp).catch(() => {});
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created, or already renamed
+    }
     throw fsError(err, path);
   }
-  await syncDir(dir);
+  syncDir(dir);
 }
 
 /** Makes the rename durable; some filesystems refuse to fsync a directory, which is harmless. */
-async function syncDir(dir: string): Promise<void> {
+function syncDir(dir: string): void {
   try {
-    const fh = await open(dir, "r");
+    const fd = openSync(dir, "r");
     try {
-      await fh.sync();
+      fsyncSync(fd);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   } catch {
     // best effort
   }
 }
 
-const writeFile: HostFn = async (ctx, [input, data]) => {
+const writeFile: HostFn = (ctx, [input, data]) => {
   if (!(data instanceof Uint8Array)) throw new HostError("writeFile expects a Uint8Array", "invalid_params");
-  await atomicWrite(await writablePath(ctx, input), data);
+  return writable(ctx, input, (path) => atomicWrite(path, data));
 };
 
-const writeTextFile: HostFn = async (ctx, [input, text]) => {
+const writeTextFile: HostFn = (ctx, [input, text]) => {
   if (typeof text !== "string") throw new HostError("writeTextFile expects a string", "invalid_params");
-  await atomicWrite(await writablePath(ctx, input), new TextEncoder().encode(text));
+  return writable(ctx, input, (path) => atomicWrite(path, new TextEncoder().encode(text)));
 };
 
-const mkdirFn: HostFn = async (ctx, [input, options]) => {
+const mkdirFn: HostFn = (ctx, [input, options]) => {
   const recursive = flag(options, "recursive");
-  const path = await writablePath(ctx, input);
-  try {
-    await mkdir(path, { recursive });
-  } catch (err) {
-    throw fsError(err, path);
-  }
+  return writable(ctx, input, (path) => {
+    try {
+      mkdirSync(path, { recursive });
+    } catch (err) {
+      throw fsError(err, path);
+    }
+  });
 };
 
-const remove: HostFn = async (ctx, [input, options]) => {
+const remove: HostFn = (ctx, [input, options]) => {
   const recursive = flag(options, "recursive");
   // The final component is not followed: removing a link removes the link, never its target.
-  const path = await writablePath(ctx, input, false);
-  try {
-    const s = await lstat(path);
-    // Like Deno: an empty directory goes without `recursive`, a non-empty one needs it.
-    if (s.isDirectory() && !recursive) await rmdir(path);
-    else await rm(path, { recursive, force: false });
-  } catch (err) {
-    throw fsError(err, path);
-  }
+  return writable(ctx, input, (path) => {
+    try {
+      const s = lstatSync(path);
+      // Like Deno: an empty directory goes without `recursive`, a non-empty one needs it.
+      if (s.isDirectory() && !recursive) rmdirSync(path);
+      else rmSync(path, { recursive, force: false });
+    } catch (err) {
+      throw fsError(err, path);
+    }
+  }, false);
 };
 
 export const FS_WRITE = { writeFile, writeTextFile, mkdir: mkdirFn, remove } satisfies Record<string, HostFn>;
