@@ -2,8 +2,7 @@
 // optional byte range ({ offset, length }), so a skill that shows the start of a big file does
 // not copy all of it into the sandbox.
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
-import { withPermission } from "./guard.ts";
-import { fsError, realSkillPath } from "./paths.ts";
+import { onPath } from "./paths.ts";
 import { HostError, type HostContext, type HostFn } from "./types.ts";
 
 /**
@@ -14,16 +13,6 @@ export const MAX_READ_BYTES = 64 * 1024 * 1024;
 
 export function readCap(ctx: HostContext): number {
   return Math.min(MAX_READ_BYTES, ctx.limits.memoryBytes);
-}
-
-/**
- * `then(path)` for a path the skill may read. Synchronous when the policy already allows it
- * (the common case: the result reaches the skill without an event-loop turn); after the user's
- * answer when it must ask.
- */
-function readable<T>(ctx: HostContext, input: unknown, then: (path: string) => T): T | Promise<Awaited<T>> {
-  const path = realSkillPath(input, ctx.home);
-  return withPermission(ctx, { kind: "read", value: path }, () => then(path));
 }
 
 /** fs.readFile's optional second argument: a byte range, clamped to the file. */
@@ -50,66 +39,53 @@ function rangeOf(input: unknown): ReadRange {
 // backstop ends the call.
 function readBytes(ctx: HostContext, path: string, range: ReadRange = { offset: 0, length: Infinity }): Uint8Array {
   const cap = readCap(ctx);
+  const fd = openSync(path, "r");
   try {
-    const fd = openSync(path, "r");
-    try {
-      const info = fstatSync(fd);
-      if (info.isDirectory()) throw new HostError(`${path}: is a directory`, "invalid_params");
-      const want = Math.min(range.length, cap + 1);
-      // Read up to cap+1 bytes whatever stat says: a file may grow, and /proc files report 0.
-      const guess = info.size > 0 ? Math.max(0, info.size - range.offset) + 1 : 64 * 1024;
-      let chunk = new Uint8Array(Math.min(want, guess));
-      let total = 0;
-      for (;;) {
-        if (total === chunk.length) {
-          if (chunk.length >= want) break;
-          const bigger = new Uint8Array(Math.min(want, chunk.length * 2));
-          bigger.set(chunk);
-          chunk = bigger;
-        }
-        const n = readSync(fd, chunk, total, chunk.length - total, range.offset + total);
-        if (n === 0) break;
-        total += n;
+    const info = fstatSync(fd);
+    if (info.isDirectory()) throw new HostError(`${path}: is a directory`, "invalid_params");
+    const want = Math.min(range.length, cap + 1);
+    // Read up to cap+1 bytes whatever stat says: a file may grow, and /proc files report 0.
+    const guess = info.size > 0 ? Math.max(0, info.size - range.offset) + 1 : 64 * 1024;
+    let chunk = new Uint8Array(Math.min(want, guess));
+    let total = 0;
+    for (;;) {
+      if (total === chunk.length) {
+        if (chunk.length >= want) break;
+        const bigger = new Uint8Array(Math.min(want, chunk.length * 2));
+        bigger.set(chunk);
+        chunk = bigger;
       }
-      if (total > cap) throw new HostError(`${path}: file is larger than the ${cap}-byte read limit`, "output_limit");
-      return chunk.subarray(0, total);
-    } finally {
-      closeSync(fd);
+      const n = readSync(fd, chunk, total, chunk.length - total, range.offset + total);
+      if (n === 0) break;
+      total += n;
     }
-  } catch (err) {
-    throw fsError(err, path);
+    if (total > cap) throw new HostError(`${path}: file is larger than the ${cap}-byte read limit`, "output_limit");
+    return chunk.subarray(0, total);
+  } finally {
+    closeSync(fd);
   }
 }
 
 const readFile: HostFn = (ctx, [input, options]) => {
   const range = rangeOf(options);
-  return readable(ctx, input, (path) => readBytes(ctx, path, range));
+  return onPath(ctx, "read", input, (path) => readBytes(ctx, path, range));
 };
 
-const readTextFile: HostFn = (ctx, [input]) => readable(ctx, input, (path) => new TextDecoder().decode(readBytes(ctx, path)));
+const readTextFile: HostFn = (ctx, [input]) => onPath(ctx, "read", input, (path) => new TextDecoder().decode(readBytes(ctx, path)));
 
 const readDir: HostFn = (ctx, [input]) =>
-  readable(ctx, input, (path) => {
-    try {
-      return readdirSync(path, { withFileTypes: true }).map((e) => ({
-        name: e.name,
-        isFile: e.isFile(),
-        isDirectory: e.isDirectory(),
-        isSymlink: e.isSymbolicLink(),
-      }));
-    } catch (err) {
-      throw fsError(err, path);
-    }
-  });
+  onPath(ctx, "read", input, (path) =>
+    readdirSync(path, { withFileTypes: true }).map((e) => ({
+      name: e.name,
+      isFile: e.isFile(),
+      isDirectory: e.isDirectory(),
+      isSymlink: e.isSymbolicLink(),
+    })));
 
 const statFn: HostFn = (ctx, [input]) =>
-  readable(ctx, input, (path) => {
-    try {
-      const s = statSync(path);
-      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
-    } catch (err) {
-      throw fsError(err, path);
-    }
+  onPath(ctx, "read", input, (path) => {
+    const s = statSync(path);
+    return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
   });
 
 export const FS_READ = { readFile, readTextFile, readDir, stat: statFn } satisfies Record<string, HostFn>;

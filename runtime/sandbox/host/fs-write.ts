@@ -5,16 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { withPermission } from "./guard.ts";
 import { MAX_READ_BYTES } from "./fs-read.ts";
-import { fsError, realSkillPath } from "./paths.ts";
-import { HostError, type HostContext, type HostFn } from "./types.ts";
-
-/** `then(path)` for a path the skill may write; see fs-read.ts `readable`. */
-function writable<T>(ctx: HostContext, input: unknown, then: (path: string) => T, followFinalLink = true): T | Promise<Awaited<T>> {
-  const path = realSkillPath(input, ctx.home, followFinalLink);
-  return withPermission(ctx, { kind: "write", value: path }, () => then(path));
-}
+import { onPath } from "./paths.ts";
+import { HostError, type HostFn } from "./types.ts";
 
 function flag(options: unknown, name: string): boolean {
   if (options === undefined || options === null) return false;
@@ -49,7 +42,7 @@ function atomicWrite(path: string, data: Uint8Array): void {
     } catch {
       // never created, or already renamed
     }
-    throw fsError(err, path);
+    throw err;
   }
   syncDir(dir);
 }
@@ -70,37 +63,27 @@ function syncDir(dir: string): void {
 
 const writeFile: HostFn = (ctx, [input, data]) => {
   if (!(data instanceof Uint8Array)) throw new HostError("writeFile expects a Uint8Array", "invalid_params");
-  return writable(ctx, input, (path) => atomicWrite(path, data));
+  return onPath(ctx, "write", input, (path) => atomicWrite(path, data));
 };
 
 const writeTextFile: HostFn = (ctx, [input, text]) => {
   if (typeof text !== "string") throw new HostError("writeTextFile expects a string", "invalid_params");
-  return writable(ctx, input, (path) => atomicWrite(path, new TextEncoder().encode(text)));
+  return onPath(ctx, "write", input, (path) => atomicWrite(path, new TextEncoder().encode(text)));
 };
 
 const mkdirFn: HostFn = (ctx, [input, options]) => {
   const recursive = flag(options, "recursive");
-  return writable(ctx, input, (path) => {
-    try {
-      mkdirSync(path, { recursive });
-    } catch (err) {
-      throw fsError(err, path);
-    }
-  });
+  return onPath(ctx, "write", input, (path) => void mkdirSync(path, { recursive }));
 };
 
 const remove: HostFn = (ctx, [input, options]) => {
   const recursive = flag(options, "recursive");
   // The final component is not followed: removing a link removes the link, never its target.
-  return writable(ctx, input, (path) => {
-    try {
-      const s = lstatSync(path);
-      // Like Deno: an empty directory goes without `recursive`, a non-empty one needs it.
-      if (s.isDirectory() && !recursive) rmdirSync(path);
-      else rmSync(path, { recursive, force: false });
-    } catch (err) {
-      throw fsError(err, path);
-    }
+  return onPath(ctx, "write", input, (path) => {
+    const s = lstatSync(path);
+    // Like Deno: an empty directory goes without `recursive`, a non-empty one needs it.
+    if (s.isDirectory() && !recursive) rmdirSync(path);
+    else rmSync(path, { recursive, force: false });
   }, false);
 };
 

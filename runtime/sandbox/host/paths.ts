@@ -3,7 +3,8 @@
 // checked is what is touched.
 import { lstatSync, readlinkSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
-import { HostError } from "./types.ts";
+import { withPermission } from "./guard.ts";
+import { HostError, type HostContext } from "./types.ts";
 
 const MAX_LINK_HOPS = 40;
 
@@ -74,4 +75,22 @@ export function fsError(err: unknown, path: string): HostError {
   };
   const [text, c] = msg[code] ?? [`file operation failed (${code || "unknown error"})`, "host_error"];
   return new HostError(`${path}: ${text}`, c);
+}
+
+/**
+ * `then(path)` on the real path of `input`, once `kind` is allowed for it: at once when the
+ * policy already allows it (the result reaches the skill with no event-loop turn), after the
+ * user's answer when it must ask. A failed operation becomes the HostError fsError names.
+ */
+export function onPath<T>(
+  ctx: HostContext, kind: "read" | "write", input: unknown, then: (path: string) => T, followFinalLink = true,
+): T | Promise<Awaited<T>> {
+  const path = realSkillPath(input, ctx.home, followFinalLink);
+  return withPermission(ctx, { kind, value: path }, () => {
+    try {
+      return then(path);
+    } catch (err) {
+      throw fsError(err, path);
+    }
+  });
 }
