@@ -11,7 +11,6 @@ import { createHostContext, type HostContextOptions } from "./host/index.ts";
 import type { HostContext } from "./host/types.ts";
 import { LogSink } from "./log-sink.ts";
 import { skillModules } from "./module-loader.ts";
-
 import type { SandboxJob } from "./types.ts";
 
 export { discard, precompile, prepare, skillKey, type Prepared } from "./fresh-context.ts";
@@ -24,8 +23,6 @@ export type { ContextKind, Executed } from "./call-result.ts";
  * JS frames) keeps a wide margin; a host overflow is still caught and recycles the worker.
  */
 export const STACK_CAP = 256 * 1024;
-
-
 
 export async function execute(
   mod: QuickJSWASMModule, job: SandboxJob, deadline: number, ask: HostContext["ask"], askSync?: HostContextOptions["askSync"],

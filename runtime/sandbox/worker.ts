@@ -15,6 +15,9 @@ import { ServiceCallFailed, setServiceCaller } from "../services/worker-calls.ts
 declare const self: Worker;
 
 const send = (msg: FromWorker) => self.postMessage(msg);
+/** Ends call `id` with an internal error; this worker is not to be trusted with another. */
+const sendFailure = (id: number, message: string) =>
+  send({ type: "done", id, outcome: { result: { ok: false, error: moltError("internal", message) }, logs: [], denials: [], durationMs: 0 }, recycle: true });
 const asks = new Map<number, (allow: boolean) => void>();
 let nextAsk = 1;
 const rpcs = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -42,7 +45,7 @@ let mod = await loadModule();
 // Set while a module QuickJS complained about is being replaced; calls wait for the new one.
 let healing: Promise<void> | null = null;
 
-// Fresh contexts prepared while idle (see execute.ts `prepare`): a plain one for any skill, and
+// Fresh contexts prepared while idle (see fresh-context.ts `prepare`): a plain one for any skill, and
 // for the skills this worker ran last one each with their modules already compiled, so the next
 // call of the same tool skips both the prelude and its own compile. Each is used once.
 const COMPILED_KEPT = 4;
@@ -142,9 +145,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const policy = policies.get(msg.policy.id);
   if (!policy) {
     // The pool and this worker disagree on what it holds: never run without the call's policy.
-    const error = moltError("internal", `sandbox failure: policy ${msg.policy.id} is not in this worker`);
-    send({ type: "done", id, outcome: { result: { ok: false, error }, logs: [], denials: [], durationMs: 0 }, recycle: true });
-    return;
+    return sendFailure(id, `sandbox failure: policy ${msg.policy.id} is not in this worker`);
   }
   const job: SandboxJob = { ...msg.job, policy };
   const ask: HostContext["ask"] = (request, decision) =>
@@ -183,8 +184,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     if (!recycle) prepareNext(cleanup ? { ...job.skill, memoryBytes: job.limits.memoryBytes } : undefined);
   } catch (err) {
     busy = false;
-    const error = moltError("internal", `sandbox failure: ${(err as Error)?.message ?? String(err)}`);
-    send({ type: "done", id, outcome: { result: { ok: false, error }, logs: [], denials: [], durationMs: 0 }, recycle: true });
+    sendFailure(id, `sandbox failure: ${(err as Error)?.message ?? String(err)}`);
   }
 };
 
