@@ -213,14 +213,17 @@ export function toHandle(ctx: QuickJSContext, v: unknown): QuickJSHandle {
   return arr;
 }
 
-/** The prelude's wire format → host data; markers become the byte copies or strings beside it. */
-export function fromWire(json: string, beside: (Uint8Array | string)[]): unknown {
+/**
+ * The prelude's wire format → host data; markers become the byte copies or strings beside it.
+ * `mark`: the marker key (a call's results use their own, see call-result.ts).
+ */
+export function fromWire(json: string, beside: (Uint8Array | string)[], mark = MARK): unknown {
   if (beside.length === 0) return JSON.parse(json);
   return JSON.parse(json, (_k, x) => {
-    if (x !== null && typeof x === "object" && !Array.isArray(x) && Object.hasOwn(x, MARK)) {
-      const i = x[MARK];
+    if (x !== null && typeof x === "object" && !Array.isArray(x) && Object.hasOwn(x, mark)) {
+      const i = x[mark];
       const b = Number.isInteger(i) ? beside[i] : undefined;
-      if (b === undefined) throw new TypeError("bad reference in arguments");
+      if (b === undefined) throw new TypeError("bad reference to a value beside the JSON");
       return b;
     }
     return x;

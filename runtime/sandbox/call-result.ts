@@ -4,6 +4,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from "quickjs-emsc
 import { moltError, type ErrorCode, type MoltError } from "../contracts/errors.ts";
 import type { SandboxLimits, SandboxOutcome } from "../contracts/sandbox.ts";
 import { memoryError, outputError, skillError, stackError, timeoutError } from "./errors.ts";
+import { fromWire } from "./bridge.ts";
 import type { Internals } from "./fresh-context.ts";
 
 export interface Executed {
@@ -63,13 +64,10 @@ export function serializeResult(
   const parts = r.value.consume((v) => readSerialized(ctx, v));
   if (parts === null || parts.reduce((n, p) => n + Buffer.byteLength(p), 0) > limits.outputBytes) return done(outputError(limits));
   const [json, ...long] = parts as [string, ...string[]];
-  if (long.length === 0) return done(null, JSON.parse(json));
-  return done(null, JSON.parse(json, (_k, x) => {
-    if (x !== null && typeof x === "object" && !Array.isArray(x) && Object.hasOwn(x, LONG_MARK) && Object.keys(x).length === 1) return long[x[LONG_MARK]];
-    return x;
-  }));
+  return done(null, fromWire(json, long, LONG_MARK));
 }
 
+/** The prelude's marker for a long string in a result (its `SMARK`); results may not use it. */
 const LONG_MARK = "\u0000s";
 
 /** The prelude's serialize result: a JSON string, or [json, ...long strings]; null = too big. */
