@@ -10,7 +10,7 @@ import { discard, prepare, skillKey, stillCurrent, type Internals, type Prepared
 import { createHostContext, type HostContextOptions } from "./host/index.ts";
 import type { HostContext } from "./host/types.ts";
 import { LogSink } from "./log-sink.ts";
-import { skillModules } from "./module-loader.ts";
+import { skillModules, type SkillModules } from "./module-loader.ts";
 import type { SandboxJob } from "./types.ts";
 
 export { discard, precompile, prepare, skillKey, type Prepared } from "./fresh-context.ts";
@@ -61,21 +61,25 @@ export async function execute(
     };
   };
 
-  let modules;
+  // A context with this skill compiled ahead is used, with the loader built for it, only while
+  // its files are unchanged; one compiled for another skill (or older files) is thrown away and
+  // a plain one prepared.
+  let modules: SkillModules | undefined;
+  if (warm?.compiled) {
+    if (warm.compiled.key === skillKey(job.skill) && stillCurrent(warm, job.skill.dir)) modules = warm.compiled.modules;
+    else {
+      damaged = discard(warm);
+      warm = undefined;
+    }
+  }
   try {
-    modules = skillModules(job.skill.dir, job.skill.implementation);
+    modules ??= skillModules(job.skill.dir, job.skill.implementation);
   } catch (err) {
     if (warm) discard(warm);
     return done(moltError("invalid_manifest", `skill ${job.skill.name}: the implementation ${(err as Error).message.replace(/^cannot import /, "")}`));
   }
 
   const stackBytes = Math.min(limits.stackBytes, STACK_CAP);
-  // A context with this skill compiled ahead is used only while its files are unchanged; one
-  // compiled for another skill (or older files) is thrown away and a plain one prepared.
-  if (warm?.compiled && (warm.compiled.key !== skillKey(job.skill) || !stillCurrent(warm, modules))) {
-    damaged = discard(warm);
-    warm = undefined;
-  }
   if (warm) context = warm.compiled ? "compiled" : "prepared";
   let prepared: Prepared;
   try {

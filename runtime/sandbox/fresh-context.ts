@@ -1,5 +1,6 @@
 // A fresh QuickJS runtime and context, ready for one call: the prelude evaluated, no skill code
 // run yet. Workers prepare the next one while idle (see worker.ts); each is used once.
+import { statSync, realpathSync, type Stats } from "node:fs";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
 import { createBridge, type Bridge } from "./bridge.ts";
 import { HOST_API } from "./host/index.ts";
@@ -43,7 +44,28 @@ export interface Prepared {
 export interface Compiled {
   key: string;
   sources: Map<string, string>;
+  /** What identifies each compiled file on disk, for the files old enough to trust it (see `RACY_MS`). */
+  ids: Map<string, FileId>;
+  /** The skill's loader, built when it was compiled; the call uses it while the files are current. */
+  modules: SkillModules;
 }
+
+/** A file's identity by stat: a write or replacement changes at least one of these. */
+export interface FileId {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+/**
+ * A file changed less than this long (ms) before it was compiled is checked by content at call
+ * time, not by stat: a later write within the filesystem's timestamp granularity (a 4 ms tick on
+ * Linux, 2 s on FAT) could leave its stat unchanged. Older files are checked by stat alone, as
+ * git does for files that are not "racily clean".
+ */
+export const RACY_MS = 5000;
 
 /** Identifies a skill's code for `precompile`: its folder and implementation file. */
 export function skillKey(skill: { dir: string; implementation: string }): string {
@@ -107,7 +129,8 @@ const AHEAD_STOP = "moltbot:compile-ahead-stop";
  * the limit of the call that asked for it. False when the skill does not compile: the caller
  * discards the context, and the skill's own call reports the failure.
  */
-export function precompile(p: Prepared, skill: { dir: string; implementation: string }, memoryBytes: number): boolean {
+export function precompile(p: Prepared, skill: { dir: string; implementation: string }, memoryBytes: number, racyMs = RACY_MS): boolean {
+  const readAt = Date.now();
   let modules: SkillModules;
   try {
     modules = skillModules(skill.dir, skill.implementation);
@@ -115,10 +138,16 @@ export function precompile(p: Prepared, skill: { dir: string; implementation: st
     return false;
   }
   const sources = new Map<string, string>();
+  const ids = new Map<string, FileId>();
   let chars = 0;
   const load: SkillModules["load"] = (name, context) => {
+    const before = statOf(modules.root + name);
     const r = modules.load(name, context);
     if (typeof r !== "string") return r;
+    // Stat on both sides of the read: a file swapped meanwhile is left to the content check.
+    const id = before && idOf(before);
+    const after = statOf(modules.root + name);
+    if (id && after && sameFile(after, id) && Math.max(id.mtimeMs, id.ctimeMs) < readAt - racyMs) ids.set(name, id);
     // Compiling runs outside any call's deadline: a skill too big to compile quickly is
     // compiled in its own calls, as before.
     chars += r.length;
@@ -155,15 +184,46 @@ export function precompile(p: Prepared, skill: { dir: string; implementation: st
     }
     built.value.dispose();
   }
-  p.compiled = { key: skillKey(skill), sources };
+  p.compiled = { key: skillKey(skill), sources, ids, modules };
   return true;
 }
 
-/** True when every module compiled into `p` is still the file the loader would read now. */
-export function stillCurrent(p: Prepared, modules: SkillModules): boolean {
-  if (!p.compiled) return false;
-  for (const [name, source] of p.compiled.sources) {
-    if (modules.load(name, p.ctx) !== source) return false;
+/**
+ * True when `dir` is still the folder `p` was compiled from and every module compiled into it
+ * is still the file the loader would read now: by stat for files old enough to trust it, by
+ * reading the others (a few syscalls per file, which after an idle spell cost ~0.1 ms a call).
+ */
+export function stillCurrent(p: Prepared, dir: string): boolean {
+  const c = p.compiled;
+  if (!c) return false;
+  try {
+    if (realpathSync(dir) !== c.modules.root) return false;
+  } catch {
+    return false;
+  }
+  for (const [name, source] of c.sources) {
+    const id = c.ids.get(name);
+    if (id) {
+      const now = statOf(c.modules.root + name);
+      if (now && sameFile(now, id)) continue;
+    }
+    if (c.modules.load(name, p.ctx) !== source) return false;
   }
   return true;
+}
+
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+function idOf(st: Stats): FileId | null {
+  return st.isFile() ? { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : null;
+}
+
+function sameFile(st: Stats, id: FileId): boolean {
+  return st.isFile() && st.ino === id.ino && st.dev === id.dev && st.size === id.size && st.mtimeMs === id.mtimeMs && st.ctimeMs === id.ctimeMs;
 }

@@ -14,6 +14,8 @@ export interface SkillModules {
   load: JSModuleLoader;
   /** Virtual name of the implementation file, e.g. "/checkin.js". */
   entry: string;
+  /** The skill folder's real path; a virtual name "/x.js" is the file `root + "/x.js"`. */
+  root: string;
 }
 
 function inside(root: string, p: string): boolean {
@@ -79,5 +81,5 @@ export function skillModules(dir: string, implementation: string): SkillModules 
     }
   };
 
-  return { normalize, load, entry };
+  return { normalize, load, entry, root };
 }

@@ -3,14 +3,14 @@
 // effect, a file swapped for a symlink out of the folder is refused, and top-level code runs at
 // call time, once per call, with that call's permissions.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SandboxOutcome } from "../contracts/sandbox.ts";
 import variant from "@jitl/quickjs-wasmfile-release-sync";
 import { newQuickJSWASMModuleFromVariant } from "quickjs-emscripten-core";
 import { discard, execute, precompile, prepare } from "./execute.ts";
-import { PRECOMPILE_MAX_CHARS } from "./fresh-context.ts";
+import { PRECOMPILE_MAX_CHARS, type Prepared } from "./fresh-context.ts";
 import { SandboxPool } from "./index.ts";
 import { jobFor, skillDir, type JobOptions } from "./skill-fixture.ts";
 
@@ -170,5 +170,62 @@ describe("skills compiled ahead", () => {
       expect(precompile(p, { dir: skillDir(files), implementation: "main.js" }, 64 << 20)).toBe(false);
       expect(discard(p)).toBe(false);
     }
+  });
+
+  // Files that were already old when compiled are checked by stat alone at call time (no read).
+  // That check must still see every change: an edit in place that keeps the size, a file
+  // replaced by rename, the folder's path pointing at another folder.
+  test("files checked by stat: a same-size edit, a replaced file or a moved folder link still take effect", async () => {
+    const mod = await newQuickJSWASMModuleFromVariant(variant);
+    const dir = skillDir({ "main.js": `import { w } from "./w.js"; export default () => w;`, "w.js": `export const w = "aa";` });
+    const other = skillDir({ "main.js": `export default () => "other folder";` });
+    const link = join(mkdtempSync(join(tmpdir(), "moltbot-link-")), "skill");
+    symlinkSync(dir, link);
+    const tick = () => Bun.sleep(30); // past the filesystem's timestamp tick
+    await tick();
+    const compiled = (from: string): Prepared => {
+      const p = prepare(mod);
+      // No racy window: every file written before this counts as old enough for the stat check.
+      expect(precompile(p, { dir: from, implementation: "main.js" }, 64 << 20, 0)).toBe(true);
+      expect(p.compiled!.ids.size).toBe(2);
+      return p;
+    };
+    const call = async (from: string, p: Prepared) => {
+      const r = await execute(mod, jobFor(from), Date.now() + 5000, async () => false, undefined, p);
+      r.cleanup?.();
+      return { context: r.context, result: r.outcome.result };
+    };
+
+    expect(await call(link, compiled(link))).toEqual({ context: "compiled", result: { ok: true, output: "aa" } });
+
+    let p = compiled(link);
+    await tick();
+    writeFileSync(join(dir, "w.js"), `export const w = "bb";`);
+    expect(await call(link, p)).toEqual({ context: "cold", result: { ok: true, output: "bb" } });
+
+    await tick();
+    p = compiled(link);
+    writeFileSync(join(dir, "w.next"), `export const w = "cc";`);
+    renameSync(join(dir, "w.next"), join(dir, "w.js"));
+    expect(await call(link, p)).toEqual({ context: "cold", result: { ok: true, output: "cc" } });
+
+    await tick();
+    p = compiled(link);
+    rmSync(link);
+    symlinkSync(other, link);
+    expect(await call(link, p)).toEqual({ context: "cold", result: { ok: true, output: "other folder" } });
+  });
+
+  test("files changed just before they were compiled are checked by content, not by stat", async () => {
+    const mod = await newQuickJSWASMModuleFromVariant(variant);
+    const dir = skillDir({ "main.js": `export default () => 1;` });
+    const p = prepare(mod);
+    expect(precompile(p, { dir, implementation: "main.js" }, 64 << 20)).toBe(true);
+    expect(p.compiled!.ids.size).toBe(0);
+    writeFileSync(join(dir, "main.js"), `export default () => 2;`); // same size, likely the same timestamp tick
+    const r = await execute(mod, jobFor(dir), Date.now() + 5000, async () => false, undefined, p);
+    r.cleanup?.();
+    expect(r.context).toBe("cold");
+    expect(r.outcome.result).toEqual({ ok: true, output: 2 });
   });
 });
