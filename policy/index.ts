@@ -8,6 +8,7 @@ export { trustLevel, type TrustDecision } from "./trust.ts";
 export { checkConfiguredServer, checkPermission, checkRun, type SkillRef } from "./check-permission.ts";
 export { checkResolvedAddress } from "./resolved-address.ts";
 export { effectiveLimits } from "./limits.ts";
+export { isSealed, sealPolicy } from "./sealed.ts";
 export { explainSkill, ANY_OTHER, type ExplainedEntry, type ExplainedKind } from "./explain.ts";
 export { normalizeHost, parseIP, parseIPv4, parseIPv6, formatIP, type IP } from "./ip.ts";
 export { parseCidr, cidrContains, type Cidr } from "./cidr.ts";

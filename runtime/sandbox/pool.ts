@@ -6,7 +6,7 @@ import { moltError, type MoltError } from "../contracts/errors.ts";
 import type { PromptHandler, SandboxOutcome } from "../contracts/sandbox.ts";
 import type { ContextKind } from "./call-result.ts";
 import { cancelledError, timeoutError } from "./errors.ts";
-import type { Policy } from "../../policy/index.ts";
+import { sealPolicy, type Policy } from "../../policy/index.ts";
 import { POLICIES_KEPT, type FromWorker, type HostServices, type PolicyRef, type SandboxJob, type ServiceFailure, type ToWorker } from "./types.ts";
 
 export interface PoolOptions {
@@ -159,13 +159,14 @@ export class SandboxPool {
 
   /**
    * The policy by id when this worker already holds it, else the policy itself. A policy is
-   * frozen when first seen: a worker's copy must never differ from the object callers check.
+   * sealed (deep-frozen) when first seen: a worker's copy must never differ from the object
+   * callers check, and decisions taken under it may be kept (see host/context.ts).
    */
   #policyRef(slot: Slot, policy: Policy): PolicyRef {
     let id = this.#policyIds.get(policy);
     if (id === undefined) {
       id = this.#nextPolicyId++;
-      this.#policyIds.set(freezeDeep(policy), id);
+      this.#policyIds.set(sealPolicy(policy), id);
     }
     if (slot.policies.includes(id)) return { id };
     slot.policies.push(id);
@@ -336,12 +337,4 @@ export class SandboxPool {
   #post(slot: Slot, msg: ToWorker): void {
     slot.worker.postMessage(msg);
   }
-}
-
-function freezeDeep<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) freezeDeep(v);
-  }
-  return value;
 }

@@ -8,7 +8,7 @@ import { discard, execute, precompile, prepare, skillKey, type Prepared } from "
 import { useFastStrings } from "./fast-strings.ts";
 import type { HostContext } from "./host/types.ts";
 import { POLICIES_KEPT, type FromWorker, type SandboxJob, type ToWorker } from "./types.ts";
-import type { Policy } from "../../policy/index.ts";
+import { sealPolicy, type Policy } from "../../policy/index.ts";
 import type { PermissionDecision, PermissionRequest } from "../contracts/permissions.ts";
 import { ServiceCallFailed, setServiceCaller } from "../services/worker-calls.ts";
 
@@ -139,7 +139,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   }
   const { id, deadline } = msg;
   if (msg.policy.policy) {
-    policies.set(msg.policy.id, msg.policy.policy);
+    policies.set(msg.policy.id, sealPolicy(msg.policy.policy));
     if (policies.size > POLICIES_KEPT) policies.delete(policies.keys().next().value as number);
   }
   const policy = policies.get(msg.policy.id);

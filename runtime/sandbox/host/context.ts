@@ -2,7 +2,7 @@
 // (kind, value) for this call only, with prompts asked once and their answers remembered.
 import type { DeclaredPermissions, PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
 import type { DenialRecord, SandboxLimits } from "../../contracts/sandbox.ts";
-import { checkConfiguredServer, checkPermission, checkResolvedAddress, type Policy } from "../../../policy/index.ts";
+import { checkConfiguredServer, checkPermission, checkResolvedAddress, isSealed, type Policy } from "../../../policy/index.ts";
 import { asDecision, checkFailed } from "./guard.ts";
 import type { HostContext } from "./types.ts";
 
@@ -23,6 +23,20 @@ export type RecordingHostContext = HostContext & { readonly denials: DenialRecor
 
 const keyOf = (req: PermissionRequest) => `${req.kind}\0${req.value ?? ""}`;
 
+// Policy decisions outlive a call. The checks are pure in (policy, skill name and declared
+// permissions, home, request), and a sealed policy never changes, so a worker decides a request
+// once per policy instead of once per call: after an idle spell a check costs 50–150 µs, a
+// lookup a few. Only the policy's own answers are kept; a user's approval stays with its call.
+const KEPT_MAX = 1024;
+const kept = new WeakMap<Policy, Map<string, PermissionDecision>>();
+
+function keptFor(policy: Policy): Map<string, PermissionDecision> | undefined {
+  if (!isSealed(policy)) return undefined;
+  let m = kept.get(policy);
+  if (!m) kept.set(policy, (m = new Map()));
+  return m;
+}
+
 export function createHostContext(opts: HostContextOptions): RecordingHostContext {
   const { policy, skill, home } = opts;
   const decisions = new Map<string, PermissionDecision>();
@@ -31,6 +45,25 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
   const answers = new Map<string, Promise<boolean>>();
   const syncAnswers = new Map<string, boolean>();
   const denials: DenialRecord[] = [];
+  const shared = keptFor(policy);
+  let who: string | undefined;
+  /** The policy's decision for `key`: kept from an earlier call, else `compute`d (and kept). */
+  const decide = (key: string, req: PermissionRequest, compute: () => unknown): PermissionDecision => {
+    const k = shared ? `${(who ??= `${skill.name}\0${JSON.stringify(skill.permissions)}\0${home}`)}\0${key}` : "";
+    const hit = shared?.get(k);
+    if (hit) return hit;
+    let d: PermissionDecision;
+    try {
+      d = Object.freeze(asDecision(compute(), req));
+    } catch {
+      return checkFailed(req); // not kept: decided again next time
+    }
+    if (shared && d.rule !== "internal") {
+      if (shared.size >= KEPT_MAX) shared.clear();
+      shared.set(k, d);
+    }
+    return d;
+  };
 
   const ctx: RecordingHostContext = {
     deadline: opts.deadline,
@@ -41,23 +74,14 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
     denials,
 
     checkServer(value) {
-      const req: PermissionRequest = { kind: "net", value };
-      try {
-        return asDecision(checkConfiguredServer(policy, skill, value, { home }), req);
-      } catch {
-        return checkFailed(req);
-      }
+      return decide(`server\0${value}`, { kind: "net", value }, () => checkConfiguredServer(policy, skill, value, { home }));
     },
 
     check(req) {
       const key = keyOf(req);
       let d = decisions.get(key);
       if (d === undefined) {
-        try {
-          d = asDecision(checkPermission(policy, skill, req, { home }), req);
-        } catch {
-          d = checkFailed(req);
-        }
+        d = decide(`check\0${key}`, req, () => checkPermission(policy, skill, req, { home }));
         decisions.set(key, d);
       }
       return d;
@@ -68,11 +92,7 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
       let d = resolved.get(key);
       if (d === undefined) {
         const req: PermissionRequest = { kind: "net", value: `${host}:${port}` };
-        try {
-          d = asDecision(checkResolvedAddress(policy, skill, { host, port }, ip, { home }), req);
-        } catch {
-          d = checkFailed(req);
-        }
+        d = decide(`resolved\0${key}`, req, () => checkResolvedAddress(policy, skill, { host, port }, ip, { home }));
         resolved.set(key, d);
       }
       return d;
