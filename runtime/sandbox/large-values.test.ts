@@ -28,6 +28,15 @@ describe("large values", () => {
     expect(whole.result).toEqual({ ok: true, output: "z".repeat(100000) });
   });
 
+  test("page-sized strings either side of the 4096-character threshold come back unchanged", async () => {
+    const o = await pool.run(jobOf(`export default () => {
+      const unit = "aé✓😀\\n\\"\\\\<>&";
+      return [4095, 4096, 4097, 9000].map((n) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n));
+    }`, big));
+    const unit = `aé✓😀\n"\\<>&`;
+    expect(o.result).toEqual({ ok: true, output: [4095, 4096, 4097, 9000].map((n) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n)) });
+  });
+
   test("params carrying a long string reach the skill intact", async () => {
     const text = "ünïcødé ".repeat(50000);
     const o = await pool.run(jobOf(`export default (p) => ({ len: p.text.length, same: p.text === "ünïcødé ".repeat(50000) })`, { params: { text }, ...big }));
