@@ -17,6 +17,8 @@ function handler(req: Request): Response | Promise<Response> {
   switch (url.pathname) {
     case "/hello":
       return new Response("hello");
+    case "/gzip":
+      return new Response(Bun.gzipSync(new TextEncoder().encode("squeezed ".repeat(100))), { headers: { "content-encoding": "gzip", "content-type": "text/plain" } });
     case "/echo":
       return req.text().then((b) => echo(req, b));
     case "/redirect":
@@ -53,6 +55,11 @@ const text = (r: unknown) => new TextDecoder().decode((r as FetchResult).body);
 const json = (r: unknown) => JSON.parse(text(r));
 
 describe("net.fetch permissions", () => {
+  test("a gzip-encoded response arrives decoded, as a browser shows it", async () => {
+    const r = (await fetchFn(ctxFor(`{ net: ["${A}"] }`), [`http://${A}/gzip`])) as FetchResult;
+    expect(text(r)).toBe("squeezed ".repeat(100));
+  });
+
   test("a granted host:port is fetched, with the original Host header", async () => {
     const r = (await fetchFn(ctxFor(`{ net: ["${A}"] }`), [`http://${A}/echo`])) as FetchResult;
     expect(r.status).toBe(200);
