@@ -1,14 +1,13 @@
 // One tool call of a turn. Skills go through runSkill (validate → trust → confirm → sandbox →
 // audit); tools that do not run in the sandbox (skill_read, extraTools) get the same trust
 // gate, confirmation and audit line here. Errors are values: the caller always gets a result.
-import { createHash } from "node:crypto";
 import type { AuditRecord, AuditResult } from "../contracts/audit.ts";
 import { moltError, toMoltError, type MoltError } from "../contracts/errors.ts";
 import type { Skill } from "../contracts/skill.ts";
 import type { Tool, ToolResult } from "../contracts/tool.ts";
 import { trustLevel, type Policy, type TrustDecision } from "../../policy/index.ts";
 import { validateParams } from "../../skills/index.ts";
-import { canonicalJson } from "../audit/index.ts";
+import { outputHash } from "../audit/index.ts";
 import { runSkill } from "../runner/run-skill.ts";
 import type { ApprovalGate, AskContext } from "./approval-gate.ts";
 import type { TurnGuard } from "./guard.ts";
@@ -116,7 +115,7 @@ export function auditRecord(
 ): AuditRecord {
   const record: AuditRecord = {
     tool, parameters: params ?? null, user_approved: approved, result: audit,
-    output_hash: result.ok ? `sha256:${createHash("sha256").update(canonicalJson(result.output ?? null)).digest("hex")}` : null,
+    output_hash: result.ok ? outputHash(result.output) : null,
     skill_version: where.version, session: ctx.session, channel: ctx.channel, user: ctx.user, node: where.node, decision: trust, duration_ms: Math.round(ms),
   };
   if (!result.ok) record.error_code = result.error.code;

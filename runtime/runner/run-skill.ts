@@ -1,7 +1,6 @@
 // One tool call through the whole path: validate → trust gate → confirmation → sandbox → audit.
 // Errors are values here (pi-mono style): the caller always gets a ToolResult, and every call,
 // whatever its outcome, leaves exactly one audit line.
-import { createHash } from "node:crypto";
 import { moltError, type MoltError } from "../contracts/errors.ts";
 import type { AuditEntry, AuditRecord, AuditResult } from "../contracts/audit.ts";
 import type { PermissionDecision, PermissionRequest, TrustLevel } from "../contracts/permissions.ts";
@@ -13,7 +12,7 @@ import { validateParams } from "../../skills/index.ts";
 import type { SandboxPool } from "../sandbox/index.ts";
 import type { MailAccount } from "../sandbox/host/mail-types.ts";
 import type { AuditLog } from "../audit/index.ts";
-import { canonicalJson } from "../audit/index.ts";
+import { outputHash } from "../audit/index.ts";
 
 export interface ConfirmRequest {
   tool: string;
@@ -147,7 +146,7 @@ function auditRecord(
     parameters: params ?? null,
     user_approved: userApproved,
     result: audit,
-    output_hash: result.ok ? `sha256:${createHash("sha256").update(canonicalJson(result.output ?? null)).digest("hex")}` : null,
+    output_hash: result.ok ? outputHash(result.output) : null,
     skill_version: skill.version,
     session: deps.context?.session ?? null,
     channel: deps.context?.channel ?? null,
