@@ -1,11 +1,13 @@
 // `bun bench/builtin-basic.ts`: the basic built-in skills against direct Bun calls measured in
 // the same run (issue "Built-in skills with real system access"): file_read of a 1 MB file
 // (≤ 3× Bun.file().text()) and web_fetch's overhead over a direct fetch of a local page (≤ 2 ms
-// p50). Calls are 2 ms apart, as in conversation; back-to-back figures follow for reference,
-// then the first call after idle workers were retired.
+// p50), served by a local HTTP server in a process of its own. Calls are 2 ms apart, as in
+// conversation; back-to-back figures follow for reference, then the first call after idle
+// workers were retired.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { servePage } from "./article-page.ts";
 import { ms, percentile, printTable, type Row } from "./stats.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -17,12 +19,26 @@ process.env.HOME = home;
 const file = join(home, "big.txt");
 writeFileSync(file, "lorem ipsum dolor sit amet, consectetur adipiscing elit\n".repeat(18_725)); // ≈ 1 MB
 
-// A typical article page, about 12 KB.
-const para = `<p>Some <a href="/wiki/x">linked</a> text with <em>emphasis</em> &amp; an entity, long enough to be a real paragraph of prose.</p>`;
-const page = `<!doctype html><html><head><title>Article</title><script>var x = 1;</script></head><body><nav><a href="/">Home</a></nav>
-<h1>Title</h1>${para.repeat(60)}<ul>${"<li>item</li>".repeat(20)}</ul><table>${"<tr><td>a</td><td>b</td></tr>".repeat(10)}</table><footer>f</footer></body></html>`;
-const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(page, { headers: { "content-type": "text/html; charset=utf-8" } }) });
-const url = `http://127.0.0.1:${server.port}/article`;
+// The article page (bench/article-page.ts), served by a process of its own, as a web page is:
+// a direct fetch and the sandbox's both wait for another process. For reference it is also
+// served on this thread, where a direct fetch never waits for another thread to wake.
+const pageServer = Bun.spawn(["bun", join(import.meta.dir, "article-page.ts")], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+const remotePort = await firstLine(pageServer.stdout).then(Number);
+const url = `http://127.0.0.1:${remotePort}/article`;
+const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: servePage });
+const localUrl = `http://127.0.0.1:${server.port}/article`;
+
+async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error("the page server exited before printing its port");
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return text.slice(0, text.indexOf("\n"));
+}
 
 const policyFile = join(dir, "policy.yaml");
 writeFileSync(policyFile, `version: 1
@@ -31,7 +47,7 @@ limits: { timeout: 10s, output: 4MiB }
 skills:
   file_read: { allow: { read: ["${home}"] } }
   file_search: { allow: { read: ["${home}"] } }
-  web_fetch: { allow: { net: ["127.0.0.1:${server.port}"] } }
+  web_fetch: { allow: { net: ["127.0.0.1:${remotePort}", "127.0.0.1:${server.port}"] } }
 `);
 
 const { openRuntime } = await import(join(ROOT, "runtime/main.ts"));
@@ -121,12 +137,18 @@ info("  of which inside the worker", ms(workerP50("capped")));
 ratio("  ratio to baseline", reads.capped, reads.direct, 3);
 
 // 2. web_fetch of a local article page against fetching it directly.
-const fetches = await interleaved(200, GAP, { direct: () => fetch(url).then((r) => r.text()), skill: call("web_fetch", { url }) });
+const fetches = await interleaved(200, GAP, {
+  direct: () => fetch(url).then((r) => r.text()),
+  skill: call("web_fetch", { url }),
+  directLocal: () => fetch(localUrl).then((r) => r.text()),
+  skillLocal: call("web_fetch", { url: localUrl }, "web_fetch local"),
+});
 const overhead = fetches.skill - fetches.direct;
 info("baseline: direct fetch of the article page, p50", ms(fetches.direct));
 info("web_fetch (→ Markdown, full tool call), p50", ms(fetches.skill));
 info("  of which inside the worker", ms(workerP50("web_fetch")));
 rows.push({ name: "  overhead", value: ms(overhead), target: "≤ 2 ms", ok: overhead <= 2 });
+info("  overhead, page served on the runtime's own thread", `${ms(fetches.skillLocal - fetches.directLocal)} (direct ${ms(fetches.directLocal)})`);
 
 // 3. file_search over the tree (no target): every folder and file is a host call, so the cost
 // per host call shows here.
@@ -169,4 +191,6 @@ info("web_fetch, first call after the workers retired, p50", ms(percentile(after
 printTable(rows);
 await rt.close();
 server.stop(true);
+pageServer.stdin.end();
+await pageServer.exited;
 rmSync(dir, { recursive: true, force: true });

@@ -9,15 +9,14 @@ import { join, resolve } from "node:path";
 import { htmlToMarkdown } from "../runtime/sandbox/host/html-markdown.ts";
 import { SandboxPool } from "../runtime/sandbox/index.ts";
 import { jobFor } from "../runtime/sandbox/skill-fixture.ts";
+import { ARTICLE_PAGE } from "./article-page.ts";
 import { ms, printTable, type Row } from "./stats.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const OLD_FILES = ["html-markdown.js", "entities.js", "url.js"];
 
-// The article page of bench/builtin-basic.ts (8.5 KB), and it repeated 80 times.
-const para = `<p>Some <a href="/wiki/x">linked</a> text with <em>emphasis</em> &amp; an entity, long enough to be a real paragraph of prose.</p>`;
-const page = `<!doctype html><html><head><title>Article</title><script>var x = 1;</script></head><body><nav><a href="/">Home</a></nav>
-<h1>Title</h1>${para.repeat(60)}<ul>${"<li>item</li>".repeat(20)}</ul><table>${"<tr><td>a</td><td>b</td></tr>".repeat(10)}</table><footer>f</footer></body></html>`;
+// The article page of bench/article-page.ts (8.5 KB), and it repeated 80 times.
+const page = ARTICLE_PAGE;
 const pages = [
   { name: `${(page.length / 1000).toFixed(1)} KB page`, html: page, n: 2000, nQuickJS: 100 },
   { name: `${((page.length * 80) / 1000).toFixed(0)} KB page`, html: page.repeat(80), n: 30, nQuickJS: 3 },
