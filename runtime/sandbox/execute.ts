@@ -102,10 +102,10 @@ export async function execute(
   };
 
   try {
-    const params = keep(parseIn(ctx, internals, JSON.stringify(job.params ?? null)));
-    const callCtx = keep(parseIn(ctx, internals, JSON.stringify({ skill: { name: job.skill.name, version: job.skill.version } })));
+    // The skill's two arguments (its params and the call's context) in one parse.
+    const args = keep(parseIn(ctx, internals, JSON.stringify([job.params ?? null, { skill: { name: job.skill.name, version: job.skill.version } }])));
     const entry = keep(ctx.newString("." + modules.entry));
-    const started = ctx.callFunction(internals.run, ctx.undefined, entry, params, callCtx);
+    const started = ctx.callFunction(internals.run, ctx.undefined, entry, args);
     if (started.error) {
       keep(started.error);
       return finish(done(describeFailure(ctx, rt, internals, started.error, limits, deadline, state, stackBytes)));

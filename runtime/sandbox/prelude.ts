@@ -237,11 +237,11 @@ function serialize(v, limit) {
   return out;
 }
 
-async function run(entry, params, ctx) {
+async function run(entry, args) {
   const m = await import(entry);
   const main = m.default;
   if (typeof main !== "function") throw new TypeError("the implementation's default export is not a function");
-  return main(params, ctx);
+  return main(args[0], args[1]);
 }
 
 return { run, serialize, errorInfo, parse, prepareFetch };
