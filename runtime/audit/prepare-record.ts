@@ -3,7 +3,7 @@
 // the hash does not depend on it.
 import type { AuditRecord, AuditResult } from "../contracts/audit.ts";
 import { fail } from "../contracts/errors.ts";
-import { redact } from "./redact.ts";
+import { redactor } from "./redact.ts";
 import { fitToLimit, MAX_ENTRY_BYTES } from "./truncate.ts";
 
 const RESULTS: readonly AuditResult[] = ["success", "error", "denied", "forbidden", "rejected", "timeout"];
@@ -13,10 +13,11 @@ const ENVELOPE_BYTES = 512;
 
 export function prepareRecord(record: AuditRecord, secrets: readonly string[]): AuditRecord {
   check(record);
-  const clean = (v: unknown) => redact(v, { secrets, byName: false });
+  const redact = redactor(secrets);
+  const clean = (v: unknown) => redact(v, false);
   const out: AuditRecord = {
     tool: clean(record.tool) as string,
-    parameters: redact(record.parameters, { secrets, byName: true }) ?? null,
+    parameters: redact(record.parameters, true) ?? null,
     user_approved: record.user_approved,
     result: record.result,
     output_hash: clean(record.output_hash) as string | null,

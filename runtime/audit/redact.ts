@@ -23,9 +23,14 @@ export interface RedactOptions {
 
 /** A JSON-safe copy of `value` with secrets removed. Never throws on odd input. */
 export function redact(value: unknown, opts: RedactOptions): unknown {
+  return redactor(opts.secrets)(value, opts.byName);
+}
+
+/** `redact` with the secret values prepared once, for the several fields of one record. */
+export function redactor(secrets: readonly string[]): (value: unknown, byName: boolean) => unknown {
   // Longest first, so a secret that contains another is removed whole.
-  const secrets = [...new Set(opts.secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
-  return walk(value, { secrets, byName: opts.byName, seen: new Set(), depth: 0 });
+  const list = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
+  return (value, byName) => walk(value, { secrets: list, byName, seen: new Set(), depth: 0 });
 }
 
 interface WalkState {
