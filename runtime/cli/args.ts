@@ -11,8 +11,35 @@ export function parse<O extends Options>(argv: string[], options: O, command: st
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
     const message = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+    const unknown = (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'([^']+)'/.exec(message)?.[1] : undefined;
+    if (unknown !== undefined) {
+      const near = nearest(unknown.replace(/^-+/, ""), Object.keys(options));
+      fail("invalid_input", `${command}: unknown option ${unknown}${near ? `; did you mean --${near}?` : ""}`, `see 'moltbot ${command} --help'`);
+    }
     fail("invalid_input", `${command}: ${message.replace(/\.$/, "")}`, `see 'moltbot ${command} --help'`);
   }
+}
+
+/** The option a mistyped name most likely meant: a prefix of it or within two edits, else undefined. */
+function nearest(given: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of names) {
+    const d = name.startsWith(given) || given.startsWith(name) ? 1 : distance(given, name);
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  return given.length > 1 ? best : undefined;
+}
+
+/** Levenshtein distance. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 export function requireValue(value: string | undefined, flag: string, command: string): string {

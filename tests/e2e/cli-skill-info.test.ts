@@ -1,5 +1,5 @@
 // `moltbot skill info`: a person reads what a skill may do and which parameters it takes; a bad
-// parameter in `skill run` points there.
+// parameter in `skill run` points there, and a mistyped option names the one meant.
 import { afterAll, describe, expect, test } from "bun:test";
 import { Sandbox } from "../helpers/cli.ts";
 
@@ -41,5 +41,14 @@ describe("moltbot skill info", () => {
     const r = await sb.run(["skill", "run", "shell_execute", "--params", '{"command":["ls"]}']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("error: params.command: must be string\nhint: `moltbot skill info shell_execute` lists its parameters\n");
+  });
+
+  test("a mistyped option is named with the option meant (exit 2)", async () => {
+    const r = await sb.run(["skill", "run", "file_read", "--param", '{"path":"/x"}']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: skill run: unknown option --param; did you mean --params?\nhint: see 'moltbot skill run --help'\n");
+    const far = await sb.run(["skill", "list", "--colour"]);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toStartWith("error: skill list: unknown option --colour\n");
   });
 });
