@@ -17,8 +17,10 @@ export function isSealed(policy: object): boolean {
   return sealed.has(policy);
 }
 
-function freezeDeep(value: unknown): void {
-  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+// Down to every leaf, even below an object already frozen (that says nothing of its members).
+function freezeDeep(value: unknown, seen = new Set<object>()): void {
+  if (typeof value !== "object" || value === null || seen.has(value)) return;
+  seen.add(value);
   Object.freeze(value);
-  for (const v of Object.values(value)) freezeDeep(v);
+  for (const v of Object.values(value)) freezeDeep(v, seen);
 }

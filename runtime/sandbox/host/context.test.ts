@@ -57,5 +57,10 @@ describe("permission decisions across calls", () => {
       (p.skills.tester!.allow.net as string[]).push("evil.example:443");
     }).toThrow();
     expect(contextFor({ policy: p }).check({ kind: "net", value: "evil.example:443" }).decision).toBe("deny");
+    // Sealing reaches below an object someone froze only on the surface.
+    const shallow = parsePolicy(`version: 1\nskills:\n  tester: { allow: { net: ["example.com:443"] } }\n`, "p.yaml");
+    Object.freeze(shallow);
+    sealPolicy(shallow);
+    expect(Object.isFrozen(shallow.skills.tester!.allow.net)).toBe(true);
   });
 });
