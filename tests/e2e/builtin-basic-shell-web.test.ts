@@ -37,6 +37,7 @@ beforeAll(() => {
         case "/food/menu.html": return html(PAGE);
         case "/latin1": return html(latin1("<p>Cr\xe8me br\xfbl\xe9e \x80 5</p>"), "text/html; charset=windows-1252");
         case "/meta": return html(latin1('<html><head><meta charset="iso-8859-1"></head><body><p>Smørrebrød</p></body></html>'), "text/html");
+        case "/meta-late": return html(latin1('<html><head><title>Caf\xe9 \xa9</title><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head><body><p>\xc5rhus</p></body></html>'), "text/html");
         case "/sjis": return html(new Uint8Array([0x93, 0xfa, 0x96, 0x7b]), "text/plain; charset=shift_jis");
         case "/old": return Response.redirect("/food/menu.html", 301);
         case "/big": return html(`<p>${"word ".repeat(40_000)}</p>`);
@@ -135,6 +136,8 @@ describe("web_fetch", () => {
     expect((await run("web_fetch", { url: `${base}/latin1` })).out.output).toMatchObject({ content: "Crème brûlée € 5", charset: "windows-1252" });
     // <meta charset="iso-8859-1">: on the web that label names windows-1252, and so does the result.
     expect((await run("web_fetch", { url: `${base}/meta` })).out.output).toMatchObject({ content: "Smørrebrød", charset: "windows-1252" });
+    // Found past non-ASCII bytes, in the http-equiv form.
+    expect((await run("web_fetch", { url: `${base}/meta-late` })).out.output).toMatchObject({ title: "Café ©", content: "Århus", charset: "windows-1252" });
     expect((await run("web_fetch", { url: `${base}/sjis` })).out.output).toMatchObject({ content: "日本", charset: "shift_jis" });
   });
 
