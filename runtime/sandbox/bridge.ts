@@ -28,6 +28,12 @@ const CORE_API: Record<string, HostFn> = {
     if (typeof label !== "string") throw new TypeError("the encoding label must be a string");
     return new TextDecoder(label as ConstructorParameters<typeof TextDecoder>[0]).encoding;
   },
+  // Uint8Array ↔ base64 and hex, the ES2026 methods QuickJS predates: Bun's own converters and
+  // their errors (an unknown alphabet, a character that is not base64 or hex).
+  toBase64: (_ctx, [bytes, options]) => bytesArg(bytes).toBase64((options ?? undefined) as Base64Options),
+  fromBase64: (_ctx, [text, options]) => (Uint8Array as unknown as Base64Statics).fromBase64(textArg(text), (options ?? undefined) as Base64Options),
+  toHex: (_ctx, [bytes]) => bytesArg(bytes).toHex(),
+  fromHex: (_ctx, [text]) => (Uint8Array as unknown as Base64Statics).fromHex(textArg(text)),
   // html.toMarkdown: a page → { title, markdown }. Linear in the page, input and output capped;
   // the output cap is also the call's memory limit, since the result must fit in QuickJS.
   htmlToMarkdown: (ctx, [source, baseUrl, text]) => {
@@ -37,6 +43,20 @@ const CORE_API: Record<string, HostFn> = {
     return htmlToMarkdown(source, { baseUrl: baseUrl ?? undefined, text: text === true, maxOutputChars });
   },
 };
+
+type Base64Options = { alphabet?: "base64" | "base64url"; omitPadding?: boolean; lastChunkHandling?: "loose" | "strict" | "stop-before-partial" };
+type Base64Bytes = Uint8Array & { toBase64(o?: Base64Options): string; toHex(): string };
+type Base64Statics = { fromBase64(s: string, o?: Base64Options): Uint8Array; fromHex(s: string): Uint8Array };
+
+function bytesArg(v: unknown): Base64Bytes {
+  if (!(v instanceof Uint8Array)) throw new TypeError("expected a Uint8Array");
+  return v as Base64Bytes;
+}
+
+function textArg(v: unknown): string {
+  if (typeof v !== "string") throw new TypeError("expected a string");
+  return v;
+}
 
 export interface Bridge {
   call: QuickJSHandle;

@@ -140,3 +140,59 @@ describe("TextDecoder", () => {
     expect((o.result as { output: { unknown: string } }).output.unknown).not.toBe("constructed");
   });
 });
+
+describe("Uint8Array base64 and hex", () => {
+  test("toBase64 / fromBase64 / toHex / fromHex as the ES2026 methods: views, options, empty input, bad input", async () => {
+    const o = await run(`export default () => {
+      const bytes = new Uint8Array([0, 1, 2, 250, 251, 252, 253, 254, 255]);
+      const view = bytes.subarray(3, 8);
+      const out = {
+        b64: bytes.toBase64(),
+        url: bytes.toBase64({ alphabet: "base64url", omitPadding: true }),
+        view: view.toBase64(),
+        hex: view.toHex(),
+        empty: new Uint8Array(0).toBase64(),
+        back: Array.from(Uint8Array.fromBase64("AAEC+vv8/f7/")),
+        backUrl: Array.from(Uint8Array.fromBase64("AAEC-vv8_f7_", { alphabet: "base64url" })),
+        fromHex: Array.from(Uint8Array.fromHex("00ff10")),
+        isBytes: Uint8Array.fromBase64("AA==") instanceof Uint8Array,
+        hidden: Object.keys(Uint8Array.prototype).concat(Object.keys(Uint8Array)).filter((k) => /Base64|Hex/.test(k)),
+      };
+      for (const [name, f] of Object.entries({
+        badChar: () => Uint8Array.fromBase64("A*=="),
+        badAlphabet: () => bytes.toBase64({ alphabet: "base32" }),
+        badHex: () => Uint8Array.fromHex("0g"),
+        notBytes: () => Uint8Array.prototype.toBase64.call([1, 2]),
+        notString: () => Uint8Array.fromBase64(42),
+      })) {
+        try { f(); out[name] = "no error"; } catch (e) { out[name] = e instanceof Error; }
+      }
+      return out;
+    }`);
+    expect(o.result).toEqual({
+      ok: true,
+      output: {
+        b64: "AAEC+vv8/f7/", url: "AAEC-vv8_f7_", view: "+vv8/f4=", hex: "fafbfcfdfe", empty: "",
+        back: [0, 1, 2, 250, 251, 252, 253, 254, 255], backUrl: [0, 1, 2, 250, 251, 252, 253, 254, 255], fromHex: [0, 255, 16],
+        isBytes: true, hidden: [],
+        badChar: true, badAlphabet: true, badHex: true, notBytes: true, notString: true,
+      },
+    });
+  });
+
+  test("a 600 KB image round-trips through base64 unchanged", async () => {
+    const o = await run(`export default () => {
+      const img = new Uint8Array(600 * 1024);
+      for (let i = 0; i < img.length; i++) img[i] = (i * 7919) & 255;
+      const text = img.toBase64();
+      const back = Uint8Array.fromBase64(text);
+      let same = back.length === img.length;
+      for (let i = 0; same && i < img.length; i += 997) same = back[i] === img[i];
+      return { length: text.length, head: text.slice(0, 16), same };
+    }`);
+    const img = new Uint8Array(600 * 1024);
+    for (let i = 0; i < img.length; i++) img[i] = (i * 7919) & 255;
+    const expected = Buffer.from(img).toString("base64");
+    expect(o.result).toEqual({ ok: true, output: { length: expected.length, head: expected.slice(0, 16), same: true } });
+  });
+});

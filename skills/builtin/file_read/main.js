@@ -1,6 +1,5 @@
 // file_read: a text file's contents, capped, or a binary file as an attachment. Every access
 // goes through the sandbox's fs.* and so through the policy's `read` grants.
-import { toBase64 } from "./base64.js";
 import { isBinaryMime, kindOf, mimeOf } from "./mime.js";
 
 /** Largest file read at all: bigger ones would not fit the sandbox's memory as text. */
@@ -125,7 +124,7 @@ function binary(path, mime, bytes, data) {
     return out;
   }
   return (data ? Promise.resolve(data) : fs.readFile(path)).then((b) => {
-    out.attachments = [{ kind: kindOf(mime), mime, name: path.slice(path.lastIndexOf("/") + 1), base64: toBase64(b) }];
+    out.attachments = [{ kind: kindOf(mime), mime, name: path.slice(path.lastIndexOf("/") + 1), base64: b.toBase64() }];
     out.summary = `${path} is a binary file (${mime}, ${size(bytes)}), attached`;
     return out;
   });

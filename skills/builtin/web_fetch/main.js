@@ -3,7 +3,6 @@
 // against the policy's `net` grants. The content is marked untrusted: it comes from the web and
 // may try to instruct the model. HTML → Markdown is the sandbox's `html.toMarkdown`, which any
 // skill may call (the host converts; interpreting a converter here cost ~300 ns per byte).
-import { toBase64 } from "./base64.js";
 import { charsetFromContentType, charsetFromMeta, decodeBody, sniffBom } from "./charset.js";
 
 const MAX_ATTACHMENT_BYTES = 512 * 1024;
@@ -71,7 +70,7 @@ function binary(out, bytes, mime) {
   }
   const top = mime.slice(0, mime.indexOf("/"));
   const name = out.url.replace(/[?#].*$/, "").split("/").pop() || "download";
-  out.attachments = [{ kind: top === "image" || top === "audio" || top === "video" ? top : "file", mime, name, base64: toBase64(bytes) }];
+  out.attachments = [{ kind: top === "image" || top === "audio" || top === "video" ? top : "file", mime, name, base64: bytes.toBase64() }];
   out.summary = `Fetched ${out.url}: a ${mime} file of ${size(bytes.length)}, attached`;
   return out;
 }
