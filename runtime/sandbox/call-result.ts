@@ -5,6 +5,7 @@ import { moltError, type ErrorCode, type MoltError } from "../contracts/errors.t
 import type { SandboxLimits, SandboxOutcome } from "../contracts/sandbox.ts";
 import { memoryError, outputError, skillError, stackError, timeoutError } from "./errors.ts";
 import { fromWire } from "./bridge.ts";
+import { heapCap } from "./heap-cap.ts";
 import type { Internals } from "./fresh-context.ts";
 
 export interface Executed {
@@ -33,12 +34,16 @@ export function describeFailure(
   limits: SandboxLimits, deadline: number, state: Escape, stackBytes: number,
 ): MoltError {
   if (Date.now() > deadline) return timeoutError(limits);
-  rt.setMemoryLimit(-1); // room to describe an out-of-memory error; the runtime is discarded after
+  // Room to describe an out-of-memory error; the runtime is discarded after.
+  rt.setMemoryLimit(-1);
+  heapCap.lift();
   let info: { denial: number; name: string; message: string; code?: string } = { denial: -1, name: "Error", message: "the skill failed with an error that cannot be described" };
   const r = ctx.callFunction(internals.errorInfo, ctx.undefined, error);
   if (r.error) r.error.dispose();
   else info = JSON.parse(r.value.consume((v) => ctx.getString(v)));
   if (info.name === "InternalError" && /^(out of memory|string too long)$/.test(info.message)) return memoryError(limits);
+  // A host-side copy into the heap failed at the cap (see heap-cap.ts): the same limit.
+  if (heapCap.hit && info.message === "out of memory") return memoryError(limits);
   if (info.name === "InternalError" && info.message === "stack overflow") return stackError(stackBytes);
   if (info.name === "InternalError" && info.message === "interrupted") return timeoutError(limits);
   if (info.denial >= 0) {

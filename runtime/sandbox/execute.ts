@@ -5,7 +5,8 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import { moltError, type MoltError } from "../contracts/errors.ts";
 import type { Bridge } from "./bridge.ts";
 import { describeFailure, serializeResult, type ContextKind, type Escape, type Executed } from "./call-result.ts";
-import { stackError, timeoutError } from "./errors.ts";
+import { memoryError, stackError, timeoutError } from "./errors.ts";
+import { HeapExhausted } from "./heap-cap.ts";
 import { discard, prepare, skillKey, stillCurrent, type Internals, type Prepared } from "./fresh-context.ts";
 import { createHostContext, type HostContextOptions } from "./host/index.ts";
 import type { HostContext } from "./host/types.ts";
@@ -123,6 +124,7 @@ export async function execute(
     // Thrown by the host side of QuickJS itself: the WASM ran out of native stack, or aborted.
     // The runtime's state is unknown, so it is abandoned and the worker replaced.
     bridge.dispose();
+    if (err instanceof HeapExhausted) return done(memoryError(limits), undefined, true);
     if (err instanceof RangeError) return done(stackError(stackBytes), undefined, true);
     return done(moltError("internal", `sandbox failure: ${(err as Error)?.message ?? String(err)}`), undefined, true);
   }

@@ -59,6 +59,30 @@ describe("memory", () => {
     expect(o.result).toEqual({ ok: true, output: "caught out of memory" });
     expect((await timed(`export default () => "fine"`)).o.result).toEqual({ ok: true, output: "fine" });
   });
+
+  // QuickJS's own check sees one allocation at a time in this build; the heap cap sees them all.
+  // Without it these blocks piled up to the WASM maximum of 2 GiB (about 1000 of them).
+  const MiB = 1024 * 1024;
+  test("many blocks, each under the limit, add up to it: the heap stays bounded", async () => {
+    const pile = (catching: boolean) => `export default () => { const keep = [];
+      ${catching ? "try { for (;;) keep.push(new Uint8Array(2 * 1024 * 1024)); } catch (e) { return { message: e.message, blocks: keep.length }; }" : "for (;;) keep.push(new Uint8Array(2 * 1024 * 1024));"} }`;
+    const caught = await timed(pile(true), { timeoutMs: 5000, memoryBytes: 8 * MiB });
+    expect(caught.o.result).toMatchObject({ ok: true, output: { message: "out of memory" } });
+    // The limit, plus at most the free room of a heap that is reset past 48 MiB.
+    expect((caught.o.result as { output: { blocks: number } }).output.blocks).toBeLessThanOrEqual((8 + 48) / 2);
+    const uncaught = await timed(pile(false), { timeoutMs: 5000, memoryBytes: 8 * MiB });
+    expect(codeOf(uncaught.o)).toBe("memory_limit");
+    expect((await timed(`export default () => "fine"`)).o.result).toEqual({ ok: true, output: "fine" });
+  });
+
+  test("a raised limit is room to use, and a host result too big for it is memory_limit too", async () => {
+    const big = await timed(`export default () => { const keep = []; for (let i = 0; i < 60; i++) keep.push(new Uint8Array(2 * 1024 * 1024)); return keep.length; }`, { timeoutMs: 5000, memoryBytes: 256 * MiB });
+    expect(big.o.result).toEqual({ ok: true, output: 60 });
+    // Each base64 text (8 MiB) fits the limit alone; the bytes and two texts together do not.
+    const host = await timed(`export default () => { const b = new Uint8Array(6 * 1024 * 1024); const s = b.toBase64(); const t = b.toBase64(); return s.length + t.length; }`, { timeoutMs: 5000, memoryBytes: 16 * MiB });
+    expect(codeOf(host.o)).toBe("memory_limit");
+    expect((await timed(`export default () => "fine"`)).o.result).toEqual({ ok: true, output: "fine" });
+  });
 });
 
 describe("stack", () => {

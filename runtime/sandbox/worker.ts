@@ -6,6 +6,7 @@ import { newQuickJSWASMModuleFromVariant, newVariant } from "quickjs-emscripten-
 import { moltError } from "../contracts/errors.ts";
 import { discard, execute, precompile, prepare, skillKey, type Prepared } from "./execute.ts";
 import { useFastStrings } from "./fast-strings.ts";
+import { checkedMalloc, heapCap } from "./heap-cap.ts";
 import type { HostContext } from "./host/types.ts";
 import { POLICIES_KEPT, type FromWorker, type SandboxJob, type ToWorker } from "./types.ts";
 import { sealPolicy, type Policy } from "../../policy/index.ts";
@@ -35,15 +36,20 @@ const wasm = given instanceof WebAssembly.Module
 // QuickJS asserts on a leak at runtime disposal (some interrupted allocations leak inside
 // QuickJS itself); execute() then reports `recycle` and this worker is replaced. Emscripten's
 // own print of that abort would only be noise on the host's stderr.
-const quiet = newVariant(variant, { wasmModule: wasm, emscriptenModule: { printErr: () => {}, print: () => {} } as never });
+// Each module gets a memory whose growth heapCap limits during calls (see heap-cap.ts).
 const loadModule = async () => {
-  const m = await newQuickJSWASMModuleFromVariant(quiet);
+  const emscriptenModule = { printErr: () => {}, print: () => {}, wasmMemory: heapCap.newMemory() };
+  const m = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: wasm, emscriptenModule: emscriptenModule as never }));
   useFastStrings(m);
+  checkedMalloc(m);
   return m;
 };
 let mod = await loadModule();
 // Set while a module QuickJS complained about is being replaced; calls wait for the new one.
 let healing: Promise<void> | null = null;
+
+/** A heap grown past this by a call is replaced before the next one (the WASM heap starts at 16 MiB). */
+const HEAP_RESET_BYTES = 48 * 1024 * 1024;
 
 // Fresh contexts prepared while idle (see fresh-context.ts `prepare`): a plain one for any skill, and
 // for the skills this worker ran last one each with their modules already compiled, so the next
@@ -174,12 +180,17 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   try {
     if (healing) await healing;
     const context = takeWarm(job);
-    const { outcome, recycle, cleanup, context: ran } = await execute(mod, job, deadline, ask, askSync, context);
+    // The heap may grow by the call's memory limit, and by nothing more (see heap-cap.ts).
+    heapCap.limitGrowth(job.limits.memoryBytes);
+    const executed = await execute(mod, job, deadline, ask, askSync, context).finally(() => heapCap.lift());
+    const { outcome, recycle, cleanup, context: ran } = executed;
     send({ type: "done", id, outcome, recycle, context: ran });
     busy = false;
     // The answer is on its way; now free the call's runtime. Should QuickJS object, this module
-    // is not used again: a fresh one is loaded before the next call.
-    if (cleanup?.()) return heal();
+    // is not used again: a fresh one is loaded before the next call. So too when a call left
+    // the heap large: a heap never shrinks, and free room in it is room the next call could use
+    // beyond its limit.
+    if (cleanup?.() || heapCap.bytes > HEAP_RESET_BYTES) return heal();
     // Only a skill that just ran cleanly is compiled ahead: one that fails would fail again.
     if (!recycle) prepareNext(cleanup ? { ...job.skill, memoryBytes: job.limits.memoryBytes } : undefined);
   } catch (err) {
