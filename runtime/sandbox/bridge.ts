@@ -5,7 +5,7 @@
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
 import type { DenialRecord } from "../contracts/sandbox.ts";
 import { htmlToMarkdown, MAX_OUTPUT_CHARS } from "./host/html-markdown.ts";
-import { HostDenied, type HostApi, type HostContext, type HostFn } from "./host/types.ts";
+import { HostDenied, HostError, type HostApi, type HostContext, type HostFn } from "./host/types.ts";
 import type { LogSink } from "./log-sink.ts";
 import { BESIDE_CHARS } from "./prelude.ts";
 
@@ -57,6 +57,11 @@ function textArg(v: unknown): string {
   if (typeof v !== "string") throw new TypeError("expected a string");
   return v;
 }
+
+/** Host calls a skill may have running at once (fetches, file reads, commands, …). */
+export const MAX_IN_FLIGHT = 16;
+/** Calls that may wait for one of those to end; beyond these a call fails at once. */
+export const MAX_WAITING = 4096;
 
 export interface Bridge {
   call: QuickJSHandle;
@@ -121,19 +126,17 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     return toHandle(ctx, { __moltHost: 1, denial, message: message.slice(0, 2000), ...(code && denial < 0 ? { code } : {}) });
   };
 
-  const invoke = (nameH: QuickJSHandle, readArgs: () => unknown[]) => {
-    const name = ctx.getString(nameH);
-    const fn = lookup(name);
-    if (!fn || !opts.host) return { error: errorHandle(new Error(`${name} is not available in this sandbox`)) };
-    let result: unknown;
-    try {
-      result = fn(opts.host, readArgs());
-    } catch (err) {
-      return { error: errorHandle(err) };
-    }
-    if (!(result instanceof Promise)) return toHandle(ctx, result);
-    const deferred = ctx.newPromise();
-    pending.add(deferred);
+  // Host calls the skill awaits run at most MAX_IN_FLIGHT at a time; more wait their turn, with
+  // their arguments still in QuickJS (each running call may hold host memory: a fetch body can
+  // be 10 MiB). Calls the prelude makes synchronously (core.*, env.get) never wait.
+  let running = 0;
+  const waiting: { held: QuickJSHandle[]; start: () => void }[] = [];
+  const startWaiting = () => {
+    while (alive && running < MAX_IN_FLIGHT && waiting.length > 0) waiting.shift()!.start();
+  };
+
+  /** Runs `fn` and settles `deferred` with what it gives, now (a plain value) or later (a promise). */
+  const run = (fn: HostFn, args: () => unknown[], deferred: QuickJSDeferredPromise) => {
     const settle = (ok: boolean, value: unknown) => {
       if (!alive) return;
       pending.delete(deferred);
@@ -150,25 +153,71 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
       deferred.dispose();
       bridge.onSettle();
     };
-    result.then((v) => settle(true, v), (e) => settle(false, e));
+    let result: unknown;
+    try {
+      result = fn(opts.host!, args());
+    } catch (err) {
+      return settle(false, err);
+    }
+    if (!(result instanceof Promise)) return settle(true, result);
+    running++;
+    const done = (ok: boolean, v: unknown) => {
+      running--;
+      startWaiting();
+      settle(ok, v);
+    };
+    result.then((v) => done(true, v), (e) => done(false, e));
+  };
+
+  const invoke = (nameH: QuickJSHandle, argHs: QuickJSHandle[], read: (hs: QuickJSHandle[]) => unknown[]) => {
+    const name = ctx.getString(nameH);
+    const fn = lookup(name);
+    if (!fn || !opts.host) return { error: errorHandle(new Error(`${name} is not available in this sandbox`)) };
+    const awaited = !name.startsWith("core.") && name !== "env.get";
+    if (awaited && running >= MAX_IN_FLIGHT) {
+      if (waiting.length >= MAX_WAITING) {
+        return { error: errorHandle(new HostError(`${name}: more than ${MAX_IN_FLIGHT + MAX_WAITING} host calls at once; await some before starting more`, "host_error")) };
+      }
+      const deferred = ctx.newPromise();
+      pending.add(deferred);
+      const held = argHs.map((h) => h.dup());
+      const start = () => run(fn, () => {
+        try {
+          return read(held);
+        } finally {
+          for (const h of held) h.dispose();
+        }
+      }, deferred);
+      waiting.push({ held, start });
+      return deferred.handle.dup();
+    }
+    let result: unknown;
+    try {
+      result = fn(opts.host, read(argHs));
+    } catch (err) {
+      return { error: errorHandle(err) };
+    }
+    if (!(result instanceof Promise)) return toHandle(ctx, result);
+    const deferred = ctx.newPromise();
+    pending.add(deferred);
+    run(() => result, () => [], deferred);
     return deferred.handle.dup();
   };
 
   // The values beside the JSON are ArrayBuffers (copied out) and long strings (read as UTF-8).
-  const call = ctx.newFunction("call", (nameH, jsonH, ...besideHs) =>
-    invoke(nameH, () => {
-      const beside = besideHs.map((h): Uint8Array | string => {
-        if (ctx.typeof(h) === "string") return ctx.getString(h);
-        const life = ctx.getArrayBuffer(h);
-        const copy = life.value.slice();
-        life.dispose();
-        return copy;
-      });
-      const args = fromWire(ctx.getString(jsonH), beside);
-      return Array.isArray(args) ? args : [];
-    }),
-  );
-  const call1 = ctx.newFunction("call1", (nameH, argH) => invoke(nameH, () => [ctx.getString(argH)]));
+  const readCall = ([jsonH, ...besideHs]: QuickJSHandle[]) => {
+    const beside = besideHs.map((h): Uint8Array | string => {
+      if (ctx.typeof(h) === "string") return ctx.getString(h);
+      const life = ctx.getArrayBuffer(h);
+      const copy = life.value.slice();
+      life.dispose();
+      return copy;
+    });
+    const args = fromWire(ctx.getString(jsonH!), beside);
+    return Array.isArray(args) ? args : [];
+  };
+  const call = ctx.newFunction("call", (nameH, jsonH, ...besideHs) => invoke(nameH, [jsonH, ...besideHs], readCall));
+  const call1 = ctx.newFunction("call1", (nameH, argH) => invoke(nameH, [argH], ([h]) => [ctx.getString(h!)]));
 
   const log = ctx.newFunction("log", (levelH, lineH) => {
     opts.logs?.add(ctx.getString(levelH), ctx.getString(lineH));
@@ -185,6 +234,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     },
     dispose() {
       alive = false;
+      for (const w of waiting.splice(0)) for (const h of w.held) if (h.alive) h.dispose();
       for (const d of pending) d.dispose();
       pending.clear();
       call.dispose();
