@@ -76,8 +76,11 @@ describe("memory", () => {
   });
 
   test("a raised limit is room to use, and a host result too big for it is memory_limit too", async () => {
+    const replaced = pool.stats.replaced;
     const big = await timed(`export default () => { const keep = []; for (let i = 0; i < 60; i++) keep.push(new Uint8Array(2 * 1024 * 1024)); return keep.length; }`, { timeoutMs: 5000, memoryBytes: 256 * MiB });
     expect(big.o.result).toEqual({ ok: true, output: 60 });
+    // A heap never shrinks: the worker that grew it to 120 MiB is replaced, giving it back.
+    expect(pool.stats.replaced).toBe(replaced + 1);
     // Each base64 text (8 MiB) fits the limit alone; the bytes and two texts together do not.
     const host = await timed(`export default () => { const b = new Uint8Array(6 * 1024 * 1024); const s = b.toBase64(); const t = b.toBase64(); return s.length + t.length; }`, { timeoutMs: 5000, memoryBytes: 16 * MiB });
     expect(codeOf(host.o)).toBe("memory_limit");

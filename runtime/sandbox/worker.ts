@@ -48,7 +48,7 @@ let mod = await loadModule();
 // Set while a module QuickJS complained about is being replaced; calls wait for the new one.
 let healing: Promise<void> | null = null;
 
-/** A heap grown past this by a call is replaced before the next one (the WASM heap starts at 16 MiB). */
+/** A call that grows the heap past this ends the worker (the WASM heap starts at 16 MiB). */
 const HEAP_RESET_BYTES = 48 * 1024 * 1024;
 
 // Fresh contexts prepared while idle (see fresh-context.ts `prepare`): a plain one for any skill, and
@@ -183,16 +183,19 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     // The heap may grow by the call's memory limit, and by nothing more (see heap-cap.ts).
     heapCap.limitGrowth(job.limits.memoryBytes);
     const executed = await execute(mod, job, deadline, ask, askSync, context).finally(() => heapCap.lift());
-    const { outcome, recycle, cleanup, context: ran } = executed;
+    const { outcome, cleanup, context: ran } = executed;
+    // A call that left the heap large ends this worker: a heap never shrinks, free room in it is
+    // room the next call could use beyond its limit, and only ending the thread gives the memory
+    // back to the system.
+    const recycle = executed.recycle || heapCap.bytes > HEAP_RESET_BYTES;
     send({ type: "done", id, outcome, recycle, context: ran });
     busy = false;
+    if (recycle) return;
     // The answer is on its way; now free the call's runtime. Should QuickJS object, this module
-    // is not used again: a fresh one is loaded before the next call. So too when a call left
-    // the heap large: a heap never shrinks, and free room in it is room the next call could use
-    // beyond its limit.
-    if (cleanup?.() || heapCap.bytes > HEAP_RESET_BYTES) return heal();
+    // is not used again: a fresh one is loaded before the next call.
+    if (cleanup?.()) return heal();
     // Only a skill that just ran cleanly is compiled ahead: one that fails would fail again.
-    if (!recycle) prepareNext(cleanup ? { ...job.skill, memoryBytes: job.limits.memoryBytes } : undefined);
+    prepareNext(cleanup ? { ...job.skill, memoryBytes: job.limits.memoryBytes } : undefined);
   } catch (err) {
     busy = false;
     sendFailure(id, `sandbox failure: ${(err as Error)?.message ?? String(err)}`);
