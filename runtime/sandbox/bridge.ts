@@ -123,7 +123,9 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     } else {
       message = err instanceof Error ? err.message : String(err);
     }
-    return toHandle(ctx, { __moltHost: 1, denial, message: message.slice(0, 2000), ...(code && denial < 0 ? { code } : {}) });
+    // TypeError, RangeError and SyntaxError from the host (Bun's own checks) keep their class.
+    const name = err instanceof TypeError ? "TypeError" : err instanceof RangeError ? "RangeError" : err instanceof SyntaxError ? "SyntaxError" : undefined;
+    return toHandle(ctx, { __moltHost: 1, denial, message: message.slice(0, 2000), ...(code && denial < 0 ? { code } : {}), ...(name && denial < 0 ? { name } : {}) });
   };
 
   // Host calls the skill awaits run at most MAX_IN_FLIGHT at a time; more wait their turn, with

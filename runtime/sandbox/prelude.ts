@@ -21,6 +21,7 @@ const keys = Object.keys, freeze = Object.freeze, defineProperty = Object.define
 const isView = ArrayBuffer.isView, U8 = Uint8Array, AB = ArrayBuffer, WM = WeakMap, SafeMap = Map;
 const sliceAB = Function.prototype.call.bind(ArrayBuffer.prototype.slice);
 const MARK = "\u0000b", BESIDE = ${BESIDE_CHARS};
+const TE = TypeError, RE = RangeError, SE = SyntaxError;
 const denials = new WM();
 const hostCodes = new WM(); // errors the host raised, with its code; a skill cannot forge an entry
 
@@ -73,7 +74,8 @@ function toError(e) {
   if (isArray(e)) e = unpack(e);
   if (e === null || typeof e !== "object" || e.__moltHost !== 1) return e;
   if (e.denial >= 0) { const err = new PermissionDenied(e.message); denials.set(err, e.denial); return err; }
-  const err = new Error(e.message);
+  // The web's own error classes keep their class (a bad base64 character is a SyntaxError).
+  const err = e.name === "TypeError" ? new TE(e.message) : e.name === "RangeError" ? new RE(e.message) : e.name === "SyntaxError" ? new SE(e.message) : new Error(e.message);
   if (typeof e.code === "string") { hostCodes.set(err, e.code); err.code = e.code; }
   return err;
 }
