@@ -31,6 +31,7 @@ export function prepareRecord(record: AuditRecord, secrets: readonly string[]): 
   };
   if (record.error_code !== undefined) out.error_code = clean(record.error_code) as string;
   if (record.denials !== undefined) out.denials = clean(record.denials) as AuditRecord["denials"];
+  if (record.denials_omitted !== undefined) out.denials_omitted = record.denials_omitted;
   const bytes = (r: AuditRecord) => Buffer.byteLength(JSON.stringify(r));
   return fitToLimit(out, MAX_ENTRY_BYTES - ENVELOPE_BYTES, bytes, (original) => ({
     // Even 64-character strings did not fit (a huge number of members): keep the fields that
@@ -57,4 +58,5 @@ function check(r: AuditRecord): void {
   }
   if (r.error_code !== undefined && typeof r.error_code !== "string") bad("error_code", "a string");
   if (r.denials !== undefined && !Array.isArray(r.denials)) bad("denials", "an array");
+  if (r.denials_omitted !== undefined && !(Number.isSafeInteger(r.denials_omitted) && r.denials_omitted > 0)) bad("denials_omitted", "a positive integer");
 }

@@ -16,6 +16,8 @@ export interface AuditRecord {
   duration_ms: number;
   error_code?: string;
   denials?: { kind: string; value?: string; rule: string }[];
+  /** Denials not listed in `denials` (a call lists at most MAX_DENIALS_LISTED). */
+  denials_omitted?: number;
 }
 
 export interface AuditEntry extends AuditRecord {

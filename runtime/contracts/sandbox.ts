@@ -24,11 +24,20 @@ export interface DenialRecord {
   caught: boolean;
 }
 
+/**
+ * Denials listed per call. A skill can provoke denials in a loop; past this many only the newest
+ * is kept (in the last place) and the rest are counted, so a call's record stays small.
+ */
+export const MAX_DENIALS_LISTED = 100;
+
 export interface SandboxOutcome {
   result: { ok: true; output: unknown } | { ok: false; error: MoltError };
   /** console.* output captured from the skill, capped. */
   logs: string[];
+  /** At most MAX_DENIALS_LISTED. */
   denials: DenialRecord[];
+  /** Denials recorded but not in `denials`; absent when none. */
+  denialsOmitted?: number;
   durationMs: number;
 }
 

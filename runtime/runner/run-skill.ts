@@ -158,5 +158,6 @@ function auditRecord(
   if (!result.ok) record.error_code = result.error.code;
   const denials = outcome?.denials.map(({ kind, value, rule }) => (value === undefined ? { kind, rule } : { kind, value, rule }));
   if (denials && denials.length > 0) record.denials = denials;
+  if (outcome?.denialsOmitted) record.denials_omitted = outcome.denialsOmitted;
   return record;
 }

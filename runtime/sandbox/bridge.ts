@@ -76,7 +76,7 @@ export interface Bridge {
   dispose(): void;
 }
 
-type BoundHost = HostContext & { readonly denials: DenialRecord[] };
+type BoundHost = HostContext & { readonly denials: DenialRecord[]; readonly denialCount: number };
 
 export interface BridgeOptions {
   api: HostApi;
@@ -113,12 +113,13 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     // ends on it reports e.g. `not_found` or `timeout` rather than a generic skill_error.
     const code = typeof (err as { code?: unknown })?.code === "string" ? (err as { code: string }).code : undefined;
     if (err instanceof HostDenied && opts.host) {
-      const list = opts.host.denials;
-      if (list.length <= denialsSeen) {
-        list.push({ kind: err.request.kind, value: err.request.value, rule: err.decision.rule, caught: true });
+      const host = opts.host;
+      if (host.denialCount <= denialsSeen) {
+        host.recordDenial({ kind: err.request.kind, value: err.request.value, rule: err.decision.rule, caught: true });
       }
-      denial = list.length - 1;
-      denialsSeen = list.length;
+      // Its place in the list: the newest is always last (see MAX_DENIALS_LISTED).
+      denial = host.denials.length - 1;
+      denialsSeen = host.denialCount;
       message = err.message;
     } else {
       message = err instanceof Error ? err.message : String(err);

@@ -50,11 +50,13 @@ export async function execute(
   let context: ContextKind = "cold";
   const done = (error: MoltError | null, output?: unknown, recycle = false): Executed => {
     const denials = host.denials.map((d, i) => ({ ...d, caught: i !== state.escaped }));
+    const omitted = host.denialCount - denials.length;
     return {
       outcome: {
         result: error ? { ok: false, error } : { ok: true, output },
         logs: logs.result(),
         denials,
+        ...(omitted > 0 ? { denialsOmitted: omitted } : {}),
         durationMs: performance.now() - started,
       },
       recycle: recycle || damaged,

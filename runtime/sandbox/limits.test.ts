@@ -1,7 +1,7 @@
 // Misbehaving skills: every call ends, with the right code, within twice its time limit, and
 // the pool keeps serving afterwards.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { SandboxOutcome } from "../contracts/sandbox.ts";
+import { MAX_DENIALS_LISTED, type SandboxOutcome } from "../contracts/sandbox.ts";
 import { SandboxPool } from "./index.ts";
 import { jobOf } from "./skill-fixture.ts";
 
@@ -85,6 +85,33 @@ describe("memory", () => {
     const host = await timed(`export default () => { const b = new Uint8Array(6 * 1024 * 1024); const s = b.toBase64(); const t = b.toBase64(); return s.length + t.length; }`, { timeoutMs: 5000, memoryBytes: 16 * MiB });
     expect(codeOf(host.o)).toBe("memory_limit");
     expect((await timed(`export default () => "fine"`)).o.result).toEqual({ ok: true, output: "fine" });
+  });
+});
+
+describe("denials", () => {
+  // Each denial is recorded for the audit; a skill provoking them in a loop (no permission
+  // needed) once made a record per denial: 300,000 of them took 500 MB.
+  test(`a flood of denials is listed up to ${MAX_DENIALS_LISTED}, the rest counted, the newest last`, async () => {
+    const { o } = await timed(`export default () => {
+      let n = 0;
+      for (let i = 0; i < 1000; i++) { try { env.get("VAR_" + i) } catch { n++ } }
+      return n;
+    }`, { timeoutMs: 5000 });
+    expect(o.result).toEqual({ ok: true, output: 1000 });
+    expect(o.denials).toHaveLength(MAX_DENIALS_LISTED);
+    expect(o.denialsOmitted).toBe(1000 - MAX_DENIALS_LISTED);
+    expect(o.denials[0]).toMatchObject({ kind: "env", value: "VAR_0", caught: true });
+    expect(o.denials.at(-1)).toMatchObject({ kind: "env", value: "VAR_999", caught: true });
+  });
+
+  test("the denial that ends the call is still the one marked uncaught", async () => {
+    const { o } = await timed(`export default () => {
+      for (let i = 0; i < 300; i++) { try { env.get("VAR_" + i) } catch {} }
+      env.get("LAST_ONE");
+    }`, { timeoutMs: 5000 });
+    expect(codeOf(o)).toBe("permission_denied");
+    expect(o.denials.filter((d) => !d.caught)).toEqual([{ kind: "env", value: "LAST_ONE", rule: "manifest", caught: false }]);
+    expect(o.denialsOmitted).toBe(301 - MAX_DENIALS_LISTED);
   });
 });
 

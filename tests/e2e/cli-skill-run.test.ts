@@ -14,7 +14,7 @@ beforeAll(() => {
   audit = join(sb.dir, "audit.jsonl");
   policy = sb.file("policy.yaml", `version: 1
 trust:
-  allowedWithoutConfirmation: [greet, big, spin, env_reader, thrower, needs_env]
+  allowedWithoutConfirmation: [greet, big, spin, env_reader, thrower, needs_env, prober]
   requiresConfirmation: [careful]
   forbidden: [nuke]
 skills:
@@ -125,6 +125,16 @@ describe("moltbot skill run", () => {
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(900 * 1024);
     expect(JSON.parse(r.stdout).output.length).toBe(900 * 1024);
+  });
+
+  test("a skill provoking hundreds of denials gets an audit line listing 100 and counting the rest", async () => {
+    const dir = add("prober", `export default () => { let n = 0; for (let i = 0; i < 250; i++) { try { env.get("PROBE_" + i) } catch { n++ } } return n; }`);
+    const r = await run(dir, {}, "--json");
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, output: 250 });
+    const last = auditLines().at(-1);
+    expect(last).toMatchObject({ tool: "prober", result: "success", denials_omitted: 150 });
+    expect(last.denials).toHaveLength(100);
+    expect(last.denials.at(-1)).toEqual({ kind: "env", value: "PROBE_249", rule: "manifest" });
   });
 
   test("the audit log written by all of the above verifies", async () => {

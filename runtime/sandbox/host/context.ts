@@ -1,7 +1,7 @@
 // Builds the HostContext for one sandboxed call: the policy engine's decisions, cached per
 // (kind, value) for this call only, with prompts asked once and their answers remembered.
 import type { DeclaredPermissions, PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
-import type { DenialRecord, SandboxLimits } from "../../contracts/sandbox.ts";
+import { MAX_DENIALS_LISTED, type DenialRecord, type SandboxLimits } from "../../contracts/sandbox.ts";
 import { checkConfiguredServer, checkPermission, checkResolvedAddress, isSealed, type Policy } from "../../../policy/index.ts";
 import { asDecision, checkFailed } from "./guard.ts";
 import type { HostContext } from "./types.ts";
@@ -18,8 +18,11 @@ export interface HostContextOptions {
   askSync?: (req: PermissionRequest, decision: PermissionDecision, deadline: number) => boolean;
 }
 
-/** The context plus the denials it recorded, which core copies into the call's outcome. */
-export type RecordingHostContext = HostContext & { readonly denials: DenialRecord[] };
+/**
+ * The context plus the denials it recorded, which core copies into the call's outcome: at most
+ * MAX_DENIALS_LISTED, the newest always last; `denialCount` counts them all.
+ */
+export type RecordingHostContext = HostContext & { readonly denials: DenialRecord[]; readonly denialCount: number };
 
 const keyOf = (req: PermissionRequest) => `${req.kind}\0${req.value ?? ""}`;
 
@@ -45,6 +48,7 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
   const answers = new Map<string, Promise<boolean>>();
   const syncAnswers = new Map<string, boolean>();
   const denials: DenialRecord[] = [];
+  let denialCount = 0;
   const shared = keptFor(policy);
   let who: string | undefined;
   /** The policy's decision for `key`: kept from an earlier call, else `compute`d (and kept). */
@@ -129,8 +133,14 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
       return yes;
     },
 
+    get denialCount() {
+      return denialCount;
+    },
+
     recordDenial(d) {
-      denials.push({ ...d });
+      denialCount++;
+      if (denials.length < MAX_DENIALS_LISTED) denials.push({ ...d });
+      else denials[denials.length - 1] = { ...d };
     },
   };
   return ctx;
