@@ -10,10 +10,7 @@ export const CORE_API: Record<string, HostFn> = {
   // has no TextDecoder of its own. `label` absent = UTF-8; an unknown label is an error.
   decodeUtf8: (_ctx, [bytes, label, fatal]) => {
     if (!(bytes instanceof Uint8Array)) throw new TypeError("expected bytes");
-    if (label === undefined || label === null) return new TextDecoder().decode(bytes);
-    if (typeof label !== "string") throw new TypeError("the encoding label must be a string");
-    // Bun checks the label at run time (RangeError for an unknown one); its types list only a few.
-    return new TextDecoder(label as ConstructorParameters<typeof TextDecoder>[0], { fatal: fatal === true }).decode(bytes);
+    return decode(bytes, label, fatal === true);
   },
   // TextDecoder's constructor: a label → the encoding's WHATWG name ("latin1" → "windows-1252");
   // an unknown label is an error, as on the web.
@@ -28,9 +25,11 @@ export const CORE_API: Record<string, HostFn> = {
   toHex: (_ctx, [bytes]) => bytesArg(bytes).toHex(),
   fromHex: (_ctx, [text]) => (Uint8Array as unknown as Base64Statics).fromHex(textArg(text)),
   // html.toMarkdown: a page → { title, markdown }. Linear in the page, input and output capped;
-  // the output cap is also the call's memory limit, since the result must fit in QuickJS.
-  htmlToMarkdown: (ctx, [source, baseUrl, text]) => {
-    if (typeof source !== "string") throw new TypeError("html.toMarkdown: the source must be a string");
+  // the output cap is also the call's memory limit, since the result must fit in QuickJS. A
+  // page given as bytes is decoded here, as TextDecoder would with `charset` and `fatal`.
+  htmlToMarkdown: (ctx, [page, baseUrl, text, charset, fatal]) => {
+    const source = page instanceof Uint8Array ? decode(page, charset, fatal === true) : page;
+    if (typeof source !== "string") throw new TypeError("html.toMarkdown: the source must be a string or bytes");
     if (baseUrl !== null && baseUrl !== undefined && typeof baseUrl !== "string") throw new TypeError("html.toMarkdown: options.baseUrl must be a string");
     const maxOutputChars = Math.min(MAX_OUTPUT_CHARS, ctx.limits.memoryBytes);
     return htmlToMarkdown(source, { baseUrl: baseUrl ?? undefined, text: text === true, maxOutputChars });
@@ -49,4 +48,11 @@ function bytesArg(v: unknown): Base64Bytes {
 function textArg(v: unknown): string {
   if (typeof v !== "string") throw new TypeError("expected a string");
   return v;
+}
+
+/** Bytes → text in encoding `label` (UTF-8 when absent), as the web's TextDecoder. */
+function decode(bytes: Uint8Array, label: unknown, fatal: boolean): string {
+  if (label !== undefined && label !== null && typeof label !== "string") throw new TypeError("the encoding label must be a string");
+  // Bun checks the label at run time (RangeError for an unknown one); its types list only a few.
+  return new TextDecoder((label ?? "utf-8") as ConstructorParameters<typeof TextDecoder>[0], { fatal }).decode(bytes);
 }

@@ -100,10 +100,29 @@ describe("html.toMarkdown through the bridge", () => {
     expect(o.result).toEqual({ ok: true, output: { title: "Grüße", same: true, len: 1_839_998, t: { title: "", markdown: "H\n\nb" } } });
   });
 
+  test("a page given as bytes is decoded on the way, as TextDecoder would", async () => {
+    const o = await pool.run(jobOf(`export default () => {
+      const latin = new Uint8Array([60, 112, 62, 67, 97, 102, 0xe9, 32, 0x80, 60, 47, 112, 62]); // <p>Café €</p> in windows-1252
+      const utf8 = new Uint8Array([0xef, 0xbb, 0xbf, 60, 112, 62, 0xc3, 0xa9, 60, 47, 112, 62]); // BOM, <p>é</p>
+      const out = {
+        latin: html.toMarkdown(latin, { charset: "windows-1252" }).markdown,
+        buffer: html.toMarkdown(utf8.buffer).markdown,
+        view: html.toMarkdown(new DataView(latin.buffer, 3, 4), { charset: "latin1" }).markdown,
+        lenient: html.toMarkdown(latin).markdown,
+      };
+      try { html.toMarkdown(latin, { fatal: true }); out.fatal = "decoded"; } catch (e) { out.fatal = e.name; }
+      try { html.toMarkdown(latin, { charset: "no-such" }); out.unknown = "decoded"; } catch (e) { out.unknown = e.name; }
+      return out;
+    }`));
+    expect(o.result).toEqual({ ok: true, output: {
+      latin: "Café €", buffer: "é", view: "Café", lenient: "Caf\ufffd \ufffd", fatal: "TypeError", unknown: "RangeError",
+    } });
+  });
+
   test("bad arguments are TypeErrors; the global is frozen", async () => {
     const o = await pool.run(jobOf(`export default () => {
       const out = [];
-      for (const args of [[1], ["x", 5], ["x", { baseUrl: 3 }], ["x", { text: "yes" }]]) {
+      for (const args of [[1], ["x", 5], ["x", { baseUrl: 3 }], ["x", { text: "yes" }], ["x", { charset: 8 }], ["x", { fatal: 1 }]]) {
         try { html.toMarkdown(...args) } catch (e) { out.push(e.name + ": " + e.message) }
       }
       try { html.toMarkdown = () => "replaced" } catch {}
@@ -111,10 +130,12 @@ describe("html.toMarkdown through the bridge", () => {
     }`));
     expect(o.result).toEqual({ ok: true, output: {
       out: [
-        "TypeError: html.toMarkdown: the source must be a string",
+        "TypeError: html.toMarkdown: the source must be a string or bytes",
         "TypeError: html.toMarkdown: options must be an object",
         "TypeError: html.toMarkdown: options.baseUrl must be a string",
         "TypeError: html.toMarkdown: options.text must be a boolean",
+        "TypeError: html.toMarkdown: options.charset must be a string",
+        "TypeError: html.toMarkdown: options.fatal must be a boolean",
       ],
       frozen: true,
       still: "x",

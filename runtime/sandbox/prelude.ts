@@ -159,21 +159,29 @@ class TextDecoder {
 // would interpret a converter at ~300 ns per byte of page). Pure; needs no permission.
 const htmlToMarkdown = sync("core.htmlToMarkdown");
 function toMarkdown(source, options) {
-  if (typeof source !== "string") throw new TypeError("html.toMarkdown: the source must be a string");
-  let baseUrl = null, text = false;
+  // Bytes are decoded on the host on the way (as TextDecoder with options.charset, fatal): the
+  // page need not enter the sandbox as text first.
+  const page = typeof source === "string" ? source : source instanceof AB ? new U8(source)
+    : isView(source) ? new U8(source.buffer, source.byteOffset, source.byteLength) : null;
+  if (page === null) throw new TypeError("html.toMarkdown: the source must be a string or bytes");
+  let baseUrl = null, text = false, charset = null, fatal = false;
   if (options !== undefined && options !== null) {
     if (typeof options !== "object") throw new TypeError("html.toMarkdown: options must be an object");
-    const b = options.baseUrl, t = options.text;
+    const b = options.baseUrl, t = options.text, c = options.charset, f = options.fatal;
     if (b !== undefined && b !== null && typeof b !== "string") throw new TypeError("html.toMarkdown: options.baseUrl must be a string");
     if (t !== undefined && t !== null && typeof t !== "boolean") throw new TypeError("html.toMarkdown: options.text must be a boolean");
+    if (c !== undefined && c !== null && typeof c !== "string") throw new TypeError("html.toMarkdown: options.charset must be a string");
+    if (f !== undefined && f !== null && typeof f !== "boolean") throw new TypeError("html.toMarkdown: options.fatal must be a boolean");
     if (typeof b === "string") baseUrl = b;
+    if (typeof c === "string") charset = c;
     text = t === true;
+    fatal = f === true;
   }
-  return htmlToMarkdown(source, baseUrl, text);
+  return htmlToMarkdown(page, baseUrl, text, charset, fatal);
 }
 
 // Uint8Array ↔ base64 and hex: the ES2026 methods, which QuickJS predates. The host converts
-// (a loop here took ~80 ms for a 500 KB image); its errors arrive as Error with its message.
+// (a loop here took ~80 ms for a 500 KB image), with the web's errors.
 const toBase64Host = sync("core.toBase64"), fromBase64Host = sync("core.fromBase64");
 const toHexHost = sync("core.toHex"), fromHexHost = sync("core.fromHex");
 function ownBytes(v, what) {

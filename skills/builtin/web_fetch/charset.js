@@ -25,23 +25,30 @@ export function charsetFromMeta(b) {
 }
 
 /**
- * Decodes with the declared charset; with none, UTF-8 if the bytes are valid UTF-8, otherwise
- * windows-1252 (what browsers fall back to for Western pages). An unknown label decodes as
- * UTF-8 and says so.
+ * `read(charset, fatal)` with the charset the bytes are in: the declared one (an unknown label
+ * reads as UTF-8, and says so), else UTF-8 if the bytes are valid UTF-8, else windows-1252
+ * (what browsers fall back to for Western pages). → { value, charset, note }
  */
-export function decodeBody(bytes, declared) {
+export function withCharset(declared, read) {
   if (declared) {
+    let charset;
     try {
-      const d = new TextDecoder(declared);
-      // The BOM is not content; TextDecoder drops a UTF-8 one itself.
-      return { text: d.decode(bytes), charset: d.encoding, note: null };
+      charset = new TextDecoder(declared).encoding;
     } catch {
-      return { text: new TextDecoder().decode(bytes), charset: "utf-8", note: `unknown charset "${declared}", decoded as UTF-8` };
+      return { value: read("utf-8", false), charset: "utf-8", note: `unknown charset "${declared}", decoded as UTF-8` };
     }
+    return { value: read(charset, false), charset, note: null };
   }
   try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), charset: "utf-8", note: null };
-  } catch {
-    return { text: new TextDecoder("windows-1252").decode(bytes), charset: "windows-1252", note: null };
+    return { value: read("utf-8", true), charset: "utf-8", note: null };
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e; // a fatal decoder's error; anything else is real
+    return { value: read("windows-1252", false), charset: "windows-1252", note: null };
   }
+}
+
+/** The bytes as text (see withCharset). The BOM is not content; TextDecoder drops it. */
+export function decodeBody(bytes, declared) {
+  const r = withCharset(declared, (charset, fatal) => new TextDecoder(charset, { fatal }).decode(bytes));
+  return { text: r.value, charset: r.charset, note: r.note };
 }

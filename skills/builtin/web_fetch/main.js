@@ -3,7 +3,7 @@
 // against the policy's `net` grants. The content is marked untrusted: it comes from the web and
 // may try to instruct the model. HTML → Markdown is the sandbox's `html.toMarkdown`, which any
 // skill may call (the host converts; interpreting a converter here cost ~300 ns per byte).
-import { charsetFromContentType, charsetFromMeta, decodeBody, sniffBom } from "./charset.js";
+import { charsetFromContentType, charsetFromMeta, decodeBody, sniffBom, withCharset } from "./charset.js";
 
 const MAX_ATTACHMENT_BYTES = 512 * 1024;
 const ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/json;q=0.9,*/*;q=0.5";
@@ -20,16 +20,21 @@ export default async ({ url, max_chars = 50000, format = "markdown" }) => {
 
   const isHtml = kind === "html";
   const declared = sniffBom(bytes) || charsetFromContentType(contentType) || (isHtml ? charsetFromMeta(bytes) : null);
-  const decoded = decodeBody(bytes, declared);
-  out.charset = decoded.charset;
-  if (decoded.note) out.note = decoded.note;
-  let content = decoded.text;
-  if (format !== "raw") {
-    if (isHtml) {
-      const page = html.toMarkdown(content, { baseUrl: res.url, text: format === "text" });
-      if (page.title) out.title = page.title;
-      content = page.markdown;
-    } else if (kind === "json") {
+  let content;
+  if (isHtml && format !== "raw") {
+    // The host decodes and converts in one step: the page never enters the sandbox as text.
+    const converted = withCharset(declared, (charset, fatal) =>
+      html.toMarkdown(bytes, { baseUrl: res.url, text: format === "text", charset, fatal }));
+    out.charset = converted.charset;
+    if (converted.note) out.note = converted.note;
+    if (converted.value.title) out.title = converted.value.title;
+    content = converted.value.markdown;
+  } else {
+    const decoded = decodeBody(bytes, declared);
+    out.charset = decoded.charset;
+    if (decoded.note) out.note = decoded.note;
+    content = decoded.text;
+    if (format !== "raw" && kind === "json") {
       try {
         content = JSON.stringify(JSON.parse(content), null, 2);
       } catch {
