@@ -37,6 +37,9 @@ beforeAll(() => {
         case "/food/menu.html": return html(PAGE);
         case "/latin1": return html(latin1("<p>Cr\xe8me br\xfbl\xe9e \x80 5</p>"), "text/html; charset=windows-1252");
         case "/meta": return html(latin1('<html><head><meta charset="iso-8859-1"></head><body><p>Smørrebrød</p></body></html>'), "text/html");
+        case "/undeclared-latin": return html(latin1("<p>Gr\xfc\xdfe</p>"), "text/html");
+        case "/undeclared-utf8": return html("<p>Grüße</p>", "text/html");
+        case "/bogus-charset": return html("<p>Grüße</p>", "text/html; charset=x-no-such-thing");
         case "/meta-late": return html(latin1('<html><head><title>Caf\xe9 \xa9</title><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head><body><p>\xc5rhus</p></body></html>'), "text/html");
         case "/sjis": return html(new Uint8Array([0x93, 0xfa, 0x96, 0x7b]), "text/plain; charset=shift_jis");
         case "/old": return Response.redirect("/food/menu.html", 301);
@@ -136,6 +139,12 @@ describe("web_fetch", () => {
     expect((await run("web_fetch", { url: `${base}/latin1` })).out.output).toMatchObject({ content: "Crème brûlée € 5", charset: "windows-1252" });
     // <meta charset="iso-8859-1">: on the web that label names windows-1252, and so does the result.
     expect((await run("web_fetch", { url: `${base}/meta` })).out.output).toMatchObject({ content: "Smørrebrød", charset: "windows-1252" });
+    // Nothing declared: UTF-8 when the bytes are UTF-8, else windows-1252, as browsers read it.
+    expect((await run("web_fetch", { url: `${base}/undeclared-utf8` })).out.output).toMatchObject({ content: "Grüße", charset: "utf-8" });
+    expect((await run("web_fetch", { url: `${base}/undeclared-latin` })).out.output).toMatchObject({ content: "Grüße", charset: "windows-1252" });
+    expect((await run("web_fetch", { url: `${base}/bogus-charset` })).out.output).toMatchObject({
+      content: "Grüße", charset: "utf-8", note: 'unknown charset "x-no-such-thing", decoded as UTF-8',
+    });
     // Found past non-ASCII bytes, in the http-equiv form.
     expect((await run("web_fetch", { url: `${base}/meta-late` })).out.output).toMatchObject({ title: "Café ©", content: "Århus", charset: "windows-1252" });
     expect((await run("web_fetch", { url: `${base}/sjis` })).out.output).toMatchObject({ content: "日本", charset: "shift_jis" });
