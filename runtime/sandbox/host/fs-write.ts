@@ -2,7 +2,6 @@
 // atomic (temp file in the same directory, fsync, rename), so a reader never sees half a file.
 // Synchronous syscalls, as fs reads (fs-read.ts): this worker serves one call at a time, and a
 // dozen thread-pool round trips cost more than the syscalls; asking the user stays async.
-import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { MAX_READ_BYTES } from "./fs-read.ts";
@@ -18,7 +17,7 @@ function flag(options: unknown, name: string): boolean {
 function atomicWrite(path: string, data: Uint8Array): void {
   if (data.byteLength > MAX_READ_BYTES) throw new HostError(`${path}: data is larger than ${MAX_READ_BYTES} bytes`, "output_limit");
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString("hex")}.tmp`);
   let mode = 0o644;
   try {
     const existing = statSync(path);

@@ -7,7 +7,7 @@ import { normalizeHost } from "../../../policy/index.ts";
 import { denyWith, requirePermission } from "./guard.ts";
 import type { MailServer } from "./mail-types.ts";
 import { allowedAddresses } from "./net-resolve.ts";
-import { isIP } from "node:net";
+import { withPort } from "./net-target.ts";
 import { HostError, type HostContext } from "./types.ts";
 
 export interface CheckedServer {
@@ -30,15 +30,14 @@ export async function checkedServer(ctx: HostContext, access: MailAccess, fn: st
   if (host === null || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw new HostError(`${fn}: mail.${which} in config.yaml needs a valid host and port`, "invalid_config");
   }
-  const literal = isIP(host) !== 0;
-  const value = `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+  const { literal, value } = withPort(host, port);
   const d = ctx.checkServer?.(value) ?? { decision: "deny" as const, rule: "internal", reason: `Requires net access to "${value}"` };
   if (d.decision !== "allow") {
     // Never prompted: the user names their mail server once, in the policy.
     const reason = d.decision === "prompt" ? `${d.reason} (the configured ${which.toUpperCase()} server; it is not prompted for)` : d.reason;
     denyWith(ctx, { kind: "net", value }, { ...d, decision: d.decision === "forbidden" ? "forbidden" : "deny", reason });
   }
-  const url = new URL(`http://${isIP(host) === 6 ? `[${host}]` : host}:${port}/`);
+  const url = new URL(`http://${value}/`);
   const [ip] = await allowedAddresses(ctx, { url, host, port, literal, value });
   return { ip: ip as string, servername: literal ? undefined : host, server };
 }

@@ -1,7 +1,6 @@
 // Runs one program in its own process group with capped output and a hard time limit. When the
 // limit passes, or when the program exits, the whole group is killed, so background children
 // (`sh -c "sleep 100 &"`) never outlive the call.
-import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { HostError } from "./types.ts";
 
@@ -56,7 +55,10 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-export function runProcess(spec: RunSpec): Promise<RunResult> {
+export async function runProcess(spec: RunSpec): Promise<RunResult> {
+  // Loaded on first use, as imapflow (mail-imap.ts): most calls run no command, and every new
+  // worker paid ~2.5 ms for node:child_process.
+  const { spawn } = await import("node:child_process");
   return new Promise<RunResult>((resolve, reject) => {
     let child;
     try {
