@@ -9,7 +9,7 @@ import { useFastStrings } from "./fast-strings.ts";
 import { checkedMalloc, heapCap } from "./heap-cap.ts";
 import type { HostContext } from "./host/types.ts";
 import { POLICIES_KEPT, type FromWorker, type SandboxJob, type ToWorker } from "./types.ts";
-import { sealPolicy, type Policy } from "../../policy/index.ts";
+import { sealPolicy, type Policy } from "../../policy/decide.ts";
 import type { PermissionDecision, PermissionRequest } from "../contracts/permissions.ts";
 import { ServiceCallFailed, setServiceCaller } from "../services/worker-calls.ts";
 

@@ -2,7 +2,7 @@
 // (kind, value) for this call only, with prompts asked once and their answers remembered.
 import type { DeclaredPermissions, PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
 import { MAX_DENIALS_LISTED, type DenialRecord, type SandboxLimits } from "../../contracts/sandbox.ts";
-import { checkConfiguredServer, checkPermission, checkResolvedAddress, isSealed, type Policy } from "../../../policy/index.ts";
+import { checkConfiguredServer, checkPermission, checkResolvedAddress, isSealed, type Policy } from "../../../policy/decide.ts";
 import { asDecision, checkFailed } from "./guard.ts";
 import type { HostContext } from "./types.ts";
 

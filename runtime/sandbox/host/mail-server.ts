@@ -3,7 +3,7 @@
 // every resolved address through the special-address rule). The connection then goes to an
 // address that passed, with the configured name for TLS, as fetch does.
 import type { MailAccess } from "../../contracts/permissions.ts";
-import { normalizeHost } from "../../../policy/index.ts";
+import { normalizeHost } from "../../../policy/decide.ts";
 import { denyWith, requirePermission } from "./guard.ts";
 import type { MailServer } from "./mail-types.ts";
 import { allowedAddresses } from "./net-resolve.ts";

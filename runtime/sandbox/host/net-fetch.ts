@@ -5,7 +5,7 @@ import { withPermission } from "./guard.ts";
 import { allowedAddresses } from "./net-resolve.ts";
 import { parseRequestInit, refuseSecrets, type OutgoingRequest } from "./net-request.ts";
 import { parseTarget, type NetTarget } from "./net-target.ts";
-import { normalizeHost } from "../../../policy/index.ts";
+import { normalizeHost } from "../../../policy/decide.ts";
 import { redactBytes, redactText, secretValues } from "./redact.ts";
 import { HostError, type HostContext, type HostFn } from "./types.ts";
 

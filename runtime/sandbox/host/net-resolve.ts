@@ -1,7 +1,7 @@
 // DNS is resolved here, once, and every address is judged; the request then goes to an address
 // that passed, so a second lookup (DNS rebinding) can never pick a different one.
 import { promises as dns } from "node:dns";
-import { normalizeHost } from "../../../policy/index.ts";
+import { normalizeHost } from "../../../policy/decide.ts";
 import { denyWith } from "./guard.ts";
 import type { NetTarget } from "./net-target.ts";
 import { HostError, type HostContext } from "./types.ts";

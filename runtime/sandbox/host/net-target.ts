@@ -1,6 +1,6 @@
 // One hop of a fetch: the URL parsed by the WHATWG parser, its host in the policy's canonical
 // form and the `net` request value the permission check sees.
-import { normalizeHost, parseIP } from "../../../policy/index.ts";
+import { normalizeHost, parseIP } from "../../../policy/decide.ts";
 import { HostError } from "./types.ts";
 
 export interface NetTarget {
