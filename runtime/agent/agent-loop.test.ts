@@ -26,6 +26,22 @@ describe("agent loop", () => {
     agent.close();
   });
 
+  test("a turn that offers skills has a sandbox worker starting before the model answers; one without, none", async () => {
+    home = new AgentHome();
+    const fresh = new SandboxPool({ maxWorkers: 1 });
+    try {
+      let seen = -1;
+      const provider = new ScriptedProvider(() => ((seen = fresh.stats.workers), say("ok")));
+      await collect(home.agent(provider, fresh, allow()).run(turn("hi")));
+      expect(seen).toBe(0); // no skills offered: nothing started
+      await home.skill("noop", "export default () => 1");
+      await collect(home.agent(provider, fresh, allow("noop")).run(turn("hi again")));
+      expect(seen).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test("tool call → real skill in the sandbox → result back to the model → answer; audited", async () => {
     home = new AgentHome();
     await home.skill("add", "export default async ({ a, b }) => ({ sum: a + b });", { parameters: { a: { type: "number", required: true }, b: { type: "number", required: true } } });

@@ -105,6 +105,8 @@ export class MoltAgent implements Agent {
     const opts = this.#deps.options ?? {};
     const policy = this.#policy();
     const toolset = buildToolset(this.#deps.skills(), this.#deps.extraTools ?? [], policy, this.#deps.remote?.remoteTools() ?? []);
+    // A sandbox worker starts while the model thinks, should it call one of our skills.
+    if (toolset.offered.some((t) => toolset.find(t.name)?.kind === "skill")) this.#deps.runner.pool.warm();
     const [history, profile] = await Promise.all([
       memory.readTranscript(input.session, { last: opts.historyEntries ?? 40 }),
       memory.readProfile(input.user),

@@ -111,6 +111,30 @@ describe("SandboxPool", () => {
     }
   });
 
+  test("warm() starts one worker ahead of a call, which then finds a context ready; unused, it retires", async () => {
+    const pool = new SandboxPool({ maxWorkers: 2, idleMs: 1000 });
+    try {
+      pool.warm();
+      pool.warm();
+      expect(pool.stats.workers).toBe(1);
+      await Bun.sleep(300); // the model thinking
+      expect((await pool.run(jobOf(`export default () => 3`))).result).toEqual({ ok: true, output: 3 });
+      expect(pool.stats).toMatchObject({ workers: 1, contexts: { cold: 0, prepared: 1 } });
+      pool.warm(); // one is running: nothing more
+      expect(pool.stats.workers).toBe(1);
+    } finally {
+      await pool.close();
+    }
+    const idle = new SandboxPool({ idleMs: 30 });
+    try {
+      idle.warm();
+      await Bun.sleep(300);
+      expect(idle.stats.workers).toBe(0);
+    } finally {
+      await idle.close();
+    }
+  });
+
   test("each call runs under its own policy, though a worker is sent each policy only once", async () => {
     const pool = new SandboxPool({ maxWorkers: 1 });
     try {

@@ -109,6 +109,17 @@ export class SandboxPool {
     });
   }
 
+  /**
+   * Starts a worker now if none is running, for a call that is likely soon: the agent calls
+   * this as a turn with tools begins, so while the model thinks (hundreds of milliseconds) the
+   * worker loads and prepares a context, and the first tool call does not wait ~40 ms for it.
+   * An unused worker retires like any idle one.
+   */
+  warm(): void {
+    if (this.#closed || this.#slots.length > 0) return;
+    this.#spawn();
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const closed = moltError("internal", "the sandbox pool was closed before the call finished");
