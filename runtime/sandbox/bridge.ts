@@ -84,7 +84,8 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
 
   // Host calls the skill awaits run at most MAX_IN_FLIGHT at a time; more wait their turn, with
   // their arguments still in QuickJS (each running call may hold host memory: a fetch body can
-  // be 10 MiB). Calls the prelude makes synchronously (core.*, env.get) never wait.
+  // be 10 MiB). Calls the prelude makes synchronously (core.*, env.get) never wait, nor do fs.*
+  // calls: allowed, they finish before returning; while a prompt is open they hold nothing.
   let running = 0;
   const waiting: { held: QuickJSHandle[]; start: () => void }[] = [];
   const startWaiting = () => {
@@ -129,8 +130,8 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     const name = ctx.getString(nameH);
     const fn = lookup(name);
     if (!fn || !opts.host) return { error: errorHandle(new Error(`${name} is not available in this sandbox`)) };
-    const awaited = !name.startsWith("core.") && name !== "env.get";
-    if (awaited && running >= MAX_IN_FLIGHT) {
+    const mayWait = !name.startsWith("core.") && !name.startsWith("fs.") && name !== "env.get";
+    if (mayWait && running >= MAX_IN_FLIGHT) {
       if (waiting.length >= MAX_WAITING) {
         return { error: errorHandle(new HostError(`${name}: more than ${MAX_IN_FLIGHT + MAX_WAITING} host calls at once; await some before starting more`, "host_error")) };
       }

@@ -2,7 +2,8 @@
 // can hold host memory (a fetch body up to 10 MiB), so at most MAX_IN_FLIGHT run at a time and
 // the rest wait their turn. All of them still finish; only an absurd number fails at once.
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MAX_IN_FLIGHT, MAX_WAITING } from "./bridge.ts";
 import { SandboxPool } from "./index.ts";
@@ -39,6 +40,19 @@ describe("host calls in flight", () => {
     // Never more than the cap, and still several at once (not one after another).
     expect(most).toBeLessThanOrEqual(MAX_IN_FLIGHT);
     expect(most).toBeGreaterThan(MAX_IN_FLIGHT / 2);
+  });
+
+  test("file calls never wait behind slow fetches: allowed, they finish at once", async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "moltbot-inflight-")));
+    writeFileSync(join(dir, "a.txt"), "local");
+    const o = await pool.run(jobOf(`export default async () => {
+      const slow = [];
+      for (let i = 0; i < ${MAX_IN_FLIGHT}; i++) slow.push(fetch("http://${host}/slow"));
+      const t = Date.now();
+      const text = await fs.readTextFile(${JSON.stringify(join(dir, "a.txt"))});
+      return { text, fast: Date.now() - t < 1000 };
+    }`, { ...net, permissions: { net: [host], read: [dir] }, policyYaml: `version: 1\nskills:\n  test_skill: { allow: { net: ["${host}"], read: ["${dir}"] } }\n` }));
+    expect(o.result).toEqual({ ok: true, output: { text: "local", fast: true } });
   });
 
   test("beyond the calls that may wait, a call fails at once with a clear message, and the next call is fine", async () => {
