@@ -1,5 +1,6 @@
 // Builds the HostContext for one sandboxed call: the policy engine's decisions, cached per
-// (kind, value) for this call only, with prompts asked once and their answers remembered.
+// (kind, value) for the call and, under a sealed policy, across calls; prompts asked once and
+// their answers remembered for this call only.
 import type { DeclaredPermissions, PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
 import { MAX_DENIALS_LISTED, type DenialRecord, type SandboxLimits } from "../../contracts/sandbox.ts";
 import { checkConfiguredServer, checkPermission, checkResolvedAddress, isSealed, type Policy } from "../../../policy/decide.ts";
