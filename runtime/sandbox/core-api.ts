@@ -1,7 +1,7 @@
 // The standard library's pure host helpers, `core.*` (no permission, no I/O): what the
 // prelude's TextDecoder, html.toMarkdown and Uint8Array base64/hex methods call, because
 // QuickJS lacks them or would interpret them hundreds of times slower.
-import { htmlToMarkdown, MAX_OUTPUT_CHARS } from "./host/html-markdown.ts";
+import { htmlToMarkdown, MAX_INPUT_CHARS, MAX_OUTPUT_CHARS } from "./host/html-markdown.ts";
 import type { HostFn } from "./host/types.ts";
 
 /** Functions implemented by core itself (pure helpers the prelude needs; no permission). */
@@ -28,6 +28,11 @@ export const CORE_API: Record<string, HostFn> = {
   // the output cap is also the call's memory limit, since the result must fit in QuickJS. A
   // page given as bytes is decoded here, as TextDecoder would with `charset` and `fatal`.
   htmlToMarkdown: (ctx, [page, baseUrl, text, charset, fatal]) => {
+    // Past 4 bytes a character (the most any encoding spends on one UTF-16 unit: gb18030), the
+    // text is sure to be over the input cap: refused before decoding it.
+    if (page instanceof Uint8Array && page.length > 4 * MAX_INPUT_CHARS) {
+      throw new RangeError(`html.toMarkdown: the page has ${page.length} bytes, more than the ${MAX_INPUT_CHARS} characters converted`);
+    }
     const source = page instanceof Uint8Array ? decode(page, charset, fatal === true) : page;
     if (typeof source !== "string") throw new TypeError("html.toMarkdown: the source must be a string or bytes");
     if (baseUrl !== null && baseUrl !== undefined && typeof baseUrl !== "string") throw new TypeError("html.toMarkdown: options.baseUrl must be a string");
