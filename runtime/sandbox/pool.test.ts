@@ -112,12 +112,12 @@ describe("SandboxPool", () => {
   });
 
   test("warm() starts one worker ahead of a call, which then finds a context ready; unused, it retires", async () => {
-    const pool = new SandboxPool({ maxWorkers: 2, idleMs: 1000 });
+    const pool = new SandboxPool({ maxWorkers: 2, idleMs: 5000 });
     try {
       pool.warm();
       pool.warm();
       expect(pool.stats.workers).toBe(1);
-      await Bun.sleep(300); // the model thinking
+      await Bun.sleep(600); // the model thinking (a worker is ready in ~100 ms even on a slow machine)
       expect((await pool.run(jobOf(`export default () => 3`))).result).toEqual({ ok: true, output: 3 });
       expect(pool.stats).toMatchObject({ workers: 1, contexts: { cold: 0, prepared: 1 } });
       pool.warm(); // one is running: nothing more
