@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { canonicalJson } from "./canonical-json.ts";
+import { outputHash } from "./entry-hash.ts";
 
 describe("canonicalJson (RFC 8785)", () => {
   test("§3.2.2 example: literals, numbers and string escapes", () => {
@@ -71,5 +72,15 @@ describe("canonicalJson (RFC 8785)", () => {
     expect(canonicalJson({ b: [{ z: 1, a: { y: true, x: null } }], a: "" })).toBe(
       `{"a":"","b":[{"a":{"x":null,"y":true},"z":1}]}`,
     );
+  });
+});
+
+describe("outputHash", () => {
+  // A tool's output is not I-JSON by construction: a remote node, or a built-in tool, may return
+  // a lone surrogate. The call must still be audited; the entry itself stays strict.
+  test("an output with a lone surrogate is hashed as with U+FFFD, not refused", () => {
+    expect(outputHash({ s: "a\ud800", ["k\udc00"]: ["\ud83d"] })).toBe(outputHash({ s: "a\ufffd", ["k\ufffd"]: ["\ufffd"] }));
+    expect(outputHash({ s: "😀" })).not.toBe(outputHash({ s: "\ufffd" }));
+    expect(() => canonicalJson({ s: "a\ud800" })).toThrow("lone surrogate");
   });
 });

@@ -1,6 +1,6 @@
 // The chain: each entry's hash covers the previous hash and the entry's own canonical JSON
 // (without `hash`), so editing, deleting, inserting or reordering lines breaks it.
-import { canonicalJson } from "./canonical-json.ts";
+import { canonicalJson, wellFormed } from "./canonical-json.ts";
 
 export const GENESIS_HASH = `sha256:${"0".repeat(64)}`;
 
@@ -16,7 +16,16 @@ export function entryHash(entry: { prev_hash: string; hash?: unknown }): string 
   return sha256(entry.prev_hash + canonicalJson(rest));
 }
 
-/** A call's `output_hash`: of the output's canonical JSON, so the line proves what the tool returned. */
+/**
+ * A call's `output_hash`: of the output's canonical JSON, so the line proves what the tool
+ * returned. A lone surrogate in it (not I-JSON) is hashed as U+FFFD, never a failed call.
+ */
 export function outputHash(output: unknown): string {
-  return sha256(canonicalJson(output ?? null));
+  let text: string;
+  try {
+    text = canonicalJson(output ?? null);
+  } catch {
+    text = canonicalJson(wellFormed(output ?? null));
+  }
+  return sha256(text);
 }

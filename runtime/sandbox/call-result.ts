@@ -6,6 +6,7 @@ import type { SandboxLimits, SandboxOutcome } from "../contracts/sandbox.ts";
 import { memoryError, outputError, skillError, stackError, timeoutError } from "./errors.ts";
 import { fromWire } from "./bridge.ts";
 import { heapCap } from "./heap-cap.ts";
+import { wellFormed } from "../audit/canonical-json.ts";
 import type { Internals } from "./fresh-context.ts";
 
 export interface Executed {
@@ -69,8 +70,13 @@ export function serializeResult(
   const parts = r.value.consume((v) => readSerialized(ctx, v));
   if (parts === null || parts.reduce((n, p) => n + Buffer.byteLength(p), 0) > limits.outputBytes) return done(outputError(limits));
   const [json, ...long] = parts as [string, ...string[]];
-  return done(null, fromWire(json, long, LONG_MARK));
+  // QuickJS writes a lone surrogate as a \udXXX escape; such strings become well-formed (U+FFFD),
+  // as long strings already do on their way out, so a result never carries invalid UTF-16.
+  const output = fromWire(json, long, LONG_MARK);
+  return done(null, LONE_ESCAPE.test(json) ? wellFormed(output) : output);
 }
+
+const LONE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /** The prelude's marker for a long string in a result (its `SMARK`); results may not use it. */
 const LONG_MARK = "\u0000s";

@@ -28,13 +28,25 @@ describe("large values", () => {
     expect(whole.result).toEqual({ ok: true, output: "z".repeat(100000) });
   });
 
+  // A lone surrogate is invalid UTF-16 (and not I-JSON, so the audit could not hash it): in a
+  // result it becomes U+FFFD wherever it is, short string, key or long string alike.
+  test("lone surrogates in a result arrive as U+FFFD, in short strings, keys and long strings", async () => {
+    const o = await pool.run(jobOf(`export default () => ({ short: "a\\ud800b", ["k\\udc00"]: 1, long: "x".repeat(5000) + "\\ud83d", pair: "\\ud83d\\ude00" })`, big));
+    expect(o.result).toMatchObject({ ok: true, output: { short: "a\ufffdb", "k\ufffd": 1, pair: "😀" } });
+    // A long string leaves QuickJS as UTF-8, where the surrogate's three bytes each read as U+FFFD.
+    const long = (o.result as { output: { long: string } }).output.long;
+    expect(long.isWellFormed()).toBe(true);
+    expect(long).toStartWith("x".repeat(5000) + "\ufffd");
+  });
+
   test("page-sized strings either side of the 4096-character threshold come back unchanged", async () => {
     const o = await pool.run(jobOf(`export default () => {
       const unit = "aé✓😀\\n\\"\\\\<>&";
       return [4095, 4096, 4097, 9000].map((n) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n));
     }`, big));
     const unit = `aé✓😀\n"\\<>&`;
-    expect(o.result).toEqual({ ok: true, output: [4095, 4096, 4097, 9000].map((n) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n)) });
+    // (Cut at 4096, the emoji leaves a lone surrogate, which arrives as U+FFFD.)
+    expect(o.result).toEqual({ ok: true, output: [4095, 4096, 4097, 9000].map((n) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n).toWellFormed()) });
   });
 
   test("params carrying a long string reach the skill intact", async () => {

@@ -14,7 +14,7 @@ beforeAll(() => {
   audit = join(sb.dir, "audit.jsonl");
   policy = sb.file("policy.yaml", `version: 1
 trust:
-  allowedWithoutConfirmation: [greet, big, spin, env_reader, thrower, needs_env, prober]
+  allowedWithoutConfirmation: [greet, big, spin, env_reader, thrower, needs_env, prober, lone]
   requiresConfirmation: [careful]
   forbidden: [nuke]
 skills:
@@ -135,6 +135,14 @@ describe("moltbot skill run", () => {
     expect(last).toMatchObject({ tool: "prober", result: "success", denials_omitted: 150 });
     expect(last.denials).toHaveLength(100);
     expect(last.denials.at(-1)).toEqual({ kind: "env", value: "PROBE_249", rule: "manifest" });
+  });
+
+  test("a result holding a lone surrogate is returned (as U+FFFD) and audited, not an internal error", async () => {
+    const dir = add("lone", `export default () => ({ text: "broken \\ud800 half" })`);
+    const r = await run(dir, {}, "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, output: { text: "broken \ufffd half" } });
+    expect(auditLines().at(-1)).toMatchObject({ tool: "lone", result: "success", output_hash: expect.stringMatching(/^sha256:/) });
   });
 
   test("the audit log written by all of the above verifies", async () => {
