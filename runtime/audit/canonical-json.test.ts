@@ -78,8 +78,9 @@ describe("canonicalJson (RFC 8785)", () => {
 describe("outputHash", () => {
   // A tool's output is not I-JSON by construction: a remote node, or a built-in tool, may return
   // a lone surrogate. The call must still be audited; the entry itself stays strict.
-  test("an output with a lone surrogate is hashed as with U+FFFD, not refused", () => {
+  test("an output that is not I-JSON is hashed in its JSON-safe form, not refused", () => {
     expect(outputHash({ s: "a\ud800", ["k\udc00"]: ["\ud83d"] })).toBe(outputHash({ s: "a\ufffd", ["k\ufffd"]: ["\ufffd"] }));
+    expect(outputHash({ n: NaN, f: () => 1 })).toBe(outputHash({ n: null }));
     expect(outputHash({ s: "😀" })).not.toBe(outputHash({ s: "\ufffd" }));
     expect(() => canonicalJson({ s: "a\ud800" })).toThrow("lone surrogate");
   });

@@ -42,19 +42,3 @@ function canonicalString(s: string): string {
   // where they exist and lower-case \u00xx otherwise; everything else is literal.
   return JSON.stringify(s);
 }
-
-/**
- * `value` with every lone surrogate in its strings and keys as U+FFFD, which canonicalJson
- * accepts. Tool outputs are not I-JSON by construction (a skill or a remote node may return a
- * lone surrogate); their hash is taken over this form rather than failing the call.
- */
-export function wellFormed(value: unknown): unknown {
-  if (typeof value === "string") return value.toWellFormed();
-  if (Array.isArray(value)) return value.map(wellFormed);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k.toWellFormed()] = wellFormed(v);
-    return out;
-  }
-  return value;
-}

@@ -1,6 +1,7 @@
 // The chain: each entry's hash covers the previous hash and the entry's own canonical JSON
 // (without `hash`), so editing, deleting, inserting or reordering lines breaks it.
-import { canonicalJson, wellFormed } from "./canonical-json.ts";
+import { canonicalJson } from "./canonical-json.ts";
+import { jsonSafe } from "./redact.ts";
 
 export const GENESIS_HASH = `sha256:${"0".repeat(64)}`;
 
@@ -18,14 +19,15 @@ export function entryHash(entry: { prev_hash: string; hash?: unknown }): string 
 
 /**
  * A call's `output_hash`: of the output's canonical JSON, so the line proves what the tool
- * returned. A lone surrogate in it (not I-JSON) is hashed as U+FFFD, never a failed call.
+ * returned. An output that is not I-JSON (a lone surrogate from a remote node, a NaN from a
+ * built-in tool) is hashed in its JSON-safe form (U+FFFD, null), never a failed call.
  */
 export function outputHash(output: unknown): string {
   let text: string;
   try {
     text = canonicalJson(output ?? null);
   } catch {
-    text = canonicalJson(wellFormed(output ?? null));
+    text = canonicalJson(jsonSafe(output ?? null));
   }
   return sha256(text);
 }

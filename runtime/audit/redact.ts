@@ -26,6 +26,14 @@ export function redact(value: unknown, opts: RedactOptions): unknown {
   return redactor(opts.secrets)(value, opts.byName);
 }
 
+/**
+ * A JSON-safe copy of any value, secrets aside: what canonicalJson accepts (well-formed strings,
+ * finite numbers, no functions or cycles). Tool outputs are not I-JSON by construction.
+ */
+export function jsonSafe(value: unknown): unknown {
+  return walk(value, { secrets: [], byName: false, seen: new Set(), depth: 0 });
+}
+
 /** `redact` with the secret values prepared once, for the several fields of one record. */
 export function redactor(secrets: readonly string[]): (value: unknown, byName: boolean) => unknown {
   // Longest first, so a secret that contains another is removed whole.

@@ -6,7 +6,7 @@ import type { SandboxLimits, SandboxOutcome } from "../contracts/sandbox.ts";
 import { memoryError, outputError, skillError, stackError, timeoutError } from "./errors.ts";
 import { fromWire } from "./bridge.ts";
 import { heapCap } from "./heap-cap.ts";
-import { wellFormed } from "../audit/canonical-json.ts";
+import { jsonSafe } from "../audit/redact.ts";
 import type { Internals } from "./fresh-context.ts";
 
 export interface Executed {
@@ -73,7 +73,7 @@ export function serializeResult(
   // QuickJS writes a lone surrogate as a \udXXX escape; such strings become well-formed (U+FFFD),
   // as long strings already do on their way out, so a result never carries invalid UTF-16.
   const output = fromWire(json, long, LONG_MARK);
-  return done(null, LONE_ESCAPE.test(json) ? wellFormed(output) : output);
+  return done(null, LONE_ESCAPE.test(json) ? jsonSafe(output) : output);
 }
 
 const LONE_ESCAPE = /\\u[dD][89a-fA-F]/;
