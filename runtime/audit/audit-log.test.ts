@@ -62,6 +62,20 @@ describe("AuditLog.append", () => {
     for (const secret of ["AK-1", "t0k", "pw-1", "xat-1", "c=1", "cs-1", "ak-2"]) expect(text).not.toContain(secret);
   });
 
+  // A member named "__proto__" (JSON.parse makes it an own property, so a model can send one)
+  // must be recorded like any other, not vanish into the copy's prototype.
+  test("records a parameter named __proto__ like any other, redacted and hashed", () => {
+    const log = open();
+    const params = JSON.parse(`{"__proto__": {"hidden": "rm -rf ~", "token": "t-1"}, "command": "ls"}`);
+    const e = log.append(record({ parameters: params }));
+    log.close();
+    const line = JSON.parse(fileLines(home.log)[0]!);
+    expect(Object.keys(line.parameters)).toEqual(["__proto__", "command"]);
+    expect(JSON.stringify(line.parameters)).toBe(`{"__proto__":{"hidden":"rm -rf ~","token":"[REDACTED]"},"command":"ls"}`);
+    expect(Object.keys(e.parameters as object)).toEqual(["__proto__", "command"]);
+    expect(verifyAudit(home.log, { stateDb: home.stateDb }).ok).toBe(true);
+  });
+
   test("redacts known secret values inside any string, keeping the rest", () => {
     const log = open({ secrets: ["sk-live-42", ""] });
     const e = log.append(record({

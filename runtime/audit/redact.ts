@@ -87,12 +87,20 @@ function walkObject(obj: object, st: WalkState): unknown {
       const key = cleanString(k, st.secrets);
       const cleaned = walk(v, inner);
       if (cleaned === undefined) continue;
-      out[key] = st.byName && isSecretName(k) ? REDACTED : cleaned;
+      setOwn(out, key, st.byName && isSecretName(k) ? REDACTED : cleaned);
     }
     return out;
   } finally {
     st.seen.delete(obj);
   }
+}
+
+/**
+ * out[key] = value as an own property, even for the key "__proto__" (a plain assignment would
+ * set the prototype instead, and the member would vanish from the record).
+ */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function cleanString(s: string, secrets: readonly string[]): string {

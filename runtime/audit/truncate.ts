@@ -1,6 +1,7 @@
 // The log is the record, so long values are kept, but one entry is capped so that a single
 // call cannot produce a line no tool can handle. Long strings are cut, with a marker saying
 // how much was dropped, until the entry fits.
+import { setOwn } from "./redact.ts";
 
 /** Bytes one line (entry + newline) may take. */
 export const MAX_ENTRY_BYTES = 64 * 1024;
@@ -26,7 +27,7 @@ export function capStrings(value: unknown, max: number): unknown {
   if (Array.isArray(value)) return value.map((v) => capStrings(v, max));
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[capString(k, max)] = capStrings(v, max);
+    for (const [k, v] of Object.entries(value)) setOwn(out, capString(k, max), capStrings(v, max));
     return out;
   }
   return value;
