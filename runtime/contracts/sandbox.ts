@@ -30,6 +30,9 @@ export interface DenialRecord {
  */
 export const MAX_DENIALS_LISTED = 100;
 
+/** Characters of a denial's value recorded (a path or a name); past that it is cut with "…". */
+export const MAX_DENIAL_VALUE_CHARS = 1024;
+
 export interface SandboxOutcome {
   result: { ok: true; output: unknown } | { ok: false; error: MoltError };
   /** console.* output captured from the skill, capped. */

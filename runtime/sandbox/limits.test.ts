@@ -1,7 +1,7 @@
 // Misbehaving skills: every call ends, with the right code, within twice its time limit, and
 // the pool keeps serving afterwards.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { MAX_DENIALS_LISTED, type SandboxOutcome } from "../contracts/sandbox.ts";
+import { MAX_DENIAL_VALUE_CHARS, MAX_DENIALS_LISTED, type SandboxOutcome } from "../contracts/sandbox.ts";
 import { SandboxPool } from "./index.ts";
 import { jobOf } from "./skill-fixture.ts";
 
@@ -102,6 +102,17 @@ describe("denials", () => {
     expect(o.denialsOmitted).toBe(1000 - MAX_DENIALS_LISTED);
     expect(o.denials[0]).toMatchObject({ kind: "env", value: "VAR_0", caught: true });
     expect(o.denials.at(-1)).toMatchObject({ kind: "env", value: "VAR_999", caught: true });
+  });
+
+  test(`a denial's value is recorded up to ${MAX_DENIAL_VALUE_CHARS} characters, however long the skill made it`, async () => {
+    const { o } = await timed(`export default () => {
+      for (let i = 0; i < 150; i++) { try { env.get("A".repeat(1e6) + i) } catch {} }
+      return "done";
+    }`, { timeoutMs: 10000 });
+    expect(o.result).toEqual({ ok: true, output: "done" });
+    expect(o.denials).toHaveLength(MAX_DENIALS_LISTED);
+    expect(o.denials[0]!.value).toBe("A".repeat(MAX_DENIAL_VALUE_CHARS) + "…");
+    expect(JSON.stringify(o.denials).length).toBeLessThan(MAX_DENIALS_LISTED * (MAX_DENIAL_VALUE_CHARS + 100));
   });
 
   test("the denial that ends the call is still the one marked uncaught", async () => {

@@ -2,7 +2,7 @@
 // (kind, value) for the call and, under a sealed policy, across calls; prompts asked once and
 // their answers remembered for this call only.
 import type { DeclaredPermissions, PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
-import { MAX_DENIALS_LISTED, type DenialRecord, type SandboxLimits } from "../../contracts/sandbox.ts";
+import { MAX_DENIAL_VALUE_CHARS, MAX_DENIALS_LISTED, type DenialRecord, type SandboxLimits } from "../../contracts/sandbox.ts";
 import { checkConfiguredServer, checkPermission, checkResolvedAddress, isSealed, type Policy } from "../../../policy/decide.ts";
 import { asDecision, checkFailed } from "./guard.ts";
 import type { HostContext } from "./types.ts";
@@ -140,8 +140,12 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
 
     recordDenial(d) {
       denialCount++;
-      if (denials.length < MAX_DENIALS_LISTED) denials.push({ ...d });
-      else denials[denials.length - 1] = { ...d };
+      // A skill chooses the value (a 1 MB variable name is one call away): keep the record small.
+      const value = d.value !== undefined && d.value.length > MAX_DENIAL_VALUE_CHARS ? `${d.value.slice(0, MAX_DENIAL_VALUE_CHARS)}…` : d.value;
+      const record = { ...d, value };
+      if (value === undefined) delete record.value;
+      if (denials.length < MAX_DENIALS_LISTED) denials.push(record);
+      else denials[denials.length - 1] = record;
     },
   };
   return ctx;
