@@ -64,3 +64,19 @@ describe("permission decisions across calls", () => {
     expect(Object.isFrozen(shallow.skills.tester!.allow.net)).toBe(true);
   });
 });
+
+describe("permission prompts", () => {
+  test("a value longer than any real path or name is refused without asking anyone", async () => {
+    const asked: string[] = [];
+    const ctx = createHostContext({
+      policy, skill: { name: "tester", permissions: { env: "all", read: "all" } }, home: "/home/ann", limits: DEFAULT_LIMITS,
+      deadline: Date.now() + 5000, ask: async (req) => (asked.push(req.value ?? ""), true),
+    });
+    const huge = { kind: "env" as const, value: "A".repeat(5000) };
+    expect(ctx.check(huge).decision).toBe("prompt");
+    expect(await ctx.ask(huge, ctx.check(huge))).toBe(false);
+    const normal = { kind: "env" as const, value: "HOME_DIR" };
+    expect(await ctx.ask(normal, ctx.check(normal))).toBe(true);
+    expect(asked).toEqual(["HOME_DIR"]);
+  });
+});

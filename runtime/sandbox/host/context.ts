@@ -105,7 +105,7 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
 
     ask(req, decision) {
       // Only a prompt may be asked; a deny or forbidden is never turned into a question.
-      if (decision.decision !== "prompt") return Promise.resolve(false);
+      if (decision.decision !== "prompt" || !askable(req)) return Promise.resolve(false);
       const key = keyOf(req);
       let answer = answers.get(key);
       if (answer === undefined) {
@@ -119,7 +119,7 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
     },
 
     askSync(req, decision) {
-      if (decision.decision !== "prompt" || !opts.askSync) return false;
+      if (decision.decision !== "prompt" || !opts.askSync || !askable(req)) return false;
       const key = keyOf(req);
       let yes = syncAnswers.get(key);
       if (yes === undefined) {
@@ -150,6 +150,17 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
   };
   return ctx;
 }
+
+/**
+ * Whether a person can be asked about `req`: a prompt shows the value whole (what is approved is
+ * never hidden), so a value longer than any real path, name or host is refused unasked rather
+ * than sent as pages of text to the user's chat.
+ */
+function askable(req: PermissionRequest): boolean {
+  return req.value === undefined || req.value.length <= MAX_PROMPT_VALUE_CHARS;
+}
+
+const MAX_PROMPT_VALUE_CHARS = 4096;
 
 /** Anything but a clear `true` before the call's deadline is a no. */
 async function askUntilDeadline(
