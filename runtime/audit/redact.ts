@@ -31,14 +31,15 @@ export function redact(value: unknown, opts: RedactOptions): unknown {
  * finite numbers, no functions or cycles). Tool outputs are not I-JSON by construction.
  */
 export function jsonSafe(value: unknown): unknown {
-  return walk(value, { secrets: [], byName: false, seen: new Set(), depth: 0 });
+  // Data as deep as it comes (a result is as deep as QuickJS could stringify it): nothing cut.
+  return walk(value, { secrets: [], byName: false, seen: new Set(), depth: 0, maxDepth: Infinity });
 }
 
 /** `redact` with the secret values prepared once, for the several fields of one record. */
 export function redactor(secrets: readonly string[]): (value: unknown, byName: boolean) => unknown {
   // Longest first, so a secret that contains another is removed whole.
   const list = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
-  return (value, byName) => walk(value, { secrets: list, byName, seen: new Set(), depth: 0 });
+  return (value, byName) => walk(value, { secrets: list, byName, seen: new Set(), depth: 0, maxDepth: MAX_DEPTH });
 }
 
 interface WalkState {
@@ -46,6 +47,7 @@ interface WalkState {
   byName: boolean;
   seen: Set<object>;
   depth: number;
+  maxDepth: number;
 }
 
 function walk(value: unknown, st: WalkState): unknown {
@@ -67,7 +69,7 @@ function walk(value: unknown, st: WalkState): unknown {
 
 function walkObject(obj: object, st: WalkState): unknown {
   if (st.seen.has(obj)) return "[Circular]";
-  if (st.depth >= MAX_DEPTH) return "[too deep]";
+  if (st.depth >= st.maxDepth) return "[too deep]";
   const toJSON = (obj as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") {
     let replaced: unknown;

@@ -31,8 +31,14 @@ describe("large values", () => {
   // A lone surrogate is invalid UTF-16 (and not I-JSON, so the audit could not hash it): in a
   // result it becomes U+FFFD wherever it is, short string, key or long string alike.
   test("lone surrogates in a result arrive as U+FFFD, in short strings, keys and long strings", async () => {
-    const o = await pool.run(jobOf(`export default () => ({ short: "a\\ud800b", ["k\\udc00"]: 1, long: "x".repeat(5000) + "\\ud83d", pair: "\\ud83d\\ude00" })`, big));
-    expect(o.result).toMatchObject({ ok: true, output: { short: "a\ufffdb", "k\ufffd": 1, pair: "😀" } });
+    const o = await pool.run(jobOf(`export default () => {
+      let deep = "bottom"; for (let i = 0; i < 100; i++) deep = [deep];
+      return { short: "a\\ud800b", ["k\\udc00"]: 1, long: "x".repeat(5000) + "\\ud83d", pair: "\\ud83d\\ude00", deep };
+    }`, big));
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 100; i++) deep = [deep];
+    // Everything else comes back whole, however deep.
+    expect(o.result).toMatchObject({ ok: true, output: { short: "a\ufffdb", "k\ufffd": 1, pair: "😀", deep } });
     // A long string leaves QuickJS as UTF-8, where the surrogate's three bytes each read as U+FFFD.
     const long = (o.result as { output: { long: string } }).output.long;
     expect(long.isWellFormed()).toBe(true);
