@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_POLICY_YAML } from "../../policy/index.ts";
 import { ROOT, Sandbox } from "../helpers/cli.ts";
+import { MENU_PAGE, menuMarkdown } from "../helpers/menu-page.ts";
 
 const sb = new Sandbox();
 const audit = join(sb.dir, "audit.jsonl");
@@ -14,17 +15,6 @@ let server: ReturnType<typeof Bun.serve>;
 let base: string;
 
 const latin1 = (s: string) => new Uint8Array([...s].map((c) => c.charCodeAt(0) & 0xff));
-const PAGE = `<!doctype html><html><head><title>Caf&eacute; &amp; Co</title><style>p { color: red }</style>
-<script>if (a < b) document.write("<p>script text</p>")</script></head><body>
-<nav><a href="/">Home</a> | <a href="/about">About</a></nav>
-<h1>Menu of the  <em>day</em></h1>
-<p>Our <a href="../wine/list.html">wine list</a> and <code>espresso()</code>.<br>Open daily.</p>
-<ul><li>Soup</li><li>Bread<ol><li>white</li><li>rye</li></ol></li></ul>
-<pre><code class="language-sh">echo "1 &lt; 2"
-  done</code></pre>
-<blockquote><p>Best in town</p></blockquote>
-<table><tr><th>Dish</th><th>Price</th></tr><tr><td>Soup</td><td>5 &euro;</td></tr></table>
-<footer>© footer text</footer></body></html>`;
 
 beforeAll(() => {
   server = Bun.serve({
@@ -34,7 +24,7 @@ beforeAll(() => {
       const path = new URL(req.url).pathname;
       const html = (body: string | Uint8Array, type = "text/html; charset=utf-8") => new Response(body, { headers: { "content-type": type } });
       switch (path) {
-        case "/food/menu.html": return html(PAGE);
+        case "/food/menu.html": return html(MENU_PAGE);
         case "/latin1": return html(latin1("<p>Cr\xe8me br\xfbl\xe9e \x80 5</p>"), "text/html; charset=windows-1252");
         case "/meta": return html(latin1('<html><head><meta charset="iso-8859-1"></head><body><p>Smørrebrød</p></body></html>'), "text/html");
         case "/undeclared-latin": return html(latin1("<p>Gr\xfc\xdfe</p>"), "text/html");
@@ -118,14 +108,7 @@ describe("web_fetch", () => {
     expect(r.code).toBe(0);
     const o = r.out.output;
     expect(o).toMatchObject({ status: 200, content_type: "text/html", charset: "utf-8", title: "Café & Co", untrusted: true });
-    expect(o.content).toBe([
-      "# Menu of the *day*",
-      `Our [wine list](${base}/wine/list.html) and \`espresso()\`.\nOpen daily.`,
-      "- Soup\n- Bread\n  1. white\n  2. rye",
-      '```sh\necho "1 < 2"\n  done\n```',
-      "> Best in town",
-      "| Dish | Price |\n| --- | --- |\n| Soup | 5 € |",
-    ].join("\n\n"));
+    expect(o.content).toBe(menuMarkdown(base));
     expect(o.summary).toStartWith(`Fetched ${base}/food/menu.html (text/html, `);
     expect(lastAudit()).toMatchObject({ tool: "web_fetch", result: "success", user_approved: null });
   });

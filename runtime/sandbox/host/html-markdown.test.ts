@@ -5,36 +5,16 @@
 import { describe, expect, test } from "bun:test";
 import { decodeEntities } from "./html-entities.ts";
 import { htmlToMarkdown, MAX_INPUT_CHARS, MAX_LINK_NESTING, MAX_NESTING } from "./html-markdown.ts";
+import { MENU_PAGE as PAGE, menuMarkdown } from "../../../tests/helpers/menu-page.ts";
 
 const md = (html: string, baseUrl?: string) => htmlToMarkdown(html, { baseUrl }).markdown;
 const txt = (html: string, baseUrl?: string) => htmlToMarkdown(html, { baseUrl, text: true }).markdown;
 
 describe("the pages of the web_fetch tests", () => {
   const base = "http://127.0.0.1:8080";
-  const PAGE = `<!doctype html><html><head><title>Caf&eacute; &amp; Co</title><style>p { color: red }</style>
-<script>if (a < b) document.write("<p>script text</p>")</script></head><body>
-<nav><a href="/">Home</a> | <a href="/about">About</a></nav>
-<h1>Menu of the  <em>day</em></h1>
-<p>Our <a href="../wine/list.html">wine list</a> and <code>espresso()</code>.<br>Open daily.</p>
-<ul><li>Soup</li><li>Bread<ol><li>white</li><li>rye</li></ol></li></ul>
-<pre><code class="language-sh">echo "1 &lt; 2"
-  done</code></pre>
-<blockquote><p>Best in town</p></blockquote>
-<table><tr><th>Dish</th><th>Price</th></tr><tr><td>Soup</td><td>5 &euro;</td></tr></table>
-<footer>© footer text</footer></body></html>`;
 
   test("headings, links made absolute, lists, code, quotes, tables; no script, nav or footer", () => {
-    expect(htmlToMarkdown(PAGE, { baseUrl: `${base}/food/menu.html` })).toEqual({
-      title: "Café & Co",
-      markdown: [
-        "# Menu of the *day*",
-        `Our [wine list](${base}/wine/list.html) and \`espresso()\`.\nOpen daily.`,
-        "- Soup\n- Bread\n  1. white\n  2. rye",
-        '```sh\necho "1 < 2"\n  done\n```',
-        "> Best in town",
-        "| Dish | Price |\n| --- | --- |\n| Soup | 5 € |",
-      ].join("\n\n"),
-    });
+    expect(htmlToMarkdown(PAGE, { baseUrl: `${base}/food/menu.html` })).toEqual({ title: "Café & Co", markdown: menuMarkdown(base) });
   });
 
   test("text mode drops the Markdown syntax", () => {
