@@ -92,31 +92,26 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     while (alive && running < MAX_IN_FLIGHT && waiting.length > 0) waiting.shift()!.start();
   };
 
-  /** Runs `fn` and settles `deferred` with what it gives, now (a plain value) or later (a promise). */
-  const run = (fn: HostFn, args: () => unknown[], deferred: QuickJSDeferredPromise) => {
-    const settle = (ok: boolean, value: unknown) => {
-      if (!alive) return;
-      pending.delete(deferred);
-      let h: QuickJSHandle;
-      try {
-        h = ok ? toHandle(ctx, value) : errorHandle(value);
-      } catch (err) {
-        ok = false;
-        h = errorHandle(err);
-      }
-      if (ok) deferred.resolve(h);
-      else deferred.reject(h);
-      h.dispose();
-      deferred.dispose();
-      bridge.onSettle();
-    };
-    let result: unknown;
+  /** Settles `deferred` (once, while the bridge lives) with a host result or error. */
+  const settler = (deferred: QuickJSDeferredPromise) => (ok: boolean, value: unknown) => {
+    if (!alive) return;
+    pending.delete(deferred);
+    let h: QuickJSHandle;
     try {
-      result = fn(opts.host!, args());
+      h = ok ? toHandle(ctx, value) : errorHandle(value);
     } catch (err) {
-      return settle(false, err);
+      ok = false;
+      h = errorHandle(err);
     }
-    if (!(result instanceof Promise)) return settle(true, result);
+    if (ok) deferred.resolve(h);
+    else deferred.reject(h);
+    h.dispose();
+    deferred.dispose();
+    bridge.onSettle();
+  };
+
+  /** A host call's promise, counted as running until it settles (which may start a waiting call). */
+  const track = (result: Promise<unknown>, settle: (ok: boolean, value: unknown) => void) => {
     running++;
     const done = (ok: boolean, v: unknown) => {
       running--;
@@ -126,38 +121,49 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     result.then((v) => done(true, v), (e) => done(false, e));
   };
 
+  const newDeferred = () => {
+    const deferred = ctx.newPromise();
+    pending.add(deferred);
+    return deferred;
+  };
+
   const invoke = (nameH: QuickJSHandle, argHs: QuickJSHandle[], read: (hs: QuickJSHandle[]) => unknown[]) => {
     const name = ctx.getString(nameH);
     const fn = lookup(name);
-    if (!fn || !opts.host) return { error: errorHandle(new Error(`${name} is not available in this sandbox`)) };
+    const host = opts.host;
+    if (!fn || !host) return { error: errorHandle(new Error(`${name} is not available in this sandbox`)) };
     const mayWait = !name.startsWith("core.") && !name.startsWith("fs.") && name !== "env.get";
     if (mayWait && running >= MAX_IN_FLIGHT) {
       if (waiting.length >= MAX_WAITING) {
         return { error: errorHandle(new HostError(`${name}: more than ${MAX_IN_FLIGHT + MAX_WAITING} host calls at once; await some before starting more`, "host_error")) };
       }
-      const deferred = ctx.newPromise();
-      pending.add(deferred);
+      const deferred = newDeferred();
+      const settle = settler(deferred);
       const held = argHs.map((h) => h.dup());
-      const start = () => run(fn, () => {
+      const start = () => {
+        let result: unknown;
         try {
-          return read(held);
+          result = fn(host, read(held));
+        } catch (err) {
+          return settle(false, err);
         } finally {
           for (const h of held) h.dispose();
         }
-      }, deferred);
+        if (result instanceof Promise) track(result, settle);
+        else settle(true, result);
+      };
       waiting.push({ held, start });
       return deferred.handle.dup();
     }
     let result: unknown;
     try {
-      result = fn(opts.host, read(argHs));
+      result = fn(host, read(argHs));
     } catch (err) {
       return { error: errorHandle(err) };
     }
     if (!(result instanceof Promise)) return toHandle(ctx, result);
-    const deferred = ctx.newPromise();
-    pending.add(deferred);
-    run(() => result, () => [], deferred);
+    const deferred = newDeferred();
+    track(result, settler(deferred));
     return deferred.handle.dup();
   };
 
