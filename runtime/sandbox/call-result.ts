@@ -60,15 +60,22 @@ export function serializeResult(
   deadline: number, state: Escape, stackBytes: number,
   done: (e: MoltError | null, output?: unknown) => Executed,
 ): Executed {
-  const r = ctx.newNumber(limits.outputBytes).consume((n) => ctx.callFunction(internals.serialize, ctx.undefined, value, n));
-  if (r.error) {
-    const e = r.error;
-    const err = describeFailure(ctx, rt, internals, e, limits, deadline, state, stackBytes);
-    e.dispose();
-    return done(err);
+  // First with every long string beside the JSON; should one not survive the trip (see
+  // readSerialized), again in strict mode, where such strings stay in the JSON.
+  let parts: string[] | null | "again" = "again";
+  for (const strict of [false, true]) {
+    const r = ctx.newNumber(limits.outputBytes).consume((n) =>
+      ctx.callFunction(internals.serialize, ctx.undefined, value, n, strict ? ctx.true : ctx.false));
+    if (r.error) {
+      const e = r.error;
+      const err = describeFailure(ctx, rt, internals, e, limits, deadline, state, stackBytes);
+      e.dispose();
+      return done(err);
+    }
+    parts = r.value.consume((v) => readSerialized(ctx, v, strict));
+    if (parts !== "again") break;
   }
-  const parts = r.value.consume((v) => readSerialized(ctx, v));
-  if (parts === null || parts.reduce((n, p) => n + Buffer.byteLength(p), 0) > limits.outputBytes) return done(outputError(limits));
+  if (parts === null || parts === "again" || parts.reduce((n, p) => n + Buffer.byteLength(p), 0) > limits.outputBytes) return done(outputError(limits));
   const [json, ...long] = parts as [string, ...string[]];
   // QuickJS writes a lone surrogate as a \udXXX escape; such strings become well-formed (U+FFFD),
   // as long strings already do on their way out, so a result never carries invalid UTF-16.
@@ -81,13 +88,26 @@ const LONE_ESCAPE = /\\u[dD][89a-fA-F]/;
 /** The prelude's marker for a long string in a result (its `SMARK`); results may not use it. */
 const LONG_MARK = "\u0000s";
 
-/** The prelude's serialize result: a JSON string, or [json, ...long strings]; null = too big. */
-function readSerialized(ctx: QuickJSContext, v: QuickJSHandle): string[] | null {
+/**
+ * The prelude's serialize result: a JSON string, or [json, ...long strings]; null = too big.
+ * A long string is read as a C string: a NUL in it would cut it short, and a lone surrogate
+ * (written as three bytes) would come back as three U+FFFD. Either changes its length or
+ * brings a U+FFFD, so a string with a different length, or one holding U+FFFD (rare in text),
+ * asks for the strict form ("again"), which keeps such strings in the JSON.
+ */
+function readSerialized(ctx: QuickJSContext, v: QuickJSHandle, strict: boolean): string[] | null | "again" {
   const type = ctx.typeof(v);
   if (type === "string") return [ctx.getString(v)];
   if (type !== "object") return null;
   const n = ctx.getProp(v, "length").consume((h) => ctx.getNumber(h));
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(ctx.getProp(v, i).consume((h) => ctx.getString(h)));
+  for (let i = 0; i < n; i++) {
+    const ok = ctx.getProp(v, i).consume((h) => {
+      const s = ctx.getString(h);
+      out.push(s);
+      return i === 0 || strict || (s.length === ctx.getProp(h, "length").consume((l) => ctx.getNumber(l)) && !s.includes("\ufffd"));
+    });
+    if (!ok) return "again";
+  }
   return out;
 }

@@ -39,10 +39,20 @@ describe("large values", () => {
     for (let i = 0; i < 100; i++) deep = [deep];
     // Everything else comes back whole, however deep.
     expect(o.result).toMatchObject({ ok: true, output: { short: "a\ufffdb", "k\ufffd": 1, pair: "😀", deep } });
-    // A long string leaves QuickJS as UTF-8, where the surrogate's three bytes each read as U+FFFD.
-    const long = (o.result as { output: { long: string } }).output.long;
-    expect(long.isWellFormed()).toBe(true);
-    expect(long).toStartWith("x".repeat(5000) + "\ufffd");
+    // A long string too: one U+FFFD, not the three its bytes would read as.
+    expect((o.result as { output: { long: string } }).output.long).toBe("x".repeat(5000) + "\ufffd");
+  });
+
+  // A long string leaves QuickJS as a C string, where a NUL would cut it and each lone surrogate
+  // would read as three characters: together they could keep its length. It must still arrive
+  // as sent (the surrogate as one U+FFFD), as must a U+FFFD the skill wrote itself.
+  test("a long string holding a lone surrogate and then a NUL, or a U+FFFD of its own, arrives as sent", async () => {
+    const o = await pool.run(jobOf(`export default () => [
+      "x".repeat(5000) + "\\ud800" + String.fromCharCode(0) + "y",
+      "y".repeat(5000) + "\\ufffd" + "z",
+      "z".repeat(5000),
+    ]`, big));
+    expect(o.result).toEqual({ ok: true, output: ["x".repeat(5000) + "\ufffd\u0000y", "y".repeat(5000) + "\ufffdz", "z".repeat(5000)] });
   });
 
   test("page-sized strings either side of the 4096-character threshold come back unchanged", async () => {
