@@ -167,10 +167,29 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     return deferred.handle.dup();
   };
 
-  // The values beside the JSON are ArrayBuffers (copied out) and long strings (read as UTF-8).
+  // QuickJS's own JSON.stringify, taken before any skill code runs (a skill may replace the
+  // global's); it writes NUL and lone surrogates as escapes.
+  const jsonStringify = ctx.getProp(ctx.global, "JSON").consume((j) => ctx.getProp(j, "stringify"));
+  /**
+   * A long string from the sandbox, read as a C string (UTF-8, fast). A NUL in it would cut it
+   * short and a lone surrogate would read as three U+FFFD: a string whose length is off, or that
+   * holds U+FFFD (rare in text), is read again through JSON, exactly.
+   */
+  const readLong = (h: QuickJSHandle): string => {
+    const s = ctx.getString(h);
+    if (s.length === ctx.getProp(h, "length").consume((l) => ctx.getNumber(l)) && !s.includes("\ufffd")) return s;
+    const r = ctx.callFunction(jsonStringify, ctx.undefined, h);
+    if (r.error) {
+      r.error.dispose();
+      throw new RangeError("out of memory reading an argument");
+    }
+    return JSON.parse(r.value.consume((j) => ctx.getString(j))) as string;
+  };
+
+  // The values beside the JSON are ArrayBuffers (copied out) and long strings.
   const readCall = ([jsonH, ...besideHs]: QuickJSHandle[]) => {
     const beside = besideHs.map((h): Uint8Array | string => {
-      if (ctx.typeof(h) === "string") return ctx.getString(h);
+      if (ctx.typeof(h) === "string") return readLong(h);
       const life = ctx.getArrayBuffer(h);
       const copy = life.value.slice();
       life.dispose();
@@ -203,6 +222,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
       call.dispose();
       call1.dispose();
       log.dispose();
+      jsonStringify.dispose();
     },
   };
   return bridge;

@@ -1,6 +1,7 @@
 // Long strings as host-call arguments travel beside the JSON (no QuickJS JSON.stringify): what the
-// host receives must be exactly what the skill passed — ASCII, non-ASCII, with NUL (which keeps
-// the JSON way), nested in objects — and the wire's marker key stays reserved.
+// host receives must be exactly what the skill passed — ASCII, non-ASCII, with NUL or lone
+// surrogates (read again through JSON), nested in objects — and the wire's marker key stays
+// reserved.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, realpathSync } from "node:fs";
@@ -55,9 +56,23 @@ describe("a 2 MB string argument arrives on the host intact", () => {
     expect(readFileSync(join(dir, "unicode.txt"), "utf8")).toBe(sent);
   });
 
-  test("with NUL (a C string would end there, so it keeps the JSON way)", async () => {
+  test("with NUL (a C string would end there, so it is read again through JSON)", async () => {
     const sent = await writeRepeated("nul.txt", "before\u0000after é ");
     expect(readFileSync(join(dir, "nul.txt"), "utf8")).toBe(sent);
+  });
+
+  // Read as a C string, a NUL would cut it and each lone surrogate read as three characters:
+  // together they could keep its length. The host reads such a string again through QuickJS's
+  // JSON.stringify, the one taken before skill code ran, not the global the skill replaced.
+  test("with a lone surrogate and then a NUL, JSON.stringify replaced by the skill", async () => {
+    const o = await pool.run(jobOf(`export default async (p) => {
+      JSON.stringify = () => '"replaced"';
+      await fs.writeTextFile(p.path, "x".repeat(5000) + "\\ud800" + String.fromCharCode(0) + "y");
+      return "written";
+    }`, { ...writer, params: { path: join(dir, "lone.txt") } }));
+    expect(o.result).toEqual({ ok: true, output: "written" });
+    // The file is UTF-8, where the lone surrogate is written as one U+FFFD.
+    expect(readFileSync(join(dir, "lone.txt"), "utf8")).toBe("x".repeat(5000) + "\ufffd\u0000y");
   });
 
   test("nested in an object, beside a byte array, as a request body", async () => {

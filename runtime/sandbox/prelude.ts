@@ -4,9 +4,10 @@
 // functions it receives (`call`, `log`) never become globals; only the wrappers below do.
 //
 // Wire format, both ways: a JSON string plus values beside it (ArrayBuffers, and strings longer
-// than 4096 characters that hold no NUL, which QuickJS's JSON.stringify would escape at ~9 ms per
-// MB; lone surrogates in them arrive as U+FFFD); such a value sits in the JSON as
-// {"\u0000b": index}. Plain-object keys equal to that marker are refused.
+// than 4096 characters, which QuickJS's JSON.stringify would escape at ~9 ms per MB); such a
+// value sits in the JSON as {"\u0000b": index}. Plain-object keys equal to that marker are
+// refused. The host reads a long string as a C string, checks that it arrived whole (a NUL
+// would cut it, a lone surrogate widen it) and, when not, reads it again through JSON.
 
 export const PRELUDE_FILE = "/<moltbot-prelude>.js";
 
@@ -33,8 +34,9 @@ function copy(v, bufs, depth, where) {
   if (depth > 64) throw new TypeError(where + ": arguments nested too deeply");
   const t = typeof v;
   if (t === "string") {
-    // C strings end at NUL: a string holding one stays in the JSON.
-    if (v.length > BESIDE && v.indexOf("\u0000") === -1) { bufs.push(v); return { [MARK]: bufs.length - 1 }; }
+    // The host checks a long string's length as it reads it (a NUL would cut it short as a C
+    // string) and reads one that is off through JSON.
+    if (v.length > BESIDE) { bufs.push(v); return { [MARK]: bufs.length - 1 }; }
     return v;
   }
   if (v === null || t === "number" || t === "boolean") return v;
