@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { MessageStructureObject } from "imapflow";
 import { addresses, date } from "./mail-args.ts";
-import { htmlToText, planBody } from "./mail-body.ts";
+import { planBody } from "./mail-body.ts";
 
 const node = (type: string, extra: Partial<MessageStructureObject> = {}): MessageStructureObject => ({ type, ...extra });
 
@@ -34,16 +34,6 @@ describe("planBody", () => {
     expect(planBody(node("multipart/alternative", { childNodes: [node("text/html", { part: "1" })] }))).toMatchObject({ textPart: "1", html: true });
     expect(planBody(undefined)).toEqual({ textPart: undefined, html: false, attachments: [] });
   });
-});
-
-describe("htmlToText", () => {
-  test.each([
-    ["<p>a</p><p>b</p>", "a\nb"],
-    ["x<br>y<br/>z", "x\ny\nz"],
-    ["<style>p{}</style><script>alert(1)</script>hi", "hi"],
-    ["&lt;b&gt; &amp; &#233; &#x263A; &nbsp;!", "<b> & é ☺  !"],
-    ["<a href='x'>link</a>", "link"],
-  ])("%p → %p", (html, text) => expect(htmlToText(html)).toBe(text));
 });
 
 describe("mail arguments", () => {

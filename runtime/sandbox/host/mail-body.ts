@@ -1,5 +1,6 @@
 // What a message's MIME structure offers a reader: the part holding its text (text/plain
-// preferred, else text/html turned into text) and its attachments as names and sizes only.
+// preferred, else text/html, which mail.read turns into text with html.toMarkdown's converter)
+// and its attachments as names and sizes only.
 import type { MessageStructureObject } from "imapflow";
 
 export interface AttachmentInfo {
@@ -37,25 +38,4 @@ export function planBody(root: MessageStructureObject | undefined): BodyPlan {
   const chosen = plain[0] ?? html[0];
   const part = chosen === undefined ? undefined : chosen === root ? "1" : chosen.part ?? "1";
   return { textPart: part, html: chosen !== undefined && plain[0] === undefined, attachments };
-}
-
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-/** A readable approximation of an HTML body: no tags, scripts or styles; block ends become newlines. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, "")
-    .replace(/<br\s*\/?>/gi, "\n")
-    .replace(/<\/(p|div|li|tr|h[1-6]|blockquote)\s*>/gi, "\n")
-    .replace(/<[^>]*>/g, "")
-    .replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === "#") {
-        const n = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return Number.isFinite(n) && n > 0 && n < 0x110000 ? String.fromCodePoint(n) : m;
-      }
-      return ENTITIES[e.toLowerCase()] ?? m;
-    })
-    .replace(/[ \t]+\n/g, "\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
 }

@@ -3,7 +3,8 @@
 // with the newest messages first; bodies are decoded text, capped.
 import type { FetchMessageObject, ImapFlow, MessageAddressObject, SearchObject } from "imapflow";
 import { type Args, argsOf, bool, date, int, str } from "./mail-args.ts";
-import { type AttachmentInfo, htmlToText, planBody } from "./mail-body.ts";
+import { type AttachmentInfo, planBody } from "./mail-body.ts";
+import { htmlToMarkdown } from "./html-markdown.ts";
 import { withImap } from "./mail-imap.ts";
 import { HostError, type HostContext } from "./types.ts";
 
@@ -123,7 +124,9 @@ export async function mailRead(ctx: HostContext, raw: unknown): Promise<MessageT
       // Bytes are capped too: a multi-byte text needs at most 4 bytes a character.
       const dl = await client.download(String(uid), plan.textPart, { uid: true, maxBytes: maxChars * 4 + 4 });
       if (dl.content) text = await streamText(dl.content);
-      if (plan.html) text = htmlToText(text);
+      // The sender's HTML, turned into plain text by the page converter (one linear pass; a
+      // body of unclosed <script> tags once took seconds through regular expressions).
+      if (plan.html) text = htmlToMarkdown(text, { text: true }).markdown;
     }
     const { hasAttachments: _, ...rest } = summary(m);
     const out: MessageText = {
