@@ -15,9 +15,11 @@ export function escapeWhatsApp(text: string): string {
 
 /** Markers only work hugging non-space text: move edge whitespace outside the span. */
 function wrap(mark: string, inner: string): string {
-  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(inner);
-  const [lead, core, trail] = [m?.[1] ?? "", m?.[2] ?? "", m?.[3] ?? ""];
+  // trim's whitespace is exactly \s (a lazy regex here took a long span's length squared).
+  const core = inner.trim();
   if (!core) return inner;
+  const lead = inner.slice(0, inner.length - inner.trimStart().length);
+  const trail = inner.slice(inner.trimEnd().length);
   return `${lead}${mark}${core}${mark}${trail}`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { parseMarkdown } from "./markdown.ts";
-import { parseInline } from "./inline.ts";
+import { MAX_INLINE_DEPTH, parseInline } from "./inline.ts";
 import { markdownText, plainText } from "./render.ts";
 
 describe("parseMarkdown", () => {
@@ -34,6 +34,20 @@ describe("parseMarkdown", () => {
     expect(parseMarkdown("- a\n  still a\n- b")).toEqual([{ t: "list", ordered: false, items: [[{ t: "text", text: "a\nstill a" }], [{ t: "text", text: "b" }]] }]);
   });
 
+  test("headings: closing #s go only after a space; fences: the language word, no backticks after", () => {
+    const headings = parseMarkdown("# foo ##\n\n## foo#\n\n### ###\n\n#nope\n\n####### seven").map((b) => b.t === "heading" ? [b.level, b.children] : b.t);
+    expect(headings).toEqual([[1, [{ t: "text", text: "foo" }]], [2, [{ t: "text", text: "foo#" }]], [3, []], "para", "para"]);
+    expect(parseMarkdown("```  ts extra\nx\n```")).toEqual([{ t: "code_block", lang: "ts", text: "x" }]);
+    expect(parseMarkdown("``` a`b")).toEqual([{ t: "para", children: [{ t: "text", text: "``` a`b" }] }]);
+  });
+
+  // A model can be led (by a web page it read) to write such lines; they must come out as the
+  // text they are, in one pass.
+  test("long lines of spaces after a heading or fence marker are read as text", () => {
+    expect(parseMarkdown("# a" + " ".repeat(20000) + "b")).toEqual([{ t: "heading", level: 1, children: [{ t: "text", text: "a" + " ".repeat(20000) + "b" }] }]);
+    expect(parseMarkdown("```" + " ".repeat(20000) + "x`")).toEqual([{ t: "para", children: [{ t: "text", text: "```" + " ".repeat(20000) + "x`" }] }]);
+  });
+
   test("round trip: the Markdown rendering parses back to the same blocks", () => {
     const src = "## Plan\n\nUse `a*b` and **bold _it_** or ~~old~~ [docs](https://x.org/a_b).\n\n- x_y\n- *z*\n\n```sh\nls *.md\n```";
     const blocks = parseMarkdown(src);
@@ -64,6 +78,29 @@ describe("parseInline", () => {
   test("links: only http(s) and mailto become links; others stay text", () => {
     expect(parseInline("[site](https://example.org/?a=1&b=<2>)")).toEqual([{ t: "link", href: "https://example.org/?a=1&b=<2>", children: [{ t: "text", text: "site" }] }]);
     expect(parseInline("[x](javascript:alert(1))")).toEqual([{ t: "text", text: "[x](javascript:alert(1))" }]);
+  });
+
+  test("long runs of unclosed delimiters stay text", () => {
+    for (const unit of ["*", "_", "~~a ", "**a ", "[", "[a](", "`"]) {
+      const src = unit.repeat(Math.ceil(20000 / unit.length));
+      expect(parseInline(src)).toEqual([{ t: "text", text: src }]);
+    }
+  });
+
+  test("links and emphasis nested deeper than MAX_INLINE_DEPTH are left as text", () => {
+    const n = 2000;
+    const src = "[".repeat(n) + "x" + "](https://a.example)".repeat(n);
+    let depth = 0;
+    let node = parseInline(src)[0];
+    while (node?.t === "link") {
+      depth++;
+      node = node.children[0];
+    }
+    expect(depth).toBe(MAX_INLINE_DEPTH + 1);
+    // The rest is kept, literally.
+    expect(node).toEqual({ t: "text", text: "[".repeat(n - depth) + "x" + "](https://a.example)".repeat(n - depth) });
+    expect(parseInline("**a *b ~~c~~ b* a**")).toEqual([{ t: "bold", children: [{ t: "text", text: "a " },
+      { t: "italic", children: [{ t: "text", text: "b " }, { t: "strike", children: [{ t: "text", text: "c" }] }, { t: "text", text: " b" }] }, { t: "text", text: " a" }] }]);
   });
 
   test("backslash escapes", () => {
