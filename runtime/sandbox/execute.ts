@@ -11,7 +11,7 @@ import { discard, prepare, skillKey, stillCurrent, type Internals, type Prepared
 import { createHostContext, type HostContextOptions } from "./host/index.ts";
 import type { HostContext } from "./host/types.ts";
 import { LogSink } from "./log-sink.ts";
-import { skillModules, type SkillModules } from "./module-loader.ts";
+import { remembered, skillModules, type SkillModules } from "./module-loader.ts";
 import type { SandboxJob } from "./types.ts";
 
 export { discard, precompile, prepare, skillKey, type Prepared } from "./fresh-context.ts";
@@ -68,8 +68,12 @@ export async function execute(
   // its files are unchanged; one compiled for another skill (or older files) is thrown away and
   // a plain one prepared.
   let modules: SkillModules | undefined;
+  let normalize: SkillModules["normalize"] | undefined;
   if (warm?.compiled) {
-    if (warm.compiled.key === skillKey(job.skill) && stillCurrent(warm, job.skill.dir)) modules = warm.compiled.modules;
+    if (warm.compiled.key === skillKey(job.skill) && stillCurrent(warm, job.skill.dir)) {
+      modules = warm.compiled.modules;
+      normalize = remembered(modules);
+    }
     else {
       damaged = discard(warm);
       warm = undefined;
@@ -96,7 +100,7 @@ export async function execute(
   rt.setMemoryLimit(limits.memoryBytes);
   rt.setMaxStackSize(stackBytes);
   rt.setInterruptHandler(() => Date.now() > deadline);
-  rt.setModuleLoader(modules.load, modules.normalize);
+  rt.setModuleLoader(modules.load, normalize ?? modules.normalize);
   bridge.bind(host, logs);
 
   const finish = (r: Executed): Executed => {

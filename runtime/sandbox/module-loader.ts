@@ -16,7 +16,22 @@ export interface SkillModules {
   entry: string;
   /** The skill folder's real path; a virtual name "/x.js" is the file `root + "/x.js"`. */
   root: string;
+  /** What `normalize` resolved so far, by importing folder and specifier (see `remembered`). */
+  resolved: Map<string, string>;
 }
+
+/**
+ * `modules.normalize` answering from what it resolved before, without the file system: for a
+ * context whose modules were compiled ahead and are known unchanged (fresh-context.ts
+ * `stillCurrent`), where each resolution would re-check paths the compile already checked.
+ */
+export function remembered(modules: SkillModules): JSModuleNormalizer {
+  return (base, requested, context) => modules.resolved.get(resolutionKey(base, requested)) ?? modules.normalize(base, requested, context);
+}
+
+/** Names outside the virtual tree (the prelude's) resolve from the folder root. */
+const baseDirOf = (base: string) => (base.startsWith("/") && !base.startsWith("/<") ? posix.dirname(base) : "/");
+const resolutionKey = (base: string, requested: string) => `${baseDirOf(base)}\0${requested}`;
 
 function inside(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
@@ -53,15 +68,16 @@ export function skillModules(dir: string, implementation: string): SkillModules 
     return name;
   };
 
+  const resolved = new Map<string, string>();
   const normalize: JSModuleNormalizer = (base, requested) => {
     try {
       if (!requested.startsWith("./") && !requested.startsWith("../")) {
         throw new Error(`cannot import "${requested}": a skill may import only its own files, by a relative path like "./lib.js"`);
       }
       if (requested.includes("\0")) throw new Error("cannot import a path with a NUL byte");
-      // Names outside the virtual tree (the prelude's) resolve from the folder root.
-      const baseDir = base.startsWith("/") && !base.startsWith("/<") ? posix.dirname(base) : "/";
-      return toVirtual(root, resolve(root, "." + baseDir, requested), requested);
+      const name = toVirtual(root, resolve(root, "." + baseDirOf(base), requested), requested);
+      resolved.set(resolutionKey(base, requested), name);
+      return name;
     } catch (err) {
       return refuse(err as Error);
     }
@@ -81,5 +97,5 @@ export function skillModules(dir: string, implementation: string): SkillModules 
     }
   };
 
-  return { normalize, load, entry, root };
+  return { normalize, load, entry, root, resolved };
 }
