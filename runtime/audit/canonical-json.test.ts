@@ -84,4 +84,16 @@ describe("outputHash", () => {
     expect(outputHash({ s: "😀" })).not.toBe(outputHash({ s: "\ufffd" }));
     expect(() => canonicalJson({ s: "a\ud800" })).toThrow("lone surrogate");
   });
+
+  // Too deep to walk even for jsonSafe: still a hash, so the call still gets its audit line.
+  test("an output nested past any stack is hashed by its first 64 levels, never a throw", () => {
+    const deep = (n: number) => {
+      let v: unknown = "bottom";
+      for (let i = 0; i < n; i++) v = [v];
+      return v;
+    };
+    expect(outputHash(deep(200_000))).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(outputHash(deep(200_000))).toBe(outputHash(deep(300_000)));
+    expect(outputHash(deep(100))).not.toBe(outputHash(deep(101)));
+  });
 });

@@ -1,7 +1,7 @@
 // The chain: each entry's hash covers the previous hash and the entry's own canonical JSON
 // (without `hash`), so editing, deleting, inserting or reordering lines breaks it.
 import { canonicalJson } from "./canonical-json.ts";
-import { jsonSafe } from "./redact.ts";
+import { jsonSafe, redact } from "./redact.ts";
 
 export const GENESIS_HASH = `sha256:${"0".repeat(64)}`;
 
@@ -20,14 +20,21 @@ export function entryHash(entry: { prev_hash: string; hash?: unknown }): string 
 /**
  * A call's `output_hash`: of the output's canonical JSON, so the line proves what the tool
  * returned. An output that is not I-JSON (a lone surrogate from a remote node, a NaN from a
- * built-in tool) is hashed in its JSON-safe form (U+FFFD, null), never a failed call.
+ * built-in tool) is hashed in its JSON-safe form (U+FFFD, null), never a failed call. Never
+ * throws, so a call always gets its audit line: an output too deep to walk (sandbox results
+ * and gateway frames are refused past MAX_JSON_DEPTH levels, so only a caller's bug gets here)
+ * is hashed as its first 64 levels.
  */
 export function outputHash(output: unknown): string {
   let text: string;
   try {
     text = canonicalJson(output ?? null);
   } catch {
-    text = canonicalJson(jsonSafe(output ?? null));
+    try {
+      text = canonicalJson(jsonSafe(output ?? null));
+    } catch {
+      text = canonicalJson(redact(output ?? null, { secrets: [], byName: false }));
+    }
   }
   return sha256(text);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { isMethod, parseFrame, parseParams } from "./frames.ts";
+import { MAX_JSON_DEPTH } from "../contracts/json-depth.ts";
 
 describe("frames", () => {
   test("a request frame parses; unknown keys, wrong types and binary are errors naming the field", () => {
@@ -18,6 +19,18 @@ describe("frames", () => {
     expect(JSON.stringify(bad).includes("xxxxxxxxxx")).toBe(false);
     expect(parseParams("connect", { role: "client", name: "a b" })).toMatchObject({ ok: false, error: { message: expect.stringContaining("params.name") } });
     expect(parseParams("chat.send", { text: "x", session: "../etc" }).ok).toBe(false);
+  });
+
+  test("a frame nested deeper than MAX_JSON_DEPTH is refused; a node's such answer fails its call", () => {
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    const ok = parseFrame(`{"type":"req","id":7,"method":"node.invoke","params":{"node":"n","tool":"t","params":${deep(MAX_JSON_DEPTH - 2)}}}`);
+    expect(ok.ok).toBe(true);
+    expect(parseFrame(`{"type":"req","id":7,"method":"node.invoke","params":{"node":"n","tool":"t","params":${deep(20_000)}}}`)).toEqual({
+      ok: false, id: 7, error: { code: "invalid_input", message: `frame nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep` },
+    });
+    expect(parseFrame(`{"type":"res","id":"c1","ok":true,"result":${deep(20_000)}}`)).toMatchObject({
+      ok: true, frame: { type: "res", id: "c1", ok: false, error: { code: "output_limit", message: expect.stringContaining("the node's result") } },
+    });
   });
 
   test("only declared methods exist, not prototype names", () => {

@@ -2,6 +2,7 @@
 // Inbound frames are parsed here once; everything past this file trusts their shape.
 import { z } from "zod";
 import { moltError, type MoltError } from "../contracts/errors.ts";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../contracts/json-depth.ts";
 
 const frameId = z.union([z.string().min(1).max(64), z.number().int().safe()]);
 export type FrameId = z.infer<typeof frameId>;
@@ -54,10 +55,20 @@ export function parseFrame(raw: string | Buffer): ParseResult {
   } catch {
     return { ok: false, id: null, error: moltError("invalid_input", "frame is not valid JSON") };
   }
+  const idTry = frameId.safeParse((value as { id?: unknown } | null)?.id);
+  const id = idTry.success ? idTry.data : null;
+  // A node's result or a client's params go on to the audit, the model and other clients, all of
+  // which walk them level by level. A node's too-deep answer settles its call as a failure.
+  if (nestsDeeperThan(raw)) {
+    const message = `frame nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`;
+    if ((value as { type?: unknown }).type === "res" && id !== null) {
+      return { ok: true, frame: { type: "res", id, ok: false, error: moltError("output_limit", `the node's result: ${message}`, "return flatter data") } };
+    }
+    return { ok: false, id, error: moltError("invalid_input", message) };
+  }
   const parsed = inbound.safeParse(value);
   if (parsed.success) return { ok: true, frame: parsed.data };
-  const idTry = frameId.safeParse((value as { id?: unknown } | null)?.id);
-  return { ok: false, id: idTry.success ? idTry.data : null, error: issueError("frame", parsed.error) };
+  return { ok: false, id, error: issueError("frame", parsed.error) };
 }
 
 export function parseParams<M extends Method>(method: M, params: unknown): { ok: true; params: ParamsOf<M> } | { ok: false; error: MoltError } {

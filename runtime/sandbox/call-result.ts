@@ -3,7 +3,8 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from "quickjs-emscripten-core";
 import { moltError, type ErrorCode, type MoltError } from "../contracts/errors.ts";
 import type { SandboxLimits, SandboxOutcome } from "../contracts/sandbox.ts";
-import { memoryError, outputError, skillError, stackError, timeoutError } from "./errors.ts";
+import { depthError, memoryError, outputError, skillError, stackError, timeoutError } from "./errors.ts";
+import { nestsDeeperThan } from "../contracts/json-depth.ts";
 import { fromWire } from "./bridge.ts";
 import { heapCap } from "./heap-cap.ts";
 import { jsonSafe } from "../audit/redact.ts";
@@ -77,6 +78,9 @@ export function serializeResult(
   }
   if (parts === null || parts === "again" || parts.reduce((n, p) => n + Buffer.byteLength(p), 0) > limits.outputBytes) return done(outputError(limits));
   const [json, ...long] = parts as [string, ...string[]];
+  // QuickJS stringifies any depth; everything after it (the audit's hash, the model's message,
+  // the copy to the main thread) recurses per level.
+  if (nestsDeeperThan(json)) return done(depthError());
   // QuickJS writes a lone surrogate as a \udXXX escape; such strings become well-formed (U+FFFD),
   // as long strings already do on their way out, so a result never carries invalid UTF-16.
   const output = fromWire(json, long, LONG_MARK);

@@ -1,6 +1,7 @@
 // How a failed call is described to the caller: one MoltError per way a skill can end badly.
 import { moltError, type MoltError } from "../contracts/errors.ts";
 import type { SandboxLimits } from "../contracts/sandbox.ts";
+import { MAX_JSON_DEPTH } from "../contracts/json-depth.ts";
 
 /** Message cap for a skill's own error text (it is shown to the model and the user). */
 export const MAX_ERROR_MESSAGE = 500;
@@ -21,6 +22,9 @@ export const memoryError = (limits: SandboxLimits): MoltError =>
 
 export const outputError = (limits: SandboxLimits): MoltError =>
   moltError("output_limit", `the skill's result is larger than ${limits.outputBytes} bytes`, `return less data, or raise output ${raise("output: 8MiB")}`);
+
+export const depthError = (): MoltError =>
+  moltError("output_limit", `the skill's result nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`, "return flatter data");
 
 export const stackError = (stackBytes: number): MoltError =>
   moltError("skill_error", `stack overflow: recursion deeper than the ${Math.round(stackBytes / 1024)} KiB stack allows`);

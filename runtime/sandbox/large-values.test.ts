@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { SandboxPool } from "./index.ts";
 import { jobOf } from "./skill-fixture.ts";
+import { MAX_JSON_DEPTH } from "../contracts/json-depth.ts";
 
 const pool = new SandboxPool({ maxWorkers: 1 });
 afterAll(() => pool.close());
@@ -79,6 +80,20 @@ describe("large values", () => {
   test("a string from the host holding NUL arrives whole", async () => {
     const o = await pool.run(jobOf(`export default () => new TextDecoder().decode(new Uint8Array([97, 0, 98]))`));
     expect(o.result).toEqual({ ok: true, output: "a\u0000b" });
+  });
+
+  // Everything after QuickJS (the audit's hash, the model's message, the copy between threads)
+  // walks a result level by level: past MAX_JSON_DEPTH it is an output_limit, not a crash.
+  test("a result nested deeper than MAX_JSON_DEPTH is an output_limit; one at the limit comes back", async () => {
+    const nest = (n: number) => `export default () => { let v = 1; for (let i = 0; i < ${n}; i++) v = [v]; return v; }`;
+    const ok = await pool.run(jobOf(nest(MAX_JSON_DEPTH)));
+    let expected: unknown = 1;
+    for (let i = 0; i < MAX_JSON_DEPTH; i++) expected = [expected];
+    expect(ok.result).toEqual({ ok: true, output: expected });
+    for (const n of [MAX_JSON_DEPTH + 1, 2000]) {
+      const o = await pool.run(jobOf(nest(n)));
+      expect(o.result).toEqual({ ok: false, error: expect.objectContaining({ code: "output_limit", message: `the skill's result nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep` }) });
+    }
   });
 
   test("a result may not use the reserved marker key", async () => {
