@@ -46,6 +46,12 @@ describe("parseMarkdown", () => {
   test("long lines of spaces after a heading or fence marker are read as text", () => {
     expect(parseMarkdown("# a" + " ".repeat(20000) + "b")).toEqual([{ t: "heading", level: 1, children: [{ t: "text", text: "a" + " ".repeat(20000) + "b" }] }]);
     expect(parseMarkdown("```" + " ".repeat(20000) + "x`")).toEqual([{ t: "para", children: [{ t: "text", text: "```" + " ".repeat(20000) + "x`" }] }]);
+    // U+2028 is a character like any other inside a list item or quote.
+    expect(parseMarkdown("- " + " ".repeat(20000) + "a\u2028b")).toEqual([{ t: "list", ordered: false, items: [[{ t: "text", text: "a\u2028b" }]] }]);
+    expect(parseMarkdown("1. a\u2028b\n> q\u2028r")).toEqual([
+      { t: "list", ordered: true, items: [[{ t: "text", text: "a\u2028b" }]] },
+      { t: "quote", children: [{ t: "text", text: "q\u2028r" }] },
+    ]);
   });
 
   test("round trip: the Markdown rendering parses back to the same blocks", () => {

@@ -9,9 +9,11 @@ import { parseInline } from "./inline.ts";
 // line held the main thread for 0.4 s).
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
 const HEADING_OPEN = /^ {0,3}(#{1,6})(?:\s|$)/;
-const QUOTE = /^ {0,3}> ?(.*)$/;
-const BULLET = /^ {0,3}[-*+]\s+(.*)$/;
-const NUMBERED = /^ {0,3}\d{1,9}[.)]\s+(.*)$/;
+// `s`: a line may hold U+2028, which `.` would not match, and the search would then backtrack
+// over the spaces before it for the line's length squared.
+const QUOTE = /^ {0,3}> ?(.*)$/s;
+const BULLET = /^ {0,3}[-*+]\s+(.*)$/s;
+const NUMBERED = /^ {0,3}\d{1,9}[.)]\s+(.*)$/s;
 const RULE = /^ {0,3}([-*_])(\s*\1){2,}\s*$/;
 
 export function parseMarkdown(src: string): Block[] {

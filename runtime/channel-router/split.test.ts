@@ -20,6 +20,22 @@ describe("splitBlocks", () => {
     expect(chunks.flat()).toEqual(blocks);
   });
 
+  test("a list longer than the budget is cut between items, each piece as full as fits", () => {
+    for (const ordered of [false, true]) {
+      const items = Array.from({ length: 150 }, (_, i) => [{ t: "text" as const, text: "w".repeat(1 + ((i * 37) % 23)) }]);
+      const list: Block = { t: "list", ordered, items };
+      const pieces = splitBlocks([list], 200).flat();
+      expect(pieces.length).toBeGreaterThan(1);
+      expect(pieces.flatMap((p) => (p.t === "list" ? p.items : []))).toEqual(items);
+      pieces.forEach((p, k) => {
+        if (p.t !== "list") throw new Error("a list piece");
+        expect(blockPlain(p).length).toBeLessThanOrEqual(200);
+        const next = pieces[k + 1];
+        if (next?.t === "list") expect(blockPlain({ ...p, items: [...p.items, next.items[0]!] }).length).toBeGreaterThan(200);
+      });
+    }
+  });
+
   test("a code block that fits is moved whole to the next chunk, never cut", () => {
     const code: Block = { t: "code_block", lang: "js", text: Array.from({ length: 10 }, (_, i) => `line ${i};`).join("\n") };
     const chunks = splitBlocks([para("x".repeat(150)), code], 200);

@@ -37,13 +37,21 @@ function fitBlock(b: Block, budget: number): Block[] {
     case "list": {
       const out: Block[] = [];
       let items: Inline[][] = [];
-      const push = () => { if (items.length) out.push({ t: "list", ordered: b.ordered, items }); items = []; };
+      // blockPlain's length of the list so far, kept as items are added (measuring the whole
+      // list again for each item took a long list's length squared).
+      let len = 0;
+      const push = () => { if (items.length) out.push({ t: "list", ordered: b.ordered, items }); items = []; len = 0; };
+      // An item's line as blockPlain writes it at `index` (0-based): "3. text" or "• text".
+      const line = (index: number, width: number) => (b.ordered ? String(index + 1).length + 1 : 1) + 1 + width;
       for (const item of b.items) {
-        const one = { t: "list" as const, ordered: b.ordered, items: [...items, item] };
-        if (items.length && blockPlain(one).length > budget) push();
-        if (blockPlain({ t: "list", ordered: b.ordered, items: [item] }).length > budget) {
+        const width = inlinePlain(item).length;
+        if (items.length && len + 1 + line(items.length, width) > budget) push();
+        if (line(0, width) > budget) {
           out.push(...cutText(inlinePlain(item), budget - 4).map((text): Block => ({ t: "para", children: [{ t: "text", text }] })));
-        } else items.push(item);
+        } else {
+          len += (items.length ? 1 : 0) + line(items.length, width);
+          items.push(item);
+        }
       }
       push();
       return out;
