@@ -186,6 +186,23 @@ describe("AuditLog recovery", () => {
     expect(readFileSync(home.log, "utf8")).toBe(before);
   });
 
+  test("state.db deleted: a last line of megabytes of garbage is refused, a torn tail of them passed over", () => {
+    const log = open();
+    log.append(record());
+    log.append(record());
+    log.close();
+    rmSync(home.stateDb);
+    appendFileSync(home.log, "z".repeat(5 << 20)); // torn: no newline
+    const again = open();
+    expect(again.append(record()).seq).toBe(3);
+    again.close();
+    rmSync(home.stateDb);
+    appendFileSync(home.log, "z".repeat(5 << 20) + "\n"); // a whole line of it
+    const third = open();
+    expect(() => third.append(record())).toThrow("cannot continue the chain");
+    third.close();
+  });
+
   test("torn last line: kept as evidence, the next entry starts on a fresh line", () => {
     const log = open();
     log.append(record());

@@ -35,6 +35,15 @@ describe("tailAudit", () => {
     expect(tailAudit(home.log, 25).map((e) => e.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 16));
   });
 
+  test("reads past foreign data with no newline, and over a torn tail of it", () => {
+    build(2);
+    appendFileSync(home.log, "z".repeat(5 << 20) + "\n");
+    build(2); // the log continues after the foreign line (seq 3 and 4)
+    expect(tailAudit(home.log, 3).map((e) => e.seq)).toEqual([3, 4]);
+    appendFileSync(home.log, "z".repeat(5 << 20));
+    expect(tailAudit(home.log, 2).map((e) => e.seq)).toEqual([3, 4]);
+  });
+
   test("skips a torn last line (verify reports it)", () => {
     build(3);
     appendFileSync(home.log, '{"v":1,"seq":4,"to');

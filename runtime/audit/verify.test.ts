@@ -121,6 +121,19 @@ describe("verifyAudit", () => {
     expect(verify()).toMatchObject({ ok: false, line: 2, reason: expect.stringMatching(/does not end with a newline/) });
   });
 
+  test("entries spread across read chunks verify; a line longer than any entry is reported by line", () => {
+    const log = AuditLog.open(home.log, { stateDb: home.stateDb, fsync: false });
+    for (let i = 1; i <= 40; i++) log.append(record({ tool: `t${i}`, parameters: { blob: "x".repeat(60_000) } })); // ~2.4 MB
+    log.close();
+    expect(verify()).toEqual({ ok: true, entries: 40 });
+    // Foreign data with no newline for 3 MiB, between entries and at the end.
+    const lines = fileLines(home.log);
+    writeLines([lines[0]!, "z".repeat(3 << 20), lines[1]!]);
+    expect(verify()).toEqual({ ok: false, line: 2, reason: expect.stringMatching(/^a line of more than 262144 bytes, which no entry is/) });
+    writeFileSync(home.log, `${lines[0]}\n${"z".repeat(3 << 20)}`);
+    expect(verify()).toEqual({ ok: false, line: 2, reason: expect.stringMatching(/^incomplete last line/) });
+  });
+
   test("a blank line and an unsupported version are reported by line", () => {
     build(2);
     const lines = fileLines(home.log);

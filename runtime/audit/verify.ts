@@ -5,7 +5,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { linkProblem, parseEntry } from "./entry-check.ts";
 import { GENESIS_HASH } from "./entry-hash.ts";
 import { type AuditHead, HeadStore } from "./head-store.ts";
-import { forEachLine } from "./line-reader.ts";
+import { forEachLine, MAX_LINE_BYTES } from "./line-reader.ts";
+import { MAX_ENTRY_BYTES } from "./truncate.ts";
 
 export type VerifyResult =
   | { ok: true; entries: number; warnings?: string[] }
@@ -46,6 +47,7 @@ function scan(fd: number, head: AuditHead | null): VerifyResult {
       return false;
     };
     if (!line.complete) return bad("incomplete last line: the file does not end with a newline (a write was cut off, e.g. by a crash)");
+    if (line.oversized) return bad(`a line of more than ${MAX_LINE_BYTES} bytes, which no entry is (at most ${MAX_ENTRY_BYTES}): foreign data or an edit`);
     const parsed = parseEntry(line.text);
     if (!parsed.ok) {
       if (line.end === size && parsed.reason === "not valid JSON") return bad("incomplete last line: not valid JSON (a write was cut off, e.g. by a crash)");
