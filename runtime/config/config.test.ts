@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { MoltFailure } from "../contracts/errors.ts";
 import { DEFAULT_CONFIG_YAML } from "../home-init.ts";
 import { loadConfig, parseConfig, secretValues } from "./index.ts";
+import { expandEnv } from "./expand-env.ts";
 
 const messageOf = (text: string, env: Record<string, string> = {}) => {
   try {
@@ -28,6 +29,13 @@ describe("config.yaml", () => {
     const cfg = parseConfig(`ai_provider: anthropic\nanthropic: { api_key: "\${KEY}", model: "\${MODEL:-claude-x}" }\ngateway: { token: "pre-\${TOK}" }\n`, "c", { KEY: "sk-123", TOK: "abc" });
     expect(cfg.anthropic).toMatchObject({ api_key: "sk-123", model: "claude-x" });
     expect(cfg.gateway.token).toBe("pre-abc");
+  });
+
+  test("text after the last } and unclosed ${ are kept as written", () => {
+    const cfg = parseConfig(`gateway: { token: "\${TOK}-\${TOK:-x}}\${NOPE:-y" }\n`, "c", { TOK: "abc" });
+    expect(cfg.gateway.token).toBe("abc-abc}\${NOPE:-y");
+    const unclosed = "\${a:-".repeat(20_000);
+    expect(expandEnv({ x: unclosed }, {}).value).toEqual({ x: unclosed });
   });
 
   test("a missing variable names the variable, the line and the field", () => {

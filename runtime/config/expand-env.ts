@@ -16,7 +16,12 @@ export function expandEnv(data: unknown, env: Env): { value: unknown; missing?: 
   const substituted: string[] = [];
   const walk = (v: unknown, path: (string | number)[]): unknown => {
     if (typeof v === "string") {
-      return v.replace(REF, (_m, name: string, fallback: string | undefined) => {
+      // Only text up to the last "}" can hold a reference. Past it, every "${" would make the
+      // pattern scan to the end before failing: a value of many unclosed "${a:-" took its
+      // length squared.
+      const close = v.lastIndexOf("}");
+      if (close === -1) return v;
+      return v.slice(0, close + 1).replace(REF, (_m, name: string, fallback: string | undefined) => {
         const set = env[name];
         if (set !== undefined && set !== "") {
           substituted.push(set);
@@ -25,7 +30,7 @@ export function expandEnv(data: unknown, env: Env): { value: unknown; missing?: 
         if (fallback !== undefined) return fallback;
         missing ??= { path, variable: name };
         return "";
-      });
+      }) + v.slice(close + 1);
     }
     if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
     if (v !== null && typeof v === "object") {
