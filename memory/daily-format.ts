@@ -20,7 +20,8 @@ export function appendNote(daily: string, text: string, at: Date): string {
   const time = `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
   const bullet = `- ${time} ` + body.split("\n").join("\n  ");
   // A blank line after the title, none between bullets: one list.
-  const base = daily.replace(/\n+$/, "");
+  // (?<!\n): a plain /\n+$/ is retried at every newline of a long run (quadratic).
+  const base = daily.replace(/(?<!\n)\n+$/, "");
   const last = base.slice(base.lastIndexOf("\n") + 1);
   return base + (/^(- |  )/.test(last) ? "\n" : "\n\n") + bullet + "\n";
 }

@@ -19,6 +19,15 @@ describe("profile format", () => {
     expect(parseProfile(p)).toEqual({ Facts: ["Old fact", "New fact"], Work: ["Nurse"] });
   });
 
+  test("CRLF files, U+2028 and long runs of spaces or newlines are read as written", () => {
+    expect(parseProfile("# Profile: u\r\n\r\n## Facts\r\n- Has a dog\r\n* Likes tea\r\n")).toEqual({ Facts: ["Has a dog", "Likes tea"] });
+    // Before, a bullet holding U+2028 was no fact, found only after quadratic backtracking.
+    const spaced = "- " + " ".repeat(100_000) + "a\u2028b";
+    expect(parseProfile(`## Facts\n${spaced}\n`)).toEqual({ Facts: ["a\u2028b"] });
+    const gap = "# Profile: u\n\n## Facts\n- Has a dog" + "\n".repeat(100_000) + "- Likes tea\n";
+    expect(addFactTo(gap, "Lives in Oslo", "Facts")).toBe(gap + "- Lives in Oslo\n");
+  });
+
   test("facts are one line; empty or huge facts and sections are refused", () => {
     expect(cleanFact("  two\nlines  ")).toBe("two lines");
     expect(() => cleanFact(" \n ")).toThrow("the fact is empty");

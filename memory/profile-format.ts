@@ -36,7 +36,8 @@ export function cleanSection(section: string | undefined): string {
 
 /** Adds "- fact" at the end of the section (created if missing); unchanged if already there. */
 export function addFactTo(profile: string, fact: string, section: string): string {
-  const lines = profile.replace(/\n+$/, "").split("\n");
+  // (?<!\n): a plain /\n+$/ is retried at every newline of a long run (quadratic).
+  const lines = profile.replace(/(?<!\n)\n+$/, "").split("\n");
   const heading = lines.findIndex((l) => /^##\s/.test(l) && l.replace(/^##\s+/, "").trim().toLowerCase() === section.toLowerCase());
   if (heading === -1) return [...lines, "", `## ${section}`, `- ${fact}`].join("\n") + "\n";
   let end = lines.findIndex((l, i) => i > heading && /^#{1,2}\s/.test(l));
@@ -50,7 +51,9 @@ export function addFactTo(profile: string, fact: string, section: string): strin
 }
 
 function bullet(line: string): string | null {
-  const m = /^\s*[-*]\s+(.*)$/.exec(line);
+  // [^]* and not .*: "." stops at \r and U+2028, so such a line failed to match only after
+  // trying every split of the spaces before it (quadratic), and a CRLF file had no facts at all.
+  const m = /^\s*[-*]\s+([^]*)$/.exec(line);
   return m ? m[1]!.trim() : null;
 }
 

@@ -10,7 +10,8 @@ export function ftsQueries(query: string): string[] {
   // A NUL would end the string inside SQLite's FTS parser ("unterminated string").
   for (const raw of query.replace(/[\u0000-\u001f\u007f]/g, " ").split(/\s+/)) {
     const prefix = raw.length > 1 && raw.endsWith("*");
-    const word = raw.replace(/"/g, "").replace(/\*+$/, "");
+    // (?<!\*): a plain /\*+$/ is retried at every star of a long run (quadratic).
+    const word = raw.replace(/"/g, "").replace(/(?<!\*)\*+$/, "");
     if (word === "") continue;
     terms.push(`"${word}"${prefix ? "*" : ""}`);
     if (terms.length === MAX_TERMS) break;

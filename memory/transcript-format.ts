@@ -40,7 +40,9 @@ export function formatEntry(e: TranscriptEntry): string {
 
 /** Appends one entry, keeping one blank line between sections. */
 export function appendEntry(transcript: string, e: TranscriptEntry): string {
-  return transcript.replace(/\n*$/, "\n\n") + formatEntry(e);
+  // (?<!\n) lets the match start only where a run of newlines starts: a plain /\n*$/ is retried
+  // at every newline of a long run, quadratic in one message of 40 000 blank lines.
+  return transcript.replace(/(?<!\n)\n*$/, "\n\n") + formatEntry(e);
 }
 
 export function parseTranscript(text: string): TranscriptEntry[] {
@@ -48,7 +50,7 @@ export function parseTranscript(text: string): TranscriptEntry[] {
   let cur: { entry: TranscriptEntry; lines: string[] } | null = null;
   const finish = () => {
     if (!cur) return;
-    cur.entry.text = cur.lines.join("\n").replace(/\n+$/, "");
+    cur.entry.text = cur.lines.join("\n").replace(/(?<!\n)\n+$/, ""); // linear, see appendEntry
     out.push(cur.entry);
   };
   for (const line of text.split("\n")) {

@@ -6,6 +6,7 @@ import type { ChatEvent } from "../contracts/provider.ts";
 import { MemoryStore } from "../../memory/index.ts";
 import { SandboxPool } from "../sandbox/index.ts";
 import { SessionStore } from "../sessions/index.ts";
+import { SUMMARY_CHARS, summariseDropped } from "./context.ts";
 import { AgentHome, call, collect, lastToolText, policyYaml, say, ScriptedProvider, turn } from "./test-fixture.ts";
 
 let pool: SandboxPool;
@@ -135,6 +136,47 @@ describe("sessions, transcripts and identity", () => {
     agent.close();
   });
 
+  test("a summary of dropped turns too long for one daily note is cut to fit, and the session goes on", async () => {
+    home = new AgentHome();
+    const t0 = Date.parse("2026-01-01T10:00:00Z");
+    for (let i = 0; i < 40; i++) await home.memory.appendTranscript("s1", { role: i % 2 ? "assistant" : "user", text: `message-${i} ${"x".repeat(300)}`, at: new Date(t0 + i * 1000) });
+    await home.memory.appendTranscript("s1", { role: "assistant", text: "y".repeat(25_000), at: new Date(t0 + 40_000) });
+    const agent = home.agent(new ScriptedProvider(() => say("ok")), pool, policy);
+    // Before, memory refused the ~9 700-character summary and this turn, and every later one, failed.
+    expect((await collect(agent.run(turn("next")))).at(-1)).toMatchObject({ type: "final", text: "ok" });
+    expect((await collect(agent.run(turn("and again")))).at(-1)).toMatchObject({ type: "final", text: "ok" });
+    const notes = dailyNotes(home.dir);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.length).toBeLessThanOrEqual(SUMMARY_CHARS);
+    expect(notes[0]).toContain("message-1 xxx"); // the oldest of the 40 entries read
+    expect(notes[0]).toContain(`assistant: ${"y".repeat(40)}`);
+    expect(notes[0]).toContain("…");
+    expect((await home.memory.readTranscript("s1")).slice(-4).map((e) => e.text)).toEqual(["next", "ok", "and again", "ok"]);
+    agent.close();
+  });
+
+  test("a user message longer than the whole context still gets an answer", async () => {
+    home = new AgentHome();
+    const t0 = Date.parse("2026-01-01T10:00:00Z");
+    for (let i = 0; i < 40; i++) await home.memory.appendTranscript("s1", { role: i % 2 ? "assistant" : "user", text: `message-${i} ${"x".repeat(300)}`, at: new Date(t0 + i * 1000) });
+    const agent = home.agent(new ScriptedProvider(() => say("ok")), pool, policy);
+    expect((await collect(agent.run(turn("z".repeat(25_000))))).at(-1)).toMatchObject({ type: "final", text: "ok" });
+    expect(dailyNotes(home.dir)[0]!.length).toBeLessThanOrEqual(SUMMARY_CHARS);
+    agent.close();
+  });
+
+  test("summaries share the room among the entries, then count the ones left out", () => {
+    const at = new Date("2026-01-01T10:00:00Z");
+    const entries = (n: number, text: string) => Array.from({ length: n }, () => ({ role: "user", text, at }));
+    expect(summariseDropped("s1", entries(2, "short"))).toBe(`Earlier in session s1 (trimmed from the model's context):\n- ${at.toISOString()} user: short\n- ${at.toISOString()} user: short`);
+    expect(summariseDropped("s1", entries(1, "x".repeat(500)))).toEndWith(` user: ${"x".repeat(200)}…`);
+    const many = summariseDropped("s1", entries(1000, "x".repeat(500)));
+    expect(many.length).toBeLessThanOrEqual(SUMMARY_CHARS);
+    expect(many).toMatch(/\n- … \d+ more$/);
+    // A cut never leaves half of a surrogate pair.
+    expect(summariseDropped("s1", entries(1, "x".repeat(199) + "😀".repeat(10)))).toEndWith(`user: ${"x".repeat(199)}…`);
+  });
+
   test("turns of one session run one after another; their transcript entries never interleave", async () => {
     home = new AgentHome();
     const agent = home.agent(new ScriptedProvider((req) => say(`re: ${req.messages.at(-1)!.content}`)), pool, policy);
@@ -143,3 +185,10 @@ describe("sessions, transcripts and identity", () => {
     agent.close();
   });
 });
+
+/** The daily notes of a home, as written (bullet time and continuation indent removed). */
+function dailyNotes(dir: string): string[] {
+  const daily = join(dir, "memory", "daily");
+  return readdirSync(daily).flatMap((f) => readFileSync(join(daily, f), "utf8").split(/\n(?=- \d\d:\d\d )/).slice(1))
+    .map((b) => b.replace(/^- \d\d:\d\d /, "").replace(/\n {2}/g, "\n").trimEnd());
+}

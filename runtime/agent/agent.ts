@@ -157,7 +157,13 @@ export class MoltAgent implements Agent {
     const until = this.#sessions.summarisedUntil(session);
     const fresh = until === null ? dropped : dropped.filter((e) => e.at.toISOString() > until);
     if (fresh.length === 0) return;
-    await this.#deps.memory.appendDaily(summariseDropped(session, fresh));
+    try {
+      await this.#deps.memory.appendDaily(summariseDropped(session, fresh));
+    } catch {
+      // The summary is a convenience: losing it must not cost the user the turn. Not marked as
+      // done, so the next turn tries again.
+      return;
+    }
     this.#sessions.markSummarised(session, fresh[fresh.length - 1]!.at.toISOString());
   }
 

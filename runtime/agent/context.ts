@@ -50,11 +50,38 @@ export function buildContext(input: ContextInput): { messages: ChatMessage[]; dr
   return { messages, dropped: input.history.slice(0, keep) };
 }
 
-/** A plain extract of the trimmed entries for the daily notes (no model call: cheap, predictable). */
-export function summariseDropped(session: string, dropped: TranscriptEntry[], perEntry = 200): string {
-  const lines = dropped.map((e) => {
-    const one = e.text.replace(/\s+/g, " ").trim();
-    return `- ${e.at.toISOString()} ${e.role}: ${one.length > perEntry ? `${one.slice(0, perEntry)}…` : one}`;
-  });
-  return `Earlier in session ${session} (trimmed from the model's context):\n${lines.join("\n")}`;
+// memory refuses a daily note longer than this (MAX_NOTE in memory/daily-format.ts). A summary
+// it refused would fail every later turn of the session, so it is cut to fit here; the number is
+// repeated because memory/ is injected, not imported (README).
+export const SUMMARY_CHARS = 4000;
+// Below this an extract says too little; past it entries are left out (and counted) instead.
+const MIN_EXTRACT = 40;
+
+/**
+ * A plain extract of the trimmed entries for the daily notes (no model call: cheap, predictable),
+ * at most `maxChars` long: each entry's text is cut to `perEntry` characters, or to an even share
+ * of the room when many entries were trimmed at once.
+ */
+export function summariseDropped(session: string, dropped: TranscriptEntry[], perEntry = 200, maxChars = SUMMARY_CHARS): string {
+  const head = `Earlier in session ${cut(session, 200)} (trimmed from the model's context):`;
+  const prefixes = dropped.map((e) => `\n- ${e.at.toISOString()} ${e.role}: `);
+  const room = maxChars - head.length - prefixes.reduce((n, p) => n + p.length, 0);
+  const share = Math.floor(room / Math.max(1, dropped.length)) - 1; // 1 for the "…"
+  const each = Math.max(MIN_EXTRACT, Math.min(perEntry, share));
+  let out = head;
+  for (let i = 0; i < dropped.length; i++) {
+    const line = prefixes[i] + cut(dropped[i]!.text.replace(/\s+/g, " ").trim(), each);
+    const left = dropped.length - i - 1;
+    const more = left > 0 ? `\n- … ${left} more` : "";
+    if (out.length + line.length + more.length > maxChars) return out + `\n- … ${left + 1} more`;
+    out += line;
+  }
+  return out;
+}
+
+/** `text` cut to `max` characters plus "…", never between the halves of a surrogate pair. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1] ?? "") ? max - 1 : max;
+  return `${text.slice(0, end)}…`;
 }
