@@ -27,6 +27,7 @@ const ERRORS: [string, string, string][] = [
     "version: 1\nskills:\n  a:\n    allow: { net: [x.com] }\n    allow: { net: [\"*.com\"] }\n",
     "policy.yaml:5: invalid YAML: duplicate key; each key may appear only once",
   ],
+  ["keys that become the same object key", 'version: 1\nskills:\n  "1": {}\n  1: {}\n', "policy.yaml:4: invalid YAML: duplicate key; each key may appear only once"],
   [
     "alias bomb",
     "version: 1\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
@@ -164,6 +165,12 @@ describe("parsePolicy errors", () => {
   test("a long bad value is shortened, never echoed whole", () => {
     const message = errorOf(WEB + `        - "${"*".repeat(500)}"\n`);
     expect(message.length).toBeLessThan(200);
+  });
+
+  test("a policy of 40,000 skills parses, and a duplicate among them is reported at its line", () => {
+    const skills = Array.from({ length: 40_000 }, (_, i) => `  s${i}: {}`).join("\n");
+    expect(Object.keys(parsePolicy(`version: 1\nskills:\n${skills}\n`).skills)).toHaveLength(40_000);
+    expect(errorOf(`version: 1\nskills:\n${skills}\n  s17: {}\n`)).toBe("policy.yaml:40003: invalid YAML: duplicate key; each key may appear only once");
   });
 
   test("a few aliases within the bound are fine", () => {

@@ -3,6 +3,7 @@
 // `require` keeps this synchronous so validateParams can stay a plain function.
 import type { default as AjvClass } from "ajv";
 import { FORMATS } from "./formats.ts";
+import { linearRegExp } from "./linear-regexp.ts";
 
 let instance: AjvClass | undefined;
 
@@ -17,6 +18,12 @@ export function getAjv(): AjvClass {
       verbose: true, // errors carry parentSchema, so "not allowed" can list the allowed names
       addUsedSchema: false, // two skills may reuse one $id without colliding
       formats: FORMATS,
+      // A manifest's `pattern` runs on the main thread against arguments the model wrote, so a
+      // backtracking engine would let `^(a|a)*$` hang the gateway.
+      code: { regExp: linearRegExp },
+      // On a failed compile Ajv logs the whole generated function (megabytes for a big schema);
+      // the error itself still throws and reaches the user through validateParams.
+      logger: false,
     });
   }
   return instance;

@@ -2,7 +2,8 @@
 // keys are YAML errors), then, when lenient, a line-based `key: value` reading for the many
 // published files whose YAML does not parse (e.g. an unquoted ": " in a description).
 import type { Document } from "yaml";
-import { isPlainObject, type ManifestIssue } from "./manifest-error.ts";
+import { isPlainObject, show, type ManifestIssue } from "./manifest-error.ts";
+import { firstDuplicateKey } from "../runtime/contracts/yaml-duplicates.ts";
 
 export interface Frontmatter {
   data: Record<string, unknown>;
@@ -16,6 +17,7 @@ export interface Frontmatter {
 /** Frontmatter text starts on file line 2 (line 1 is `---`). */
 const FIRST_LINE = 2;
 const YAML_HINT = 'quote values that contain ": " or start with a special character; without --strict the file is read line by line';
+const DUPLICATE_HINT = "give each key once; without --strict the file is read line by line and the first one is used";
 
 export function normalizeText(text: string): string {
   return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, "\n");
@@ -36,9 +38,17 @@ export function readFrontmatter(rawText: string, file: string, lenient: boolean)
 
 function parseYaml(src: string, file: string): { data: Record<string, unknown>; keyLines: Record<string, number> } | ManifestIssue {
   const YAML = require("yaml") as typeof import("yaml");
-  const doc: Document = YAML.parseDocument(src, { uniqueKeys: true, prettyErrors: false });
+  // `uniqueKeys: true` compares each key with every earlier one (40k keys took 19 s), so
+  // duplicates are found by firstDuplicateKey in one pass instead.
+  const lines = new YAML.LineCounter();
+  const doc: Document = YAML.parseDocument(src, { uniqueKeys: false, prettyErrors: false, lineCounter: lines });
+  const lineAt = (offset: number) => Math.max(lines.linePos(offset).line, 1) + FIRST_LINE - 1;
   const err = doc.errors[0];
-  if (err) return { file, line: lineAt(src, err.pos[0]), message: `invalid YAML: ${err.message.split("\n")[0]}`, hint: YAML_HINT };
+  const dup = firstDuplicateKey(doc.contents, YAML);
+  if (dup && (!err || dup.offset <= err.pos[0])) {
+    return { file, line: lineAt(dup.offset), message: `invalid YAML: Map keys must be unique; ${show(dup.key)} appears more than once`, hint: DUPLICATE_HINT };
+  }
+  if (err) return { file, line: lineAt(err.pos[0]), message: `invalid YAML: ${err.message.split("\n")[0]}`, hint: YAML_HINT };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -51,19 +61,20 @@ function parseYaml(src: string, file: string): { data: Record<string, unknown>; 
   if (YAML.isMap(contents)) {
     for (const pair of contents.items) {
       const key = pair.key;
-      if (YAML.isScalar(key) && key.range) keyLines[String(key.value)] = lineAt(src, key.range[0]);
+      if (YAML.isScalar(key) && key.range) setOwn(keyLines, String(key.value), lineAt(key.range[0]));
     }
   }
   return { data, keyLines };
 }
 
-function lineAt(src: string, offset: number): number {
-  let line = FIRST_LINE;
-  for (let i = 0; i < offset && i < src.length; i++) if (src.charCodeAt(i) === 10) line++;
-  return line;
+/** Defines `key` as an own property, so a `__proto__` key is data, never the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
-const KEY = /^([A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+(.*))?$/;
+// `[^]*`, not `.*`: `.` stops at U+2028, and `$` failing there made the engine retry every
+// split of the spaces before it (quadratic; 160k spaces took 21 s).
+const KEY = /^([A-Za-z0-9_][\w.-]*)[ \t]*:(?:[ \t]+([^]*))?$/;
 const BLOCK = /^[>|][+-]?\d*$/;
 
 /** Tolerant reading: top-level `key: value`, block scalars, and one level of nesting. First key wins. */
@@ -80,10 +91,10 @@ function parseLines(src: string): { data: Record<string, unknown>; keyLines: Rec
     while (j < lines.length && (lines[j]!.trim() === "" || /^[ \t]/.test(lines[j]!))) j++;
     const block = lines.slice(i + 1, j).map((l) => l.trim());
     if (Object.hasOwn(data, key)) continue;
-    keyLines[key] = i + FIRST_LINE;
-    if (BLOCK.test(value)) data[key] = block.join(value.startsWith("|") ? "\n" : " ").trim();
-    else if (value === "") data[key] = nested(block);
-    else data[key] = unquote(value);
+    setOwn(keyLines, key, i + FIRST_LINE);
+    if (BLOCK.test(value)) setOwn(data, key, block.join(value.startsWith("|") ? "\n" : " ").trim());
+    else if (value === "") setOwn(data, key, nested(block));
+    else setOwn(data, key, unquote(value));
     i = j - 1;
   }
   return { data, keyLines };
@@ -96,7 +107,7 @@ function nested(block: string[]): unknown {
   const out: Record<string, unknown> = {};
   for (const l of items) {
     const m = KEY.exec(l);
-    if (m && !Object.hasOwn(out, m[1]!)) out[m[1]!] = unquote((m[2] ?? "").trim());
+    if (m && !Object.hasOwn(out, m[1]!)) setOwn(out, m[1]!, unquote((m[2] ?? "").trim()));
   }
   return out;
 }

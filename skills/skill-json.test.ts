@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { loadSkill } from "./index.ts";
+import { loadSkill, validateParams } from "./index.ts";
 import { failureOf } from "./expect-failure.ts";
 import { tempRoot } from "./temp-skill-dir.ts";
 
@@ -16,6 +16,13 @@ const base = {
   permissions: ["network_access", "browser_control"],
 };
 const IMPL = "export default async (params) => ({ ok: true });\n";
+
+/** `{ [keyword]: { [keyword]: ... leaf } }`, `levels` schemas deep. */
+function nest(keyword: string, levels: number, leaf: object = {}): object {
+  let schema: object = leaf;
+  for (let i = 1; i < levels; i++) schema = { [keyword]: schema };
+  return schema;
+}
 
 function make(manifest: object | string, files: Record<string, string> = { "checkin.js": IMPL }): string {
   return tmp.skill(`s${n++}`, { "skill.json": manifest, ...files });
@@ -70,6 +77,15 @@ describe("skill.json that loads", () => {
     expect(skill.parameters).toEqual(parameters);
   });
 
+  test("a schema nested exactly 64 levels deep loads and validates", async () => {
+    // The root, then `a` and 62 `not`s around it: an even count, so `a` must be a string.
+    const parameters = { type: "object", properties: { a: nest("not", 63, { type: "string" }) } };
+    const { skill } = await loadSkill(make({ ...base, parameters }), { strict: true });
+    expect(skill.parameters).toEqual(parameters);
+    expect(validateParams(skill, { a: 1 })).toEqual({ ok: false, error: expect.objectContaining({ code: "invalid_params" }) });
+    expect(validateParams(skill, { a: "x" })).toEqual({ ok: true, value: { a: "x" } });
+  });
+
   test("credentials are read", async () => {
     const credentials = [{ name: "github", host: "api.github.com", header: "Authorization", format: "Bearer {value}" }];
     expect((await loadSkill(make({ ...base, credentials }))).skill.credentials).toEqual(credentials);
@@ -112,6 +128,14 @@ describe("skill.json errors name the file, field and what is expected", () => {
     ["an empty anyOf", { ...base, parameters: { type: "object", anyOf: [] } }, "skill.json: parameters.anyOf: must be a non-empty array of schemas"],
     ["a nested unknown keyword", { ...base, parameters: { type: "object", properties: { a: { type: "array", items: { type: "string", patern: "x" } } } } }, "skill.json: parameters.properties.a.items.patern: unknown JSON Schema keyword"],
     ["an unknown format", { ...base, parameters: { type: "object", properties: { a: { type: "string", format: "phone" } } } }, 'skill.json: parameters.properties.a.format: unknown format "phone"'],
+    ["a schema nested 1000 levels deep", JSON.stringify({ ...base, parameters: { type: "object", properties: { a: nest("not", 1000) } } }), "skill.json: parameters.properties.a.not.not.not.not: schemas below this field nest more than 64 levels deep; at most 64 are allowed"],
+    ["a schema one level over the limit", { ...base, parameters: { type: "object", properties: { a: nest("not", 64) } } }, "skill.json: parameters.properties.a.not.not.not.not: schemas below this field nest more than 64 levels deep"],
+    ["a default nested 1000 levels deep", JSON.stringify({ ...base, parameters: { q: { type: "array", default: JSON.parse("[".repeat(1000) + "]".repeat(1000)) } } }), "skill.json: parameters.q.default: values below this field nest more than 64 levels deep; at most 64 are allowed"],
+    ["an inherited property name used as a keyword", { ...base, parameters: { q: { type: "string", constructor: "x" } } }, "skill.json: parameters.q.constructor: unknown JSON Schema keyword"],
+    ["a pattern with a backreference", { ...base, parameters: { q: { type: "string", pattern: "^(a+)\\1$" } } }, "skill.json: parameters.q.pattern: cannot be run by the linear-time regex engine (backreference \\1); backreferences, lookahead/lookbehind and repeat counts over 1000 are not supported"],
+    ["a pattern with a lookahead", { ...base, parameters: { q: { type: "string", pattern: "^(?=.*\\d).+$" } } }, "skill.json: parameters.q.pattern: cannot be run by the linear-time regex engine (invalid or unsupported Perl syntax: `(?=`)"],
+    ["a patternProperties key with a lookbehind", { ...base, parameters: { type: "object", patternProperties: { "(?<!x)y": { type: "string" } } } }, 'skill.json: parameters.patternProperties["(?<!x)y"]: cannot be run by the linear-time regex engine'],
+    ["a patternProperties key that is no regex", { ...base, parameters: { type: "object", patternProperties: { "([a-z": { type: "string" } } } }, 'skill.json: parameters.patternProperties["([a-z"]: is not a valid regular expression'],
     ["parameters that are a list", { ...base, parameters: [] }, "skill.json: parameters: expected an object (field shorthand or JSON Schema), got array"],
     ["a credential without {value}", { ...base, credentials: [{ name: "gh", host: "api.github.com", header: "Authorization", format: "Bearer" }] }, 'skill.json: credentials[0].format: must contain "{value}"'],
     ["a credential host with a scheme", { ...base, credentials: [{ name: "gh", host: "https://api.github.com", header: "Authorization", format: "{value}" }] }, "skill.json: credentials[0].host: must be a host name"],

@@ -171,3 +171,50 @@ describe("executable SKILL.md skills", () => {
     expect(await error(dir, true)).toStartWith("skill.json: parameters: strict mode: required property \"ghost\" is not defined");
   });
 });
+
+describe("hostile frontmatter", () => {
+  const keys = (count: number) => Array.from({ length: count }, (_, i) => `k${i}: v`).join("\n");
+
+  test("a frontmatter of 40,000 keys (380 KiB) loads; each extra key is one warning", async () => {
+    const { skill: s, warnings } = await loadSkill(skill("many", { "SKILL.md": md(`name: many\ndescription: d\n${keys(40000)}`) }));
+    expect(s.name).toBe("many");
+    expect(warnings).toHaveLength(40000);
+    expect(warnings[39999]).toEqual({ file: "SKILL.md:40003", field: "k39999", message: expect.stringContaining("not a standard field") });
+  });
+
+  test("a duplicate key among thousands is reported with its name and line", async () => {
+    const dir = skill("x", { "SKILL.md": md(`name: x\ndescription: d\n${keys(5000)}\nk17: again`) });
+    expect(await error(dir, true)).toBe('SKILL.md:5004: invalid YAML: Map keys must be unique; "k17" appears more than once');
+  });
+
+  test("a duplicate key inside a nested mapping is reported at its line", async () => {
+    const dir = skill("x", { "SKILL.md": md("name: x\ndescription: d\nmetadata:\n  author: a\n  version: '1'\n  author: b") });
+    expect(await error(dir, true)).toBe('SKILL.md:7: invalid YAML: Map keys must be unique; "author" appears more than once');
+  });
+
+  test("keys that become the same object key are duplicates (1 and \"1\")", async () => {
+    const dir = skill("x", { "SKILL.md": md('name: x\ndescription: d\nmetadata:\n  1: a\n  "1": b') });
+    expect(await error(dir, true)).toBe('SKILL.md:6: invalid YAML: Map keys must be unique; "1" appears more than once');
+  });
+
+  test("a line of 160,000 spaces before U+2028 is read by the line reader", async () => {
+    const dir = skill("x", { "SKILL.md": md(`name: x\ndescription: broken: yaml\nx:${" ".repeat(160000)}\u2028`) });
+    const { skill: s, warnings } = await loadSkill(dir);
+    expect(s.description).toBe("broken: yaml");
+    expect(warnings[0]!.message).toContain("read line by line");
+    expect(warnings).toContainEqual({ file: "SKILL.md:4", field: "x", message: expect.stringContaining("not a standard field") });
+  });
+
+  test("__proto__ is an ordinary key for the line reader: it cannot supply an inherited name", async () => {
+    const dir = skill("x", { "SKILL.md": md("description: broken: yaml\n__proto__:\n  name: hidden\n  description: from proto") });
+    expect(await error(dir)).toBe("SKILL.md: name: required; expected the skill's name, e.g. name: my-skill");
+  });
+
+  test("__proto__ is an ordinary key, warned about at its line like any extra key", async () => {
+    for (const front of ["name: x\ndescription: d\n__proto__: v", "name: x\ndescription: broken: yaml\n__proto__:\n  a: b"]) {
+      const { skill: s, warnings } = await loadSkill(skill("x", { "SKILL.md": md(front) }));
+      expect(s.description).toBe(front.includes("broken") ? "broken: yaml" : "d");
+      expect(warnings).toContainEqual({ file: "SKILL.md:4", field: "__proto__", message: expect.stringContaining("not a standard field") });
+    }
+  });
+});

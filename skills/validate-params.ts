@@ -5,17 +5,23 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import { moltError, type MoltError } from "../runtime/contracts/errors.ts";
 import type { Skill } from "../runtime/contracts/skill.ts";
 import { getAjv } from "./ajv-instance.ts";
-import { show } from "./manifest-error.ts";
+import { KNOWN_FORMATS } from "./formats.ts";
+import { fieldPath, show } from "./manifest-error.ts";
+import { checkSchemaShape } from "./schema-check.ts";
 
 export type ParamsResult = { ok: true; value: unknown } | { ok: false; error: MoltError };
 
 const bySkill = new WeakMap<Skill, ValidateFunction>();
 const bySchema = new Map<string, ValidateFunction>();
 
-/** Compiles (or fetches) the validator; throws if the schema fails Ajv's strict compile. */
+/** Compiles (or fetches) the validator; throws if the schema fails the shape check or Ajv's strict compile. */
 export function compileParams(skill: Skill): ValidateFunction {
   let v = bySkill.get(skill);
   if (v) return v;
+  // Loading already ran this check; tools that never went through loadSkill (built-in and
+  // remote ones) get it here, since it bounds the nesting that makes Ajv's compile slow.
+  const problem = checkSchemaShape(skill.parameters, KNOWN_FORMATS);
+  if (problem) throw new Error(problem.path.length ? `${fieldPath(problem.path)}: ${problem.message}` : problem.message);
   const key = JSON.stringify(skill.parameters);
   v = bySchema.get(key);
   if (!v) {
@@ -77,8 +83,9 @@ function jsonPath(pointer: string): string {
   return out;
 }
 
+/** Property names come from the model: a long one is shortened by show(), never echoed whole. */
 function member(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${show(name)}]`;
+  return name.length <= 40 && /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${show(name)}]`;
 }
 
 function cap(s: string, max = 160): string {
