@@ -22,6 +22,14 @@ describe("readSse", () => {
     expect(await all(chunks)).toEqual([{ id: "7", event: "receive", data: "one\ntwo" }, { id: "7", event: "x", data: "y" }]);
   });
 
+  test("a long data line arriving in many small chunks is one event", async () => {
+    const data = "x".repeat(2 << 20);
+    const chunks = ["event: receive\ndata: "];
+    for (let i = 0; i < data.length; i += 1024) chunks.push(data.slice(i, i + 1024));
+    chunks.push("\r", "\n\n");
+    expect(await all(chunks)).toEqual([{ event: "receive", data }]);
+  });
+
   test("an event without data is not dispatched; a torn last event is dropped", async () => {
     expect(await all(["event:receive\n\n", "data:whole\n\n", "data:torn"])).toEqual([{ event: "message", data: "whole" }]);
   });
