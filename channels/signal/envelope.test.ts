@@ -50,6 +50,14 @@ describe("parseReceive", () => {
     expect(parsed(wrap(env)).message).toMatchObject({ mentioned: false });
   });
 
+  test("many mentions in a long message are each replaced", () => {
+    const n = 8000;
+    const text = "\uFFFC hi ".repeat(n);
+    const mentions = Array.from({ length: n }, (_, i) => ({ number: i % 2 ? BOT : "+15550003333", name: "Bob", start: i * 5, length: 1 }));
+    const env = envelope(ann, text, 1700000000001, 1700000000002, { groupId: "g", mentions });
+    expect(parsed(wrap(env)).message).toMatchObject({ mentioned: true, text: "@Bob hi hi ".repeat(n / 2) });
+  });
+
   test("a group message mentioning someone else is not a mention of the bot", () => {
     const env = envelope(ann, "ask \uFFFC", 1700000000001, 1700000000002, { groupId: "g", mentions: [{ uuid: "0000-other", start: 4, length: 1 }] });
     expect(parsed(wrap(env)).message).toMatchObject({ mentioned: false, text: "ask @0000-other" });

@@ -115,17 +115,24 @@ function replaceMentions(text: string, mentions: Obj[], isUs: (m: Obj) => boolea
     .map((m) => ({ m, start: int(m.start), length: int(m.length) }))
     .filter((x): x is { m: Obj; start: number; length: number } => x.start !== undefined && x.length !== undefined && x.start + x.length <= text.length)
     .sort((a, b) => b.start - a.start);
-  let out = text;
+  // Built from the end in pieces (cutting the whole text once per mention took mentions × length):
+  // `end` is where the text not yet copied stops; a mention overlapping one already done is skipped.
+  const pieces: string[] = [];
+  let end = text.length;
   for (const { m, start, length } of valid) {
+    let [a, b] = [start, start + length];
+    if (b > end) continue;
+    let replacement = "";
     if (isUs(m)) {
       // "@bot what time is it" → "what time is it": the mention and one space beside it go.
-      let [a, b] = [start, start + length];
-      if (out[b] === " ") b++;
-      else if (out[a - 1] === " ") a--;
-      out = out.slice(0, a) + out.slice(b);
+      if (b < end && text[b] === " ") b++;
+      else if (text[a - 1] === " ") a--;
     } else {
-      out = `${out.slice(0, start)}@${str(m.name) ?? str(m.number) ?? str(m.uuid) ?? "someone"}${out.slice(start + length)}`;
+      replacement = `@${str(m.name) ?? str(m.number) ?? str(m.uuid) ?? "someone"}`;
     }
+    pieces.push(text.slice(b, end), replacement);
+    end = a;
   }
-  return out;
+  pieces.push(text.slice(0, end));
+  return pieces.reverse().join("");
 }
