@@ -22,7 +22,7 @@ const message = (from: string, subject: string, date: Date, body: string, header
   `From: ${from}\nTo: Alice <alice@example.com>\nSubject: ${subject}\nDate: ${date.toUTCString()}\nMessage-ID: <${subject.length}.${date.getTime()}@example.com>\nMIME-Version: 1.0\n${headers}\n${body}`;
 
 beforeAll(async () => {
-  [imap, smtp] = await Promise.all([startDovecot([{ user: "alice", password: PASSWORD }]), startSmtpSink()]);
+  [imap, smtp] = await Promise.all([startDovecot([{ user: "alice", password: PASSWORD }, { user: "bob", password: PASSWORD }]), startSmtpSink()]);
   const now = Date.now();
   const at = (daysAgo: number) => new Date(now - daysAgo * DAY);
   imap.deliver("alice", message("Old News <news@example.com>", "Monthly newsletter", at(30), "Old news.\n"), { date: at(30) });
@@ -138,6 +138,25 @@ describe("summarize my unread emails from this week (email_list + email_read)", 
     const whole = await call("email_read", { uid: lunch.uid });
     expect(whole.json.output.text).toBe("Lunch at noon? ".repeat(20));
     expect(whole.json.output.truncated).toBeUndefined();
+  });
+});
+
+describe("a sender's malformed Date: header", () => {
+  test("the message is dated by its arrival, and the rest of the mailbox still lists", async () => {
+    const arrived = new Date(Date.now() - 60_000);
+    const raw = (subject: string, date: string) =>
+      `From: Eve <eve@example.com>\nTo: Bob <bob@example.com>\nSubject: ${subject}\nDate: ${date}\nMIME-Version: 1.0\nContent-Type: text/plain\n\nhello\n`;
+    imap.deliver("bob", raw("fine", new Date(Date.now() - 120_000).toUTCString()), { date: new Date(Date.now() - 120_000) });
+    imap.deliver("bob", raw("odd", "not a date at all"), { date: arrived });
+    imap.deliver("bob", raw("far", "Mon, 1 Jan 300000 00:00:00 +0000"), { date: arrived });
+    const bob = JSON.stringify({ ...JSON.parse(account), imap: { ...JSON.parse(account).imap, user: "bob" } });
+    const r = await call("email_list", {}, { account: bob });
+    expect(r.code).toBe(0);
+    const bySubject = Object.fromEntries(r.json.output.messages.map((m: { subject: string; date: string }) => [m.subject, m.date]));
+    expect(Object.keys(bySubject).sort()).toEqual(["far", "fine", "odd"]);
+    // Dovecot keeps the arrival time in whole seconds.
+    expect(Math.abs(Date.parse(bySubject.odd) - arrived.getTime())).toBeLessThan(1000);
+    expect(typeof bySubject.far).toBe("string");
   });
 });
 

@@ -35,12 +35,20 @@ export interface MessageList {
 const addr = (a: MessageAddressObject) => (a.name ? `${a.name} <${a.address ?? ""}>` : String(a.address ?? ""));
 const SUMMARY_QUERY = { uid: true, envelope: true, flags: true, internalDate: true, size: true, bodyStructure: true } as const;
 
+function isoDate(when: Date | string | undefined): string | null {
+  if (when === undefined || when === null) return null;
+  const d = new Date(when);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
 function summary(m: FetchMessageObject): MessageSummary {
   const e = m.envelope;
-  const when = e?.date ?? m.internalDate;
   return {
     uid: m.uid,
-    date: when ? new Date(when).toISOString() : null,
+    // The sender writes the Date: header; imapflow hands it over as text when it cannot read it
+    // ("not a date", year 300000). Such a message is dated by the server's arrival time instead,
+    // never a failure of the whole listing.
+    date: isoDate(e?.date) ?? isoDate(m.internalDate),
     from: (e?.from ?? []).map(addr).join(", "),
     to: (e?.to ?? []).map(addr),
     subject: e?.subject ?? "",
