@@ -130,9 +130,11 @@ const ERRORS: [string, string, string][] = [
   ["list expected", "version: 1\ntrust:\n  forbidden: rm\n", "policy.yaml:3: trust.forbidden: got the string \"rm\"; expected a list"],
   ["mapping expected", "version: 1\nskills: [a, b]\n", "policy.yaml:2: skills: got a list; expected a mapping"],
   ["boolean kind", "version: 1\ndeny:\n  camera: 1\n", "policy.yaml:3: deny.camera: got number 1; expected true or false"],
-  ["duration", "version: 1\nconfirmation: { timeout: 2 minutes }\n", "policy.yaml:2: confirmation.timeout: \"2 minutes\" is not valid; expected a duration like 120s, 2m or 500ms"],
-  ["bare number duration", "version: 1\nlimits:\n  timeout: 5\n", "policy.yaml:3: limits.timeout: 5 is not valid; expected a duration like 120s, 2m or 500ms"],
-  ["zero duration", "version: 1\nlimits:\n  timeout: 0s\n", "policy.yaml:3: limits.timeout: \"0s\" is not valid; expected a duration like 120s, 2m or 500ms"],
+  ["duration", "version: 1\nconfirmation: { timeout: 2 minutes }\n", "policy.yaml:2: confirmation.timeout: \"2 minutes\" is not valid; expected a duration like 120s, 2m or 500ms, at most 596h"],
+  ["bare number duration", "version: 1\nlimits:\n  timeout: 5\n", "policy.yaml:3: limits.timeout: 5 is not valid; expected a duration like 120s, 2m or 500ms, at most 596h"],
+  ["zero duration", "version: 1\nlimits:\n  timeout: 0s\n", "policy.yaml:3: limits.timeout: \"0s\" is not valid; expected a duration like 120s, 2m or 500ms, at most 596h"],
+  // A longer timer fires at once: every approval would be refused, every skill time out.
+  ["duration past a timer's reach", "version: 1\nconfirmation: { timeout: 600h, remember: none }\n", "policy.yaml:2: confirmation.timeout: \"600h\" is not valid; expected a duration like 120s, 2m or 500ms, at most 596h"],
   [
     "size",
     "version: 1\nskills:\n  a:\n    limits:\n      memory: 64 bananas\n",

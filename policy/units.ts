@@ -4,12 +4,15 @@
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
-/** "120s" → 120000, "2m" → 120000, "500ms" → 500; null when malformed or not positive. */
+/** Longest duration: a timer of more (2^31 − 1 ms, about 24 days) fires at once. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** "120s" → 120000, "2m" → 120000, "500ms" → 500; null when malformed, not positive or too long. */
 export function parseDuration(text: string): number | null {
   const m = DURATION.exec(text.trim());
   if (!m) return null;
   const ms = Math.round(Number(m[1]) * (DURATION_MS[m[2] as string] as number));
-  return ms > 0 && Number.isSafeInteger(ms) ? ms : null;
+  return ms > 0 && ms <= MAX_DURATION_MS ? ms : null;
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s?(B|KB|KiB|MB|MiB|GB|GiB)$/;
@@ -31,5 +34,5 @@ export function parseSize(text: string): number | null {
   return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : null;
 }
 
-export const DURATION_EXPECTED = "expected a duration like 120s, 2m or 500ms";
+export const DURATION_EXPECTED = "expected a duration like 120s, 2m or 500ms, at most 596h";
 export const SIZE_EXPECTED = "expected a size like 64MiB, 512KiB, 1GiB or 1MB";
