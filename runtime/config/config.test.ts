@@ -38,6 +38,11 @@ describe("config.yaml", () => {
     expect(expandEnv({ x: unclosed }, {}).value).toEqual({ x: unclosed });
   });
 
+  test("an alias that contains itself, and a __proto__ key, are one-line errors", () => {
+    expect(messageOf(`ai_provider: ollama\nowners: &a [*a]\n`)).toMatch(/^invalid_config: config.yaml:2: owners\[0\]: a YAML alias refers to a value that contains it$/);
+    expect(messageOf(`gateway:\n  __proto__: { token: "t0ken-value-long-enough" }\n`)).toMatch(/^invalid_config: config.yaml:2: gateway\.__proto__: unknown key/);
+  });
+
   test("a missing variable names the variable, the line and the field", () => {
     expect(messageOf(`ai_provider: anthropic\nanthropic:\n  api_key: "\${ANTHROPIC_API_KEY}"\n`)).toBe(
       "invalid_config: config.yaml:3: anthropic.api_key: environment variable ANTHROPIC_API_KEY is not set",

@@ -9,11 +9,14 @@ export interface Missing {
 
 const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-/** Expands every string in `data` (deeply); returns the first missing variable, if any, and
- *  the values substituted (so error messages can be scrubbed of them). */
-export function expandEnv(data: unknown, env: Env): { value: unknown; missing?: Missing; substituted: string[] } {
+/** Expands every string in `data` (deeply); returns the first missing variable, if any, the
+ *  first place a YAML alias refers to its own ancestor (`owners: &a [*a]`, a cycle no config
+ *  value can be), and the values substituted (so error messages can be scrubbed of them). */
+export function expandEnv(data: unknown, env: Env): { value: unknown; missing?: Missing; cycle?: (string | number)[]; substituted: string[] } {
   let missing: Missing | undefined;
+  let cycle: (string | number)[] | undefined;
   const substituted: string[] = [];
+  const open = new Set<object>(); // the containers being walked, outermost first
   const walk = (v: unknown, path: (string | number)[]): unknown => {
     if (typeof v === "string") {
       // Only text up to the last "}" can hold a reference. Past it, every "${" would make the
@@ -32,14 +35,23 @@ export function expandEnv(data: unknown, env: Env): { value: unknown; missing?: 
         return "";
       }) + v.slice(close + 1);
     }
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
-    if (v !== null && typeof v === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x, [...path, k]);
-      return out;
+    if (v === null || typeof v !== "object") return v;
+    if (open.has(v)) {
+      cycle ??= path;
+      return null;
     }
-    return v;
+    open.add(v);
+    try {
+      if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
+      const out: Record<string, unknown> = {};
+      // As an own property: a "__proto__" key is a key (the schema refuses it), never the
+      // object's prototype, whose members would pass the schema unseen.
+      for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: walk(x, [...path, k]), enumerable: true, writable: true, configurable: true });
+      return out;
+    } finally {
+      open.delete(v);
+    }
   };
   const value = walk(data, []);
-  return missing ? { value, missing, substituted } : { value, substituted };
+  return { value, substituted, ...(missing ? { missing } : {}), ...(cycle ? { cycle } : {}) };
 }

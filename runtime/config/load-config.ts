@@ -31,7 +31,10 @@ export function loadConfig(path: string, env: Env = process.env): Config {
 export function parseConfig(text: string, file: string, env: Env = process.env): Config {
   if (text.replace(/#.*$/gm, "").trim() === "") return configSchema.parse({});
   const src = readYaml(text, file, CONFIG_ERRORS);
-  const { value, missing, substituted } = expandEnv(src.data, env);
+  const { value, missing, cycle, substituted } = expandEnv(src.data, env);
+  if (cycle) {
+    fail("invalid_config", `${file}:${lineAt(src, cycle)}: ${formatPath(cycle)}: a YAML alias refers to a value that contains it`, "write the value out instead of the alias");
+  }
   if (missing) {
     const line = lineAt(src, missing.path);
     fail(
