@@ -53,6 +53,43 @@ describe("node link", () => {
   });
 });
 
+describe("a gateway that misbehaves", () => {
+  // A stand-in gateway speaking the frame protocol: accepts connect, then sends requests whose
+  // ids no gateway would send. The node must drop them, answer the next one, and not crash.
+  test("requests with ids that are not a string or an integer are dropped; the next is answered", async () => {
+    const answers: unknown[] = [];
+    let answered!: () => void;
+    const gotAnswer = new Promise<void>((r) => (answered = r));
+    const deepId = JSON.parse("[".repeat(100_000) + "]".repeat(100_000));
+    const fake = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (req, server) => (server.upgrade(req) ? undefined : new Response("no", { status: 400 })),
+      websocket: {
+        message(ws, text) {
+          const frame = JSON.parse(String(text));
+          if (frame.method === "connect") {
+            ws.send(JSON.stringify({ type: "res", id: frame.id, ok: true, result: {} }));
+            const invoke = (id: unknown) => JSON.stringify({ type: "req", id, method: "tool.invoke", params: { tool: "echo", params: { n: 1 } } });
+            ws.send(`{"type":"req","id":${"[".repeat(100_000)}${"]".repeat(100_000)},"method":"tool.invoke","params":{"tool":"echo","params":{}}}`);
+            ws.send(invoke({ nested: deepId.length }));
+            ws.send(invoke(7));
+            return;
+          }
+          answers.push(frame);
+          answered();
+        },
+      },
+    });
+    const l = await link({ url: `ws://127.0.0.1:${fake.port}` });
+    await gotAnswer;
+    expect(answers).toEqual([{ type: "res", id: 7, ok: true, result: { got: { n: 1 }, ctx: null } }]);
+    expect(l.connected).toBe(true);
+    await l.stop();
+    fake.stop(true);
+  });
+});
+
 describe("pieces", () => {
   test("backoff doubles from 250 ms to at most 10 s, ±20 %", () => {
     expect([0, 1, 2, 3].map((n) => backoffDelay(n, undefined, () => 0.5))).toEqual([250, 500, 1000, 2000]);

@@ -123,7 +123,15 @@ class Link implements NodeLink {
       ws.close(1000, "retrying");
       return;
     }
-    if (frame?.type === "req" && this.connected) void this.answer(ws, frame.id, frame.method, frame.params);
+    // Ids are what the gateway sends (DESIGN §8): a string or an integer. Anything else cannot be
+    // answered (and echoing it back could be arbitrarily deep), so it is dropped.
+    const id: unknown = frame?.id;
+    const validId = (typeof id === "string" && id.length > 0 && id.length <= 64) || Number.isSafeInteger(id);
+    if (frame?.type === "req" && this.connected && validId) {
+      this.answer(ws, id, frame.method, frame.params).catch(() => {
+        // A reply that cannot be sent (a closed socket) leaves the gateway's own timeout to end the call.
+      });
+    }
   }
 
   private async answer(ws: WebSocket, id: unknown, method: unknown, params: unknown): Promise<void> {
