@@ -19,7 +19,9 @@ export interface EventDeps {
   noticeEncrypted(roomId: string): Promise<void>;
 }
 
+/** The event a message replies to: only m.room.message replies are read as replies to the bot. */
 function replyTarget(raw: unknown): string | undefined {
+  if ((raw as { type?: unknown })?.type !== "m.room.message") return undefined;
   const rel = (raw as { content?: { "m.relates_to"?: { "m.in_reply_to"?: { event_id?: unknown } } } })?.content?.["m.relates_to"];
   const id = rel?.["m.in_reply_to"]?.event_id;
   return typeof id === "string" ? id : undefined;

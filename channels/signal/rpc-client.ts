@@ -72,7 +72,9 @@ export class RpcClient {
     } catch {
       fail("channel_error", `signal: signal-cli sent a malformed JSON-RPC reply to ${method}`);
     }
-    if (body && typeof body === "object" && body.error) {
+    // `null`, a number or a batch array is valid JSON but no JSON-RPC response object.
+    if (!body || typeof body !== "object" || Array.isArray(body)) fail("channel_error", `signal: signal-cli sent a malformed JSON-RPC reply to ${method}`);
+    if (body.error) {
       const code = typeof body.error.code === "number" ? body.error.code : 0;
       const message = typeof body.error.message === "string" ? body.error.message.split("\n")[0]?.slice(0, 200) : "unknown error";
       if (code === RATE_LIMIT) fail("rate_limited", `signal: rate limited by the Signal server (${method})`, "wait a moment and try again", { retryAfterMs: retryAfterMs(body.error.data) });

@@ -1,6 +1,6 @@
 // The WhatsApp ChannelPlugin: a linked device (like WhatsApp Web) on the user's own number.
 // It only speaks WhatsApp — who may talk, sessions and commands are the router's business.
-import { downloadMediaMessage, type BaileysEventMap, type WAMessage } from "baileys";
+import type { BaileysEventMap, proto, WAMessage } from "baileys";
 import type {
   ChannelConfig, ChannelContext, ChannelPlugin, InboundMessage, Message, MessageHandler,
 } from "../../runtime/contracts/channel.ts";
@@ -11,10 +11,11 @@ import { parseConfig } from "./config.ts";
 import { WaConnection } from "./connection.ts";
 import { parseInbound } from "./inbound.ts";
 import { botJids } from "./jid.ts";
+import { downloadImage, MediaRefused, type MediaUrlCheck } from "./media-download.ts";
 import { buildContents, messageText } from "./outbound.ts";
 import { Recent } from "./recent.ts";
 import { SendQueue } from "./send-queue.ts";
-import { quietLogger, realSocketFactory, type SocketFactory, type WaSocket } from "./socket.ts";
+import { realSocketFactory, type SocketFactory, type WaSocket } from "./socket.ts";
 
 export interface WhatsAppOptions {
   /** Default: baileys' makeWASocket. Tests pass a stand-in built on baileys' own parts. */
@@ -27,10 +28,10 @@ export interface WhatsAppOptions {
   /** How long a send waits for a reconnect before failing (default 30 s). */
   openTimeoutMs?: number;
   random?: () => number;
+  /** Where inbound media may be fetched from. Default: https on WhatsApp's media hosts
+   * (`*.whatsapp.net`); tests allow their local media server. */
+  mediaUrlAllowed?: MediaUrlCheck;
 }
-
-/** Images above this are not downloaded (the text still arrives). */
-const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 export class WhatsAppChannel implements ChannelPlugin {
   readonly name = "whatsapp";
@@ -140,23 +141,20 @@ export class WhatsAppChannel implements ChannelPlugin {
       const id = parsed.message.id!;
       if (this.received.has(id)) continue; // redelivered after a reconnect
       this.received.set(id, m);
-      void this.deliver(parsed.message, parsed.image ? m : undefined, sock);
+      void this.deliver(parsed.message, parsed.image);
     }
   }
 
-  private async deliver(message: InboundMessage, withImage: WAMessage | undefined, sock: WaSocket): Promise<void> {
-    if (withImage) {
-      const image = withImage.message?.imageMessage ?? undefined;
-      const size = Number(image?.fileLength ?? 0);
-      if (size > MAX_IMAGE_BYTES) {
-        this.ctx?.log("warn", `whatsapp: image of ${size} bytes not downloaded (limit ${MAX_IMAGE_BYTES})`);
-      } else {
-        try {
-          const data = await downloadMediaMessage(withImage, "buffer", {}, { logger: quietLogger(this.ctx!.log), reuploadRequest: (msg) => sock.updateMediaMessage(msg) });
-          message.attachments = [{ kind: "image", mime: image?.mimetype ?? "image/jpeg", data: new Uint8Array(data) }];
-        } catch (e) {
-          this.ctx?.log("warn", `whatsapp: could not download an image (${reasonOf(e)}); passing the text on`);
-        }
+  // The image is the parser's, unwrapped from ephemeral / view-once envelopes, so its declared
+  // size is the one that is checked. Any refusal or failure still passes the caption on.
+  private async deliver(message: InboundMessage, image: proto.Message.IImageMessage | undefined): Promise<void> {
+    if (image) {
+      try {
+        const data = await downloadImage(image, this.opts.mediaUrlAllowed ? { allowed: this.opts.mediaUrlAllowed } : {});
+        message.attachments = [{ kind: "image", mime: image.mimetype ?? "image/jpeg", data }];
+      } catch (e) {
+        if (e instanceof MediaRefused) this.ctx?.log("warn", `whatsapp: ${e.message}; passing the text on`);
+        else this.ctx?.log("warn", `whatsapp: could not download an image (${reasonOf(e)}); passing the text on`);
       }
     }
     for (const h of this.handlers) {
