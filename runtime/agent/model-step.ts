@@ -1,8 +1,13 @@
 // One model call: stream text deltas out as they come, collect tool calls, stop at once when
-// the turn is cancelled (even if the provider's stream hangs).
+// the turn is cancelled (even if the provider's stream hangs) or the reply outgrows any real one.
 import { isMoltError, moltError, type MoltError } from "../contracts/errors.ts";
 import type { ChatRequest, ModelProvider } from "../contracts/provider.ts";
 import { abortable } from "./event-queue.ts";
+
+/** Longest reply text we hold. The largest output limits today are ~128k tokens, about 512k
+ * characters; twice that is no real answer, and the providers' idle timeout never ends a server
+ * that keeps streaming, so this is what does. */
+export const MAX_REPLY_CHARS = 1024 * 1024;
 
 export type ModelReply =
   | { ok: true; text: string; calls: { id: string; name: string; params: unknown }[] }
@@ -11,9 +16,15 @@ export type ModelReply =
 export async function askModel(provider: ModelProvider, req: ChatRequest, signal: AbortSignal, onText: (delta: string) => void): Promise<ModelReply> {
   let text = "";
   const calls: { id: string; name: string; params: unknown }[] = [];
+  const stop = new AbortController();
+  const request = AbortSignal.any([signal, stop.signal]);
   try {
-    for await (const ev of abortable(provider.chat(req, signal), signal)) {
+    for await (const ev of abortable(provider.chat(req, request), request)) {
       if (ev.type === "text") {
+        if (text.length + ev.delta.length > MAX_REPLY_CHARS) {
+          stop.abort(new Error("reply too long"));
+          return { ok: false, error: moltError("output_limit", `${provider.name}: the model's reply exceeded ${MAX_REPLY_CHARS} characters; the request was stopped`, "ask for a shorter answer; if this happens on a short question, the model server is misbehaving", { provider: provider.name, limit: MAX_REPLY_CHARS }) };
+        }
         text += ev.delta;
         onText(ev.delta);
       } else if (ev.type === "tool_call") {

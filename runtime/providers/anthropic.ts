@@ -5,7 +5,7 @@ import type { ChatEvent, ChatRequest, ModelProvider } from "../contracts/index.t
 import { DEFAULTS, type ProvidersConfig } from "./config.ts";
 import { drive, type AttemptIO, type DrivePolicy, type Transport } from "./drive.ts";
 import { stopReasonOf, toAnthropicMessages, toAnthropicTools } from "./anthropic-format.ts";
-import { toolCallEvent } from "./tool-args.ts";
+import { ToolCallBudget, toolCallEvent } from "./tool-args.ts";
 
 export function anthropicProvider(cfg: NonNullable<ProvidersConfig["anthropic"]>, policy: DrivePolicy): ModelProvider {
   const url = cfg.base_url ?? DEFAULTS.anthropic.base_url;
@@ -29,12 +29,15 @@ async function* streamOnce(cfg: NonNullable<ProvidersConfig["anthropic"]>, url: 
   }, { signal: io.signal });
 
   const toolBlocks = new Map<number, { id: string; name: string; json: string; input: unknown }>();
+  const budget = new ToolCallBudget("Anthropic");
   let stopReason: string | null | undefined;
   for await (const ev of stream) {
     switch (ev.type) {
       case "content_block_start":
         if (ev.content_block.type === "tool_use") {
           const b = ev.content_block;
+          const over = budget.start() ?? budget.add(b.name, JSON.stringify(b).length);
+          if (over) return yield over;
           toolBlocks.set(ev.index, { id: b.id, name: b.name, json: "", input: b.input });
         }
         break;
@@ -42,12 +45,18 @@ async function* streamOnce(cfg: NonNullable<ProvidersConfig["anthropic"]>, url: 
         if (ev.delta.type === "text_delta" && ev.delta.text) yield { type: "text", delta: ev.delta.text };
         else if (ev.delta.type === "input_json_delta") {
           const b = toolBlocks.get(ev.index);
-          if (b) b.json += ev.delta.partial_json;
+          if (!b) break;
+          const before = b.json.length;
+          b.json += ev.delta.partial_json;
+          const over = budget.add(b.name, b.json.length - before);
+          if (over) return yield over;
         }
         break;
       case "content_block_stop": {
         const b = toolBlocks.get(ev.index);
-        if (b) yield toolCallEvent("Anthropic", b.id, b.name, b.json === "" ? b.input ?? {} : b.json);
+        if (!b) break;
+        toolBlocks.delete(ev.index);
+        yield toolCallEvent("Anthropic", b.id, b.name, b.json === "" ? b.input ?? {} : b.json);
         break;
       }
       case "message_delta":

@@ -30,12 +30,15 @@ export const RETRY_STATUSES = new Set([429, 500, 502, 503, 504, 529]);
 
 export async function classify(ep: Endpoint, att: Attempt, err: unknown, timeoutMs: number): Promise<Failure> {
   const where = `${ep.label} at ${shownUrl(ep.url)}`;
+  if (att.tooLarge) {
+    return { retryable: false, error: moltError("output_limit", `${where} sent ${att.tooLarge}; the request was stopped`, `a model server does not answer like that; check ${ep.provider}.base_url in ${CONFIG_FILE}, or try again`, { provider: ep.provider }) };
+  }
   if (att.timedOut) {
     return { retryable: false, error: moltError("timeout", `${where} sent nothing for ${timeoutMs / 1000} s`, `the model may be busy or the network down; try again, or raise timeout_ms in ${CONFIG_FILE}`, { provider: ep.provider }) };
   }
   const res = att.response;
   if (res && res.status >= 400) {
-    const server = redact(serverMessage(res.errorBody ? await res.errorBody : ""), ep.secret);
+    const server = redact(serverMessage(res.errorBody ?? ""), ep.secret);
     const detail = server ? `${res.status}: ${server}` : `${res.status}`;
     const special = ep.describeStatus?.(res.status, server);
     const details = { provider: ep.provider, status: res.status };

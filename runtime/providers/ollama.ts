@@ -6,7 +6,7 @@ import { CONFIG_FILE, DEFAULTS, type ProvidersConfig } from "./config.ts";
 import { drive, type AttemptIO, type DrivePolicy, type Transport } from "./drive.ts";
 import type { Endpoint } from "./failure.ts";
 import { toOllamaMessages, toOllamaTools } from "./ollama-format.ts";
-import { toolCallEvent } from "./tool-args.ts";
+import { ToolCallBudget, toolCallEvent } from "./tool-args.ts";
 
 type OllamaConfig = NonNullable<ProvidersConfig["ollama"]>;
 
@@ -42,10 +42,14 @@ async function* streamOnce(cfg: OllamaConfig, url: string, req: ChatRequest, io:
     stream: true,
   });
   let sawToolCalls = false;
+  const budget = new ToolCallBudget("Ollama");
   for await (const part of stream) {
     if (part.message?.content) yield { type: "text", delta: part.message.content };
     for (const call of part.message?.tool_calls ?? []) {
       sawToolCalls = true;
+      // Whole calls, already parsed from one (capped) line each; many such lines add up.
+      const over = budget.start() ?? budget.add(call.function?.name, JSON.stringify(call.function ?? null).length);
+      if (over) return yield over;
       const ev = toolCallEvent("Ollama", `ollama_call_${++callIds}`, call.function.name, call.function.arguments);
       yield ev;
       if (ev.type === "error") return;

@@ -5,7 +5,7 @@ import type { ChatEvent, ChatRequest, ModelProvider } from "../contracts/index.t
 import { DEFAULTS, type ProvidersConfig } from "./config.ts";
 import { drive, type AttemptIO, type DrivePolicy, type Transport } from "./drive.ts";
 import { stopReasonOf, toOpenAIMessages, toOpenAITools } from "./openai-format.ts";
-import { toolCallEvent } from "./tool-args.ts";
+import { ToolCallBudget, toolCallEvent } from "./tool-args.ts";
 
 type OpenAIConfig = NonNullable<ProvidersConfig["openai"]>;
 
@@ -32,17 +32,25 @@ async function* streamOnce(cfg: OpenAIConfig, url: string, policy: DrivePolicy, 
   }, { signal: io.signal });
 
   const calls = new Map<number, { id: string; name: string; args: string }>();
+  const budget = new ToolCallBudget("OpenAI");
   let finish: string | null | undefined;
   for await (const chunk of stream) {
     const choice = chunk.choices[0];
     if (!choice) continue;
     if (choice.delta?.content) yield { type: "text", delta: choice.delta.content };
     for (const d of choice.delta?.tool_calls ?? []) {
-      const call = calls.get(d.index) ?? { id: "", name: "", args: "" };
-      if (d.id) call.id = d.id;
+      let call = calls.get(d.index);
+      if (!call) {
+        const over = budget.start();
+        if (over) return yield over;
+        calls.set(d.index, call = { id: "", name: "", args: "" });
+      }
+      const before = call.id.length + call.name.length + call.args.length;
+      if (d.id) call.id = String(d.id);
       if (d.function?.name) call.name += d.function.name;
       if (d.function?.arguments) call.args += d.function.arguments;
-      calls.set(d.index, call);
+      const over = budget.add(call.name, call.id.length + call.name.length + call.args.length - before);
+      if (over) return yield over;
     }
     if (choice.finish_reason) finish = choice.finish_reason;
   }
