@@ -3,7 +3,7 @@
 // unattended, so anything needing confirmation is denied by the agent and reported.
 import type { Context } from "hono";
 import { z } from "zod";
-import { moltError, type MoltError } from "../contracts/errors.ts";
+import { moltError, toMoltError, type MoltError } from "../contracts/errors.ts";
 import { requestToken, tokenMatches } from "./auth.ts";
 import type { Hub } from "./hub.ts";
 
@@ -47,7 +47,12 @@ export async function handleHook(c: Context, hub: Hub, ip: string): Promise<Resp
   if (hub.stopping) return fail(moltError("internal", "the gateway is shutting down"));
   const user = `hook:${name}`;
   const session = hub.sessionFor(user, parsed.data.session, "hook");
-  const { begin } = hub.turns.prepare(agent, { session, user, channel: "hook", text: parsed.data.text, unattended: true, untrusted: `the payload of webhook ${name}` }, () => {});
-  const end = await begin();
+  let prepared: ReturnType<Hub["turns"]["prepare"]>;
+  try {
+    prepared = hub.turns.prepare(agent, { session, user, channel: "hook", text: parsed.data.text, unattended: true, untrusted: `the payload of webhook ${name}` }, () => {});
+  } catch (err) {
+    return fail(toMoltError(err)); // rate_limited: too many turns of this hook, or of the gateway
+  }
+  const end = await prepared.begin();
   return "error" in end ? c.json({ ok: false, turn: end.turn, error: end.error }, 200) : c.json({ ok: true, turn: end.turn, text: end.text });
 }

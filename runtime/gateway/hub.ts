@@ -1,6 +1,7 @@
 // The gateway's live state: connections by user (a turn's events reach every socket of its
 // user, so a reconnected WebChat keeps streaming), connected nodes, running turns, and the
-// per-address failed-auth limiter.
+// per-address failed-auth limiter. When a user's last socket closes, their queued turns are
+// cancelled; running ones go on, for the client to pick up when it reconnects.
 import type { ServerWebSocket } from "bun";
 import { moltError, toMoltError } from "../contracts/errors.ts";
 import type { JSONSchema, ToolContext, ToolResult } from "../contracts/tool.ts";
@@ -11,7 +12,7 @@ import { TurnTracker } from "./turns.ts";
 
 export class Hub {
   readonly limits: GatewayLimits;
-  readonly turns = new TurnTracker();
+  readonly turns: TurnTracker;
   readonly authFailures: FailureLimiter;
   readonly nodes = new Map<string, Connection>();
   private readonly conns = new Set<Connection>();
@@ -21,7 +22,8 @@ export class Hub {
 
   constructor(readonly opts: GatewayOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.authFailures = new FailureLimiter(this.limits.authFailures, this.limits.authWindowMs);
+    this.turns = new TurnTracker({ perUser: this.limits.turnsPerUser, total: this.limits.maxTurns });
+    this.authFailures = new FailureLimiter(this.limits.authFailures, this.limits.authWindowMs, Date.now, this.limits.authAddresses);
   }
 
   open(ws: ServerWebSocket<ConnData>): void {
@@ -42,7 +44,10 @@ export class Hub {
     if (this.nodes.get(conn.name) === conn) this.nodes.delete(conn.name);
     const set = this.byUser.get(conn.user);
     set?.delete(conn);
-    if (set?.size === 0) this.byUser.delete(conn.user);
+    if (set?.size === 0) {
+      this.byUser.delete(conn.user);
+      this.turns.cancelQueued(conn.user);
+    }
   }
 
   sendToUser(user: string, text: string): void {

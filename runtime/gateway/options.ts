@@ -32,6 +32,12 @@ export interface GatewayLimits {
   shutdownGraceMs: number;
   /** How long the agent waits for a remote node's answer to one tool call. */
   nodeInvokeTimeoutMs: number;
+  /** Turns one user may have running or queued at once; more `chat.send`s get `rate_limited`. */
+  turnsPerUser: number;
+  /** Turns the whole gateway runs or queues at once (users are only names a client picks). */
+  maxTurns: number;
+  /** Addresses the failed-auth limiter remembers; the least recently failing are forgotten first. */
+  authAddresses: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -44,6 +50,9 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   connectTimeoutMs: 10_000,
   shutdownGraceMs: 5_000,
   nodeInvokeTimeoutMs: 120_000,
+  turnsPerUser: 4,
+  maxTurns: 256,
+  authAddresses: 10_000,
 };
 
 export interface GatewayOptions {

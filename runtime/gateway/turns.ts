@@ -1,16 +1,27 @@
 // Running agent turns: each gets an id the client learns from `chat.send`'s reply before any of
 // its events, its AgentEvents become WS events, and shutdown can wait for or cancel them all.
+// Turns of one session run one after another (later ones are queued here, before the agent);
+// a user may have only so many running or queued, and the gateway only so many in all.
 import type { Agent, AgentEvent, TurnInput } from "../contracts/agent.ts";
 import type { Attachment } from "../contracts/channel.ts";
-import { moltError, toMoltError, type MoltError } from "../contracts/errors.ts";
+import { fail, moltError, toMoltError, type MoltError } from "../contracts/errors.ts";
 
 export type Emit = (event: string, data: unknown) => void;
 export type TurnEnd = { turn: string; text: string } | { turn: string; error: MoltError };
 
-interface Running {
+export interface TurnLimits {
+  /** Running plus queued turns of one user. */
+  perUser: number;
+  /** Running plus queued turns of the whole gateway. */
+  total: number;
+}
+
+interface Tracked {
   session: string;
+  user: string;
   abort: AbortController;
-  done: Promise<TurnEnd>;
+  /** False while the turn waits for `begin` or for earlier turns of its session: the agent has not seen it. */
+  started: boolean;
 }
 
 let counter = 0;
@@ -39,44 +50,87 @@ export function toWsEvent(ev: AgentEvent, turn: string): { event: string; data: 
 }
 
 export class TurnTracker {
-  private readonly running = new Map<string, Running>();
+  private readonly turns = new Map<string, Tracked>();
+  /** Per session: settles once every turn prepared so far for it has ended. */
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly limits: TurnLimits) {}
 
   get size(): number {
-    return this.running.size;
+    return this.turns.size;
   }
 
   /**
    * Reserves a turn id; the turn starts when the returned `begin` is called, so the caller can
    * send the `{turn}` reply first and the client never sees an event for a turn it does not know.
+   * Throws `rate_limited` when the user or the gateway already has its maximum of turns.
    */
   prepare(agent: Agent, input: TurnInput, emit: Emit): { turn: string; begin: () => Promise<TurnEnd> } {
+    this.admit(input.user);
     const turn = newTurnId();
     const abort = new AbortController();
+    const tracked: Tracked = { session: input.session, user: input.user, abort, started: false };
     let begin!: () => Promise<TurnEnd>;
-    const started = new Promise<void>((resolve) => (begin = () => (resolve(), done)));
-    const done = started.then(() => pump(agent, { ...input, turn } as TurnInput, turn, abort.signal, emit));
-    this.running.set(turn, { session: input.session, abort, done });
-    void done.finally(() => this.running.delete(turn));
+    const begun = new Promise<void>((resolve) => (begin = () => (resolve(), done)));
+    const previous = this.tails.get(input.session) ?? Promise.resolve();
+    // A cancelled queued turn ends at once (freeing its slot) instead of waiting for its turn.
+    const aborted = new Promise<void>((resolve) => abort.signal.addEventListener("abort", () => resolve(), { once: true }));
+    const done = Promise.all([begun, Promise.race([previous, aborted])]).then(() => {
+      if (abort.signal.aborted) return cancelledBeforeStart(turn, emit);
+      tracked.started = true;
+      return pump(agent, { ...input, turn } as TurnInput, turn, abort.signal, emit);
+    });
+    const tail = Promise.all([previous, done]).catch(() => {});
+    this.tails.set(input.session, tail);
+    this.turns.set(turn, tracked);
+    void done.finally(() => this.turns.delete(turn)).catch(() => {});
+    void tail.then(() => this.tails.get(input.session) === tail && this.tails.delete(input.session));
     return { turn, begin };
   }
 
-  /** Cancels the running turns of a session; true when there was one. */
+  /** Cancels the running and queued turns of a session; true when there was one. */
   cancelSession(session: string): boolean {
     let any = false;
-    for (const r of this.running.values()) if (r.session === session) (r.abort.abort(), (any = true));
+    for (const t of this.turns.values()) if (t.session === session) (t.abort.abort(), (any = true));
     return any;
+  }
+
+  /**
+   * Cancels the user's turns that have not reached the agent yet (their last socket closed, so
+   * nobody waits for them); running turns go on, for a reconnecting client to pick up.
+   */
+  cancelQueued(user: string): number {
+    let n = 0;
+    for (const t of this.turns.values()) if (t.user === user && !t.started) (t.abort.abort(), n++);
+    return n;
+  }
+
+  private admit(user: string): void {
+    const { perUser, total } = this.limits;
+    if (this.turns.size >= total) fail("rate_limited", `the gateway already has ${total} turns running or queued, its maximum`, "try again when one has finished");
+    let mine = 0;
+    for (const t of this.turns.values()) if (t.user === user) mine++;
+    if (mine >= perUser) {
+      fail("rate_limited", `at most ${perUser} turns may run at once (running or queued) for ${user}`, "wait for chat.final or chat.error of an earlier turn, or cancel them with chat.stop");
+    }
   }
 
   /** Lets running turns finish for up to `graceMs`, then cancels what is left and waits for it. */
   async drain(graceMs: number): Promise<void> {
-    const all = () => Promise.allSettled([...this.running.values()].map((r) => r.done));
+    const all = () => Promise.allSettled([...this.tails.values()]);
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([all(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
-    for (const r of this.running.values()) r.abort.abort();
+    for (const t of this.turns.values()) t.abort.abort();
     // A turn that ignores its abort signal must not hold the process forever.
     await Promise.race([all(), new Promise((r) => setTimeout(r, 2_000).unref())]);
   }
+}
+
+function cancelledBeforeStart(turn: string, emit: Emit): TurnEnd {
+  const error = moltError("cancelled", "the turn was cancelled before it started");
+  emit("chat.error", { turn, error });
+  return { turn, error };
 }
 
 async function pump(agent: Agent, input: TurnInput, turn: string, signal: AbortSignal, emit: Emit): Promise<TurnEnd> {
