@@ -14,10 +14,22 @@ export async function downloadMedia(client: MatrixClient, mxc: string): Promise<
   if (res.status === 404 || res.status === 400) res = await fetch(url.replace("/_matrix/client/v1/media/", "/_matrix/media/v3/"), { headers: { authorization: `Bearer ${client.getAccessToken() ?? ""}` } });
   if (!res.ok) throw new Error(`media download failed with HTTP ${res.status}`);
   const size = Number(res.headers.get("content-length") ?? 0);
-  if (size > MAX_BYTES) throw new Error(`media is ${size} bytes, more than ${MAX_BYTES}`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  if (bytes.length > MAX_BYTES) throw new Error(`media is more than ${MAX_BYTES} bytes`);
-  return bytes;
+  if (size > MAX_BYTES) {
+    await res.body?.cancel().catch(() => {});
+    throw new Error(`media is ${size} bytes, more than ${MAX_BYTES}`);
+  }
+  // Counted as it streams: a body sent without a length is cut off at the cap, not held whole.
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of res.body ?? []) {
+    total += chunk.byteLength;
+    if (total > MAX_BYTES) {
+      await res.body?.cancel().catch(() => {});
+      throw new Error(`media is more than ${MAX_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 export async function attachmentBytes(a: Attachment): Promise<Uint8Array> {
