@@ -5,6 +5,9 @@ import { moltError, type MoltError } from "../contracts/index.ts";
 import { CONFIG_FILE, DEFAULTS, type ProviderName, type ProvidersConfig } from "./config.ts";
 import { shownUrl } from "./failure.ts";
 import { ollamaEndpoint } from "./ollama.ts";
+import { readCapped } from "./body-limits.ts";
+
+const MAX_TAGS_BYTES = 1024 * 1024;
 
 export interface ProviderStatus {
   provider: ProviderName;
@@ -48,7 +51,8 @@ async function probeOllama(cfg: NonNullable<ProvidersConfig["ollama"]>, role: Pr
   try {
     const res = await fetch(`${endpoint.url.replace(/\/$/, "")}/api/tags`, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) throw new Error(`status ${res.status}`);
-    const body = (await res.json()) as { models?: { name?: string }[] };
+    // At most 1 MiB of model list (thousands of models): the server is not trusted to stop.
+    const body = JSON.parse(new TextDecoder().decode(await readCapped(res.body ?? new ReadableStream(), MAX_TAGS_BYTES))) as { models?: { name?: string }[] };
     models = (body.models ?? []).map((m) => m.name ?? "");
   } catch {
     const error = endpoint.unreachable!(url);
