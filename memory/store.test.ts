@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryStore } from "./store.ts";
+import { appendEntry, newTranscript } from "./transcript-format.ts";
 
 const dirs: string[] = [];
 const tempRoot = () => {
@@ -63,6 +64,37 @@ describe("layout and formats", () => {
     expect(await second.readTranscript("never")).toEqual([]);
     second.close();
   });
+});
+
+describe("long sessions", () => {
+  // A chat's session lasts as long as the chat: additions are appended, the newest messages read
+  // from the end, and search still sees everything.
+  test("a 2.5 MB transcript: appended as the format writes it, its newest messages read from the end, all of it searchable", async () => {
+    const root = tempRoot();
+    const store = new MemoryStore(root);
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i));
+    const entries = Array.from({ length: 300 }, (_, i) => ({
+      role: (i % 2 ? "assistant" : "user") as "user" | "assistant",
+      text: i % 7 === 0 ? `line one of ${i}\n### not a header\n\n\nlast of ${i}` : `message ${i} ${"wörds ".repeat(1400)}`,
+      at: at(i),
+      ...(i % 2 ? {} : { user: "telegram:1" }),
+    }));
+    for (const e of entries) await store.appendTranscript("telegram:1", e);
+    const file = readFileSync(join(root, "sessions/telegram%3A1.md"), "utf8");
+    expect(file.length).toBeGreaterThan(2_000_000);
+    // Byte for byte what rewriting the whole file each time produced.
+    let expected = newTranscript("telegram:1");
+    for (const e of entries) expected = appendEntry(expected, e);
+    expect(file).toBe(expected);
+    const all = await store.readTranscript("telegram:1");
+    expect(all.map((e) => e.text)).toEqual(entries.map((e) => e.text));
+    for (const last of [1, 40, 299, 300, 5000]) {
+      expect(await store.readTranscript("telegram:1", { last })).toEqual(all.slice(Math.max(0, all.length - last)));
+    }
+    await store.appendTranscript("telegram:1", { role: "user", text: "zeppelin rendezvous", at: at(2000), user: "telegram:1" });
+    expect((await store.search("zeppelin")).map((h) => h.path)).toEqual(["sessions/telegram%3A1.md"]);
+    expect((await store.search("zeppelin", { user: "telegram:1" })).length).toBe(1);
+  }, 30_000); // 300 fsynced additions
 });
 
 describe("search", () => {

@@ -3,13 +3,21 @@
 import { mkdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fail } from "../runtime/contracts/errors.ts";
-import { readText, removeOrphanTemps, updateFile, writeFileAtomic } from "./atomic-file.ts";
+import { appendToFile, readTail, readText, removeOrphanTemps, updateFile, writeFileAtomic } from "./atomic-file.ts";
 import { withFileLock } from "./file-lock.ts";
 import { appendNote, newDaily } from "./daily-format.ts";
 import { KINDS, layout } from "./paths.ts";
 import { addFactTo, cleanFact, cleanSection, newProfile } from "./profile-format.ts";
 import { SearchIndex, type SearchHit } from "./search-index.ts";
-import { appendEntry, newTranscript, parseTranscript, ROLES, type Role } from "./transcript-format.ts";
+import { appendEntry, formatEntry, newTranscript, parseTranscript, ROLES, type Role } from "./transcript-format.ts";
+
+/**
+ * A transcript only grows: a chat's session lasts as long as the chat. Past this size an
+ * addition is not re-indexed at once (the next search re-reads the file, seeing its new stamp),
+ * and reading the newest messages reads the end of the file only, so a turn's cost does not
+ * grow with the session's whole history (16 MB: 460 ms an addition before).
+ */
+const LARGE_TRANSCRIPT_BYTES = 256 * 1024;
 
 export type { SearchHit } from "./search-index.ts";
 
@@ -59,15 +67,35 @@ export class MemoryStore {
     if (!ROLES.includes(entry.role)) fail("invalid_input", `memory: unknown transcript role '${String(entry.role).slice(0, 20)}'`, "use user, assistant or tool");
     if (typeof entry.text !== "string") fail("invalid_input", "memory: a transcript entry needs text");
     const e = { role: entry.role, text: entry.text, at: entry.at ?? new Date(), ...(entry.user ? { user: entry.user } : {}) };
-    await this.update(this.paths.session(session), (cur) => appendEntry(cur ?? newTranscript(session), e));
+    const path = this.paths.session(session);
+    const size = await withFileLock(path, async () => {
+      // One blank line between sections, as appendEntry writes them.
+      const grown = appendToFile(path, (tail) => (tail.endsWith("\n\n") ? "" : tail.endsWith("\n") ? "\n" : "\n\n") + formatEntry(e));
+      if (grown !== null) return grown;
+      const text = appendEntry(newTranscript(session), e);
+      writeFileAtomic(path, text);
+      return Buffer.byteLength(text);
+    });
+    if (size < LARGE_TRANSCRIPT_BYTES) this.index.refresh(relative(this.root, path));
   }
 
   /** The session's messages in order (the newest `last` of them), for resuming after a restart. */
   async readTranscript(session: string, opts: { last?: number } = {}): Promise<{ role: Role; text: string; at: Date; user?: string }[]> {
-    const text = readText(this.paths.session(session));
-    if (text === null) return [];
-    const all = parseTranscript(text);
-    return opts.last === undefined ? all : all.slice(Math.max(0, all.length - opts.last));
+    const path = this.paths.session(session);
+    const last = opts.last;
+    if (last === undefined) {
+      const text = readText(path);
+      return text === null ? [] : parseTranscript(text);
+    }
+    // From the end, widening until the part read holds `last` whole messages: a header line
+    // cannot be forged inside a message (see transcript-format.ts), so every message from the
+    // first header read on is whole.
+    for (let bytes = LARGE_TRANSCRIPT_BYTES; ; bytes *= 4) {
+      const tail = readTail(path, bytes);
+      if (tail === null) return [];
+      const entries = parseTranscript(tail.text);
+      if (tail.whole || entries.length >= last) return entries.slice(Math.max(0, entries.length - last));
+    }
   }
 
   /** A free-form note (notes/<name>.md), replaced whole. */
