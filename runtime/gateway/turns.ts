@@ -145,7 +145,7 @@ async function pump(agent: Agent, input: TurnInput, turn: string, signal: AbortS
       if (ev.type === "error") end = { turn, error: ev.error };
     }
     if (end) return end;
-    const error = signal.aborted ? moltError("timeout", "the turn was cancelled") : moltError("internal", "the turn ended without an answer");
+    const error = signal.aborted ? moltError("cancelled", "the turn was cancelled") : moltError("internal", "the turn ended without an answer");
     emit("chat.error", { turn, error });
     return { turn, error };
   } catch (err) {
