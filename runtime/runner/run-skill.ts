@@ -13,6 +13,7 @@ import type { SandboxPool } from "../sandbox/index.ts";
 import type { MailAccount } from "../sandbox/host/mail-types.ts";
 import type { AuditLog } from "../audit/index.ts";
 import { outputHash } from "../audit/index.ts";
+import { moltbotHome } from "../home.ts";
 
 export interface ConfirmRequest {
   tool: string;
@@ -35,7 +36,7 @@ export interface RunDeps {
   signal?: AbortSignal;
   /** The user's mail account (config.yaml `mail:`), for mail.* on the host; never enters the sandbox. */
   mail?: MailAccount;
-  /** Credential values by name (config.yaml `credentials:`); `host` replaces the manifest's host. */
+  /** Credential values by name (config.yaml `credentials:`); each goes only to its `host`. */
   credentials?: Record<string, { value: string; host?: string }>;
 }
 
@@ -66,6 +67,21 @@ export async function runSkill(skill: Skill, params: unknown, deps: RunDeps): Pr
   }
   const valid = validateParams(skill, params);
   if (!valid.ok) return failWith(valid.error, "error", null);
+  // A credential goes only to the host the user named for it in config.yaml, never to the one
+  // a manifest names: values are shared by name, so any skill could declare "github" with a
+  // host of its own and have the user's token sent there.
+  const hostless = skill.credentials.find((c) => deps.credentials && Object.hasOwn(deps.credentials, c.name) && !deps.credentials[c.name]?.host);
+  if (hostless) {
+    return failWith(
+      moltError(
+        "invalid_config",
+        `config.yaml: credentials.${hostless.name} has no host, so ${skill.name} is not given it`,
+        `${skill.name} asks to send it to ${hostless.host}; if that is right, add host: ${hostless.host} under credentials.${hostless.name} in config.yaml`,
+      ),
+      "error",
+      null,
+    );
+  }
 
   let userApproved: boolean | null = null;
   if (trust === "confirm") {
@@ -94,12 +110,13 @@ export async function runSkill(skill: Skill, params: unknown, deps: RunDeps): Pr
       policy: deps.policy,
       limits: effectiveLimits(deps.policy, skill.name),
       home: deps.home,
+      protect: [moltbotHome()],
       mail: deps.mail,
       session: deps.context?.session,
       user: deps.context?.user,
       credentials: skill.credentials.flatMap((c) => {
         const v = deps.credentials && Object.hasOwn(deps.credentials, c.name) ? deps.credentials[c.name] : undefined;
-        return v ? [{ ...c, host: v.host ?? c.host, value: v.value }] : [];
+        return v?.host ? [{ ...c, host: v.host, value: v.value }] : [];
       }),
     },
     { onPrompt, signal: deps.signal },

@@ -9,6 +9,7 @@ import { memoryError, stackError, timeoutError } from "./errors.ts";
 import { HeapExhausted } from "./heap-cap.ts";
 import { discard, prepare, skillKey, stillCurrent, type Internals, type Prepared } from "./fresh-context.ts";
 import { createHostContext, type HostContextOptions } from "./host/index.ts";
+import { protectFolders } from "./host/guard.ts";
 import type { HostContext } from "./host/types.ts";
 import { LogSink } from "./log-sink.ts";
 import { remembered, skillModules, type SkillModules } from "./module-loader.ts";
@@ -31,6 +32,7 @@ export async function execute(
 ): Promise<Executed> {
   const started = performance.now();
   const { limits } = job;
+  if (job.protect) protectFolders(job.protect);
   const logs = new LogSink();
   const host = createHostContext({
     policy: job.policy,

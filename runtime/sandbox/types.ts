@@ -12,6 +12,9 @@ export interface SandboxJob {
   policy: Policy;
   limits: SandboxLimits;
   home: string;
+  /** Folders no skill may read or write whatever the policy says: Moltbot's own home (its
+   *  config, policy, audit log, memory, channel sessions). See host/guard.ts. */
+  protect?: string[];
   credentials?: HostContext["credentials"];
   /** The user's mail account for mail.* (from config); stays on the host side of the worker. */
   mail?: HostContext["mail"];

@@ -1,6 +1,8 @@
 // The one place a host function turns a permission decision into "go on" or a thrown denial.
 // Fail closed: only a literal "allow" (or a prompt the user clearly approved) lets a call through.
 import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
+import { realpathSync } from "node:fs";
+import { sep } from "node:path";
 import { HostDenied, type HostContext } from "./types.ts";
 
 /** Decides `req` and returns if allowed; otherwise records the denial and throws HostDenied. */
@@ -52,13 +54,46 @@ export function requirePermissionSync(ctx: HostContext, req: PermissionRequest):
   denyWith(ctx, req, d);
 }
 
-/** ctx.check, but an exception or a malformed answer becomes a deny. */
+/** ctx.check, but an exception or a malformed answer becomes a deny; so is any file access
+ *  inside a protected folder (Moltbot's own home), whatever the policy says. */
 export function safeCheck(ctx: HostContext, req: PermissionRequest): PermissionDecision {
+  if ((req.kind === "read" || req.kind === "write") && typeof req.value === "string") {
+    const root = protectedRootOf(req.value);
+    if (root !== undefined) {
+      return {
+        decision: "deny",
+        rule: "moltbot home",
+        reason: `Requires ${req.kind} access to "${req.value}", inside Moltbot's own folder ${root} (its config, policy, audit log, memory and channel sessions), which no skill may read or write; use the memory tools for memory`,
+      };
+    }
+  }
   try {
     return asDecision(ctx.check(req), req);
   } catch {
     return checkFailed(req);
   }
+}
+
+// Moltbot's home, as its real path, for every call of this worker: a root never changes while
+// the process runs, so a host call still running from an earlier call checks the same ones.
+const protectedRoots = new Set<string>();
+
+/** Adds folders (real paths, or paths resolved here) that no file access may reach. */
+export function protectFolders(paths: readonly string[]): void {
+  for (const p of paths) {
+    let real = p;
+    try {
+      real = realpathSync(p);
+    } catch {
+      // not there yet: protect the path as written (it is absolute)
+    }
+    protectedRoots.add(real.endsWith(sep) && real.length > 1 ? real.slice(0, -1) : real);
+  }
+}
+
+function protectedRootOf(path: string): string | undefined {
+  for (const root of protectedRoots) if (path === root || path.startsWith(root + sep)) return root;
+  return undefined;
 }
 
 /** Records the denial for the audit and throws the error core shows as `PermissionDenied`. */
