@@ -5,7 +5,7 @@ import type { AgentEvent, ApprovalAnswer, ApprovalRequest } from "../contracts/a
 import type { MoltError } from "../contracts/errors.ts";
 import type { Answer } from "../runner/run-skill.ts";
 import type { Remember } from "../../policy/index.ts";
-import type { ApprovalStore } from "../approvals/index.ts";
+import type { ApprovalStore, GrantKey } from "../approvals/index.ts";
 
 export interface AskContext {
   turn: string;
@@ -40,7 +40,7 @@ export class ApprovalGate {
   async ask(ctx: AskContext, req: AskRequest): Promise<Answer> {
     if (ctx.unattended) return "unavailable";
     if (ctx.signal.aborted) return false;
-    const key = rememberKey(req);
+    const key = grantKey(req);
     if (!req.guarded && this.#store.isRemembered(ctx.user, req.tool, key, ctx.session)) return true;
     const approval: ApprovalRequest = this.#store.create({
       turn: ctx.turn, session: ctx.session, user: ctx.user, tool: req.tool, params: req.params, reason: req.reason,
@@ -93,6 +93,10 @@ export class ApprovalGate {
   }
 }
 
-function rememberKey(req: AskRequest): unknown {
-  return req.permission ? { permission: req.permission } : req.params;
+/** A permission prompt and a tool call's confirmation are remembered apart: a call whose params
+ *  look like a permission must never answer a prompt for that permission, nor the reverse. */
+function grantKey(req: AskRequest): GrantKey {
+  if (!req.permission) return { kind: "confirm", params: req.params };
+  const { kind, value } = req.permission;
+  return { kind: "permission", permission: value === undefined ? { kind } : { kind, value } };
 }

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { canonicalJson } from "../audit/index.ts";
 import { ApprovalStore } from "./approval-store.ts";
 
 const dirs: string[] = [];
@@ -73,12 +75,55 @@ describe("approvals", () => {
 
   test("remembered grants match user, tool and canonical params; session scope stays in its session", () => {
     const { a } = open();
-    a.remember("telegram:1", "shell_execute", { cmd: "ls", args: ["-l"] }, "always", "s1");
-    expect(a.isRemembered("telegram:1", "shell_execute", { args: ["-l"], cmd: "ls" }, "s2")).toBe(true);
-    expect(a.isRemembered("telegram:1", "shell_execute", { cmd: "rm" }, "s1")).toBe(false);
-    expect(a.isRemembered("telegram:2", "shell_execute", { cmd: "ls", args: ["-l"] }, "s1")).toBe(false);
-    a.remember("telegram:1", "email_send", { to: "a@b" }, "session", "s1");
-    expect(a.isRemembered("telegram:1", "email_send", { to: "a@b" }, "s1")).toBe(true);
-    expect(a.isRemembered("telegram:1", "email_send", { to: "a@b" }, "s2")).toBe(false);
+    const confirm = (params: unknown) => ({ kind: "confirm" as const, params });
+    a.remember("telegram:1", "shell_execute", confirm({ cmd: "ls", args: ["-l"] }), "always", "s1");
+    expect(a.isRemembered("telegram:1", "shell_execute", confirm({ args: ["-l"], cmd: "ls" }), "s2")).toBe(true);
+    expect(a.isRemembered("telegram:1", "shell_execute", confirm({ cmd: "rm" }), "s1")).toBe(false);
+    expect(a.isRemembered("telegram:2", "shell_execute", confirm({ cmd: "ls", args: ["-l"] }), "s1")).toBe(false);
+    a.remember("telegram:1", "email_send", confirm({ to: "a@b" }), "session", "s1");
+    expect(a.isRemembered("telegram:1", "email_send", confirm({ to: "a@b" }), "s1")).toBe(true);
+    expect(a.isRemembered("telegram:1", "email_send", confirm({ to: "a@b" }), "s2")).toBe(false);
+  });
+
+  test("a confirmation and a permission prompt never answer each other, whatever the params hold", () => {
+    const { a } = open();
+    const perm = { kind: "run", value: "sh" };
+    a.remember("telegram:1", "notes", { kind: "confirm", params: { permission: perm } }, "always", "s1");
+    expect(a.isRemembered("telegram:1", "notes", { kind: "permission", permission: perm }, "s1")).toBe(false);
+    a.remember("telegram:1", "notes", { kind: "permission", permission: { kind: "read", value: "/etc" } }, "always", "s1");
+    expect(a.isRemembered("telegram:1", "notes", { kind: "confirm", params: { permission: { kind: "read", value: "/etc" } } }, "s1")).toBe(false);
+    expect(a.isRemembered("telegram:1", "notes", { kind: "permission", permission: { kind: "read", value: "/etc" } }, "s2")).toBe(true);
+    // A params value shaped like the stored text of the other kind does not match it either.
+    expect(a.isRemembered("telegram:1", "notes", { kind: "confirm", params: 'permission:{"kind":"read","value":"/etc"}' }, "s1")).toBe(false);
+    expect(a.grants.list("telegram:1").map((g) => g.kind)).toEqual(["confirm", "permission"]);
+  });
+
+  test("grants stored before the namespaces: confirmations keep their meaning, ambiguous ones are forgotten", () => {
+    const { a, db } = open();
+    a.close();
+    const raw = new Database(db);
+    const put = raw.query("INSERT INTO approval_memory (user, tool, pattern, scope, session, created) VALUES (?, ?, ?, 'always', '', 1)");
+    put.run("telegram:1", "shell_execute", canonicalJson({ cmd: "ls" }));
+    // Written by a permission prompt or by a confirmation of these exact params: cannot be told apart.
+    put.run("telegram:1", "notes", canonicalJson({ permission: { kind: "run", value: "sh" } }));
+    put.run("telegram:1", "notes", canonicalJson({ permission: { kind: "run" }, other: 1 }));
+    raw.close();
+    const again = new ApprovalStore(db);
+    expect(again.isRemembered("telegram:1", "shell_execute", { kind: "confirm", params: { cmd: "ls" } }, "s1")).toBe(true);
+    expect(again.isRemembered("telegram:1", "notes", { kind: "permission", permission: { kind: "run", value: "sh" } }, "s1")).toBe(false);
+    expect(again.isRemembered("telegram:1", "notes", { kind: "confirm", params: { permission: { kind: "run", value: "sh" } } }, "s1")).toBe(false);
+    expect(again.isRemembered("telegram:1", "notes", { kind: "confirm", params: { other: 1, permission: { kind: "run" } } }, "s1")).toBe(true);
+    expect(again.grants.list().map((g) => g.pattern).sort()).toEqual(['{"cmd":"ls"}', '{"other":1,"permission":{"kind":"run"}}']);
+    again.close();
+    // Opening again changes nothing more.
+    const third = new ApprovalStore(db);
+    expect(third.grants.list()).toHaveLength(2);
+    third.close();
+  });
+
+  test("an unknown kind of key is never remembered (fail closed)", () => {
+    const { a } = open();
+    expect(() => a.remember("telegram:1", "x", { cmd: "ls" } as never, "always", "s1")).toThrow();
+    expect(a.isRemembered("telegram:1", "x", { cmd: "ls" } as never, "s1")).toBe(false);
   });
 });

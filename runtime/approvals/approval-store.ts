@@ -7,7 +7,7 @@ import { moltError, type MoltError } from "../contracts/errors.ts";
 import { canonicalJson } from "../audit/index.ts";
 import { randomCode } from "../sessions/pairing-code.ts";
 import { type Clock, openStateDb, systemClock } from "../sessions/state-db.ts";
-import { RememberedGrants, type RememberScope } from "./remembered-grants.ts";
+import { RememberedGrants, type GrantKey, type RememberScope } from "./remembered-grants.ts";
 
 export type ApprovalState = "pending" | "approved" | "denied" | "expired";
 
@@ -109,12 +109,14 @@ export class ApprovalStore {
     return n;
   }
 
-  remember(user: string, tool: string, params: unknown, scope: RememberScope, session: string): void {
-    this.grants.add(user, tool, params, scope, session);
+  /** Remembers a "yes" to a confirmation (`{ kind: "confirm", params }`) or to a permission
+   *  prompt (`{ kind: "permission", permission }`); neither ever answers the other. */
+  remember(user: string, tool: string, key: GrantKey, scope: RememberScope, session: string): void {
+    this.grants.add(user, tool, key, scope, session);
   }
 
-  isRemembered(user: string, tool: string, params: unknown, session: string): boolean {
-    return this.grants.has(user, tool, params, session);
+  isRemembered(user: string, tool: string, key: GrantKey, session: string): boolean {
+    return this.grants.has(user, tool, key, session);
   }
 
   close(): void {

@@ -28,7 +28,7 @@ export const STACK_CAP = 256 * 1024;
 
 export async function execute(
   mod: QuickJSWASMModule, job: SandboxJob, deadline: number, ask: HostContext["ask"], askSync?: HostContextOptions["askSync"],
-  warm?: Prepared,
+  warm?: Prepared, services?: HostContextOptions["services"],
 ): Promise<Executed> {
   const started = performance.now();
   const { limits } = job;
@@ -44,6 +44,7 @@ export async function execute(
     mail: job.mail,
     ask,
     askSync,
+    services,
   });
   // Which recorded denial escaped the skill uncaught (-1: none); all others were caught.
   const state: Escape = { escaped: -1 };

@@ -11,7 +11,7 @@ import type { HostContext } from "./host/types.ts";
 import { POLICIES_KEPT, type FromWorker, type SandboxJob, type ToWorker } from "./types.ts";
 import { sealPolicy, type Policy } from "../../policy/decide.ts";
 import type { PermissionDecision, PermissionRequest } from "../contracts/permissions.ts";
-import { ServiceCallFailed, setServiceCaller } from "../services/worker-calls.ts";
+import { ServiceChannel } from "../services/worker-calls.ts";
 
 declare const self: Worker;
 
@@ -21,8 +21,8 @@ const sendFailure = (id: number, message: string) =>
   send({ type: "done", id, outcome: { result: { ok: false, error: moltError("internal", message) }, logs: [], denials: [], durationMs: 0 }, recycle: true });
 const asks = new Map<number, (allow: boolean) => void>();
 let nextAsk = 1;
-const rpcs = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-let nextRpc = 1;
+// Main-process services (browser, camera, memory): each job's requests carry its id, and end with it.
+const services = new ServiceChannel(send);
 // The policies the pool sent, by id, oldest first; the pool keeps the same list (PolicyRef).
 const policies = new Map<number, Policy>();
 
@@ -136,13 +136,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     asks.delete(msg.askId);
     return;
   }
-  if (msg.type === "rpc-result") {
-    const waiting = rpcs.get(msg.rpcId);
-    rpcs.delete(msg.rpcId);
-    if (msg.ok) waiting?.resolve(msg.value);
-    else waiting?.reject(new ServiceCallFailed(msg.error));
-    return;
-  }
+  if (msg.type === "rpc-result") return services.answer(msg);
   const { id, deadline } = msg;
   if (msg.policy.policy) {
     policies.set(msg.policy.id, sealPolicy(msg.policy.policy));
@@ -169,20 +163,19 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     if (Atomics.wait(cell, 0, 0, wait) === "timed-out") return false;
     return Atomics.load(cell, 1) === 1;
   };
-  // Main-process services (browser, camera) for this job only; see services/worker-calls.ts.
-  setServiceCaller((service, method, args) =>
-    new Promise((resolve, reject) => {
-      const rpcId = nextRpc++;
-      rpcs.set(rpcId, { resolve, reject });
-      send({ type: "rpc", id, rpcId, service, method, args });
-    }));
+  // This job's service caller, bound to the context execute() makes for it (never a global a late
+  // host call could read after the next job began); refused once the job has ended.
+  const jobServices = services.open(id);
   busy = true;
   try {
     if (healing) await healing;
     const context = takeWarm(job);
     // The heap may grow by the call's memory limit, and by nothing more (see heap-cap.ts).
     heapCap.limitGrowth(job.limits.memoryBytes);
-    const executed = await execute(mod, job, deadline, ask, askSync, context).finally(() => heapCap.lift());
+    const executed = await execute(mod, job, deadline, ask, askSync, context, jobServices.caller).finally(() => {
+      heapCap.lift();
+      jobServices.end();
+    });
     const { outcome, cleanup, context: ran } = executed;
     // A call that left the heap large ends this worker: a heap never shrinks, free room in it is
     // room the next call could use beyond its limit, and only ending the thread gives the memory
@@ -197,6 +190,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     // Only a skill that just ran cleanly is compiled ahead: one that fails would fail again.
     prepareNext(cleanup ? { ...job.skill, memoryBytes: job.limits.memoryBytes } : undefined);
   } catch (err) {
+    jobServices.end();
     busy = false;
     sendFailure(id, `sandbox failure: ${(err as Error)?.message ?? String(err)}`);
   }

@@ -5,7 +5,7 @@ import type { DeclaredPermissions, PermissionDecision, PermissionRequest } from 
 import { MAX_DENIAL_VALUE_CHARS, MAX_DENIALS_LISTED, type DenialRecord, type SandboxLimits } from "../../contracts/sandbox.ts";
 import { checkConfiguredServer, checkPermission, checkResolvedAddress, isSealed, type Policy } from "../../../policy/decide.ts";
 import { asDecision, checkFailed } from "./guard.ts";
-import type { HostContext } from "./types.ts";
+import type { HostContext, ServiceCaller } from "./types.ts";
 
 export interface HostContextOptions {
   policy: Policy;
@@ -17,7 +17,11 @@ export interface HostContextOptions {
   mail?: HostContext["mail"];
   ask: HostContext["ask"];
   askSync?: (req: PermissionRequest, decision: PermissionDecision, deadline: number) => boolean;
+  /** This call's service caller (main-process services, tagged with the call's job); none
+   *  outside a sandboxed call, where service calls then fail. */
+  services?: ServiceCaller;
 }
+
 
 /**
  * The context plus the denials it recorded, which core copies into the call's outcome: at most
@@ -43,6 +47,7 @@ function keptFor(policy: Policy): Map<string, PermissionDecision> | undefined {
 
 export function createHostContext(opts: HostContextOptions): RecordingHostContext {
   const { policy, skill, home } = opts;
+  const services = opts.services;
   const decisions = new Map<string, PermissionDecision>();
   const resolved = new Map<string, PermissionDecision>();
   // Answers to prompts, for this call only: a second request for the same value is not re-asked.
@@ -76,6 +81,7 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
     limits: opts.limits,
     credentials: opts.credentials ?? [],
     mail: opts.mail,
+    services,
     denials,
 
     checkServer(value) {

@@ -6,6 +6,8 @@ import type { MailAccount } from "./mail-types.ts";
 export class HostDenied extends Error { constructor(readonly decision: PermissionDecision, readonly request: PermissionRequest) { super(decision.reason); this.name = "PermissionDenied"; } }
 /** Thrown for ordinary failures (ENOENT, non-zero exit is NOT one, bad args): message shown to the skill. */
 export class HostError extends Error { constructor(message: string, readonly code = "host_error") { super(message); this.name = "HostError"; } }
+/** Sends one request to a main-process service (browser, camera, memory) as one call's job. */
+export type ServiceCaller = (service: string, method: string, args: unknown[]) => Promise<unknown>;
 export interface HostContext {
   /** Decide a request; already combines policy + manifest; cached per (kind,value). */
   check(req: PermissionRequest): PermissionDecision;
@@ -28,6 +30,10 @@ export interface HostContext {
   /** net for a server the user configured (the mail account's), as if the skill declared it:
    *  the policy's net grants, denies and special-address rule decide. Absent = deny. */
   checkServer?(value: string): PermissionDecision;
+  /** Main-process services as this call's job, fixed when the context is made: a host call a
+   *  finished call left running speaks as that call (and is refused), never as a later one.
+   *  Absent = no services (outside a pool worker). */
+  readonly services?: ServiceCaller;
 }
 /** A host function: args are JSON-like values (strings, numbers, plain objects, arrays,
  *  Uint8Array); returns the same kinds, synchronously or as a Promise. */

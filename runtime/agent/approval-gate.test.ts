@@ -1,0 +1,64 @@
+// The gate's remembered answers: "always" to a tool call's confirmation and "always" to a
+// permission prompt raised inside that tool are kept apart.
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AgentEvent, ApprovalAnswer } from "../contracts/agent.ts";
+import { ApprovalStore } from "../approvals/index.ts";
+import { ApprovalGate, type AskContext } from "./approval-gate.ts";
+
+const dirs: string[] = [];
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), "moltbot-gate-"));
+  dirs.push(dir);
+  const store = new ApprovalStore(join(dir, "state.db"));
+  const gate = new ApprovalGate(store, () => 60_000, () => "none");
+  const shown: AgentEvent[] = [];
+  let reply: ApprovalAnswer = "deny";
+  const ctx: AskContext = {
+    turn: "t1", session: "s1", user: "telegram:1", unattended: false, signal: new AbortController().signal,
+    emit(e) {
+      shown.push(e);
+      if (e.type === "approval_request") queueMicrotask(() => gate.resolve(e.approval.id, reply, ["telegram:1"]));
+    },
+  };
+  return { gate, ctx, shown, answer: (a: ApprovalAnswer) => (reply = a) };
+}
+
+const RUN_SH = { kind: "run", value: "sh" };
+
+describe("ApprovalGate remembered answers", () => {
+  test("'always' to a call whose params look like a permission does not answer that permission's prompt", async () => {
+    const { gate, ctx, shown, answer } = setup();
+    answer("always");
+    expect(await gate.ask(ctx, { tool: "notes", params: { permission: RUN_SH }, reason: "policy requires confirmation", guarded: false })).toBe(true);
+    answer("deny");
+    const prompt = await gate.ask(ctx, { tool: "notes", params: { anything: 1 }, reason: 'Requires run access to "sh"', guarded: false, permission: RUN_SH });
+    expect(prompt).toBe(false);
+    expect(shown).toHaveLength(2); // the prompt was shown, not answered from memory
+  });
+
+  test("'always' to a permission prompt does not confirm a call whose params look like it", async () => {
+    const { gate, ctx, shown, answer } = setup();
+    answer("always");
+    expect(await gate.ask(ctx, { tool: "notes", params: {}, reason: 'Requires run access to "sh"', guarded: false, permission: RUN_SH })).toBe(true);
+    answer("deny");
+    expect(await gate.ask(ctx, { tool: "notes", params: { permission: RUN_SH }, reason: "policy requires confirmation", guarded: false })).toBe(false);
+    expect(shown).toHaveLength(2);
+  });
+
+  test("each kind is still remembered for itself", async () => {
+    const { gate, ctx, shown, answer } = setup();
+    answer("always");
+    await gate.ask(ctx, { tool: "notes", params: { q: 1 }, reason: "confirm", guarded: false });
+    await gate.ask(ctx, { tool: "notes", params: { q: 2 }, reason: "prompt", guarded: false, permission: RUN_SH });
+    answer("deny");
+    expect(await gate.ask(ctx, { tool: "notes", params: { q: 1 }, reason: "confirm", guarded: false })).toBe(true);
+    // A permission grant holds whatever the call's params are.
+    expect(await gate.ask(ctx, { tool: "notes", params: { q: 3 }, reason: "prompt", guarded: false, permission: RUN_SH })).toBe(true);
+    expect(shown).toHaveLength(2);
+  });
+});
