@@ -132,9 +132,10 @@ export function checkConfiguredServer(policy: Policy, skill: SkillRef, value: st
 }
 
 /**
- * `run` with what the sandbox knows: `name` as the skill wrote it and the `resolvedPath` it
- * found through the host's PATH. A name grant admits the name; a path grant admits either the
- * written or the resolved path; a name deny also blocks any path ending in that name.
+ * `run` with what the sandbox knows: `name` as the skill wrote it, the `resolvedPath` it
+ * found through the host's PATH and that path's `realPath`. A name grant admits the name; a
+ * path grant admits the written or the resolved path, or the same real file under the same
+ * file name; a deny matches any of them (a name deny, any path ending in that name).
  */
 export function checkRun(policy: Policy, skill: SkillRef, run: RunRequest, env: PolicyEnv): PermissionDecision {
   return guarded(() => {

@@ -69,6 +69,14 @@ describe("the default policy", () => {
     expect(decide("web_fetch", "net", "127.0.0.1:8080")).toBe("deny");
   });
 
+  test("shell_execute's grants are no sandbox (git can start any program), so every call is confirmed and nothing is remembered", () => {
+    expect(DEFAULT_POLICY_YAML).toContain("this list does not limit what can run");
+    expect(DEFAULT_POLICY_YAML).not.toContain("deliberately absent");
+    expect(decide("shell_execute", "run", "git")).toBe("allow");
+    expect(trustLevel(policy, "shell_execute")).toEqual({ trust: "confirm", rule: "trust.requiresConfirmation[0]" });
+    expect(policy.confirmation.remember).toBe("none");
+  });
+
   test("slow tools get longer time limits than the 5 s default", () => {
     expect(policy.limits.timeoutMs).toBe(5000);
     expect(policy.skills.shell_execute?.limits.timeoutMs).toBe(60_000);

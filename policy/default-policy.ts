@@ -48,8 +48,10 @@ skills:
     limits: { timeout: 30s }
   # Each write is confirmed; read is for "does it exist" and appending.
   file_write: { allow: { read: ["~"], write: ["~"] } }
-  # Each run is confirmed. Programs not listed are asked about. "sh" is deliberately absent:
-  # add it (run: [..., sh]) to let the assistant run shell scripts (sh -c).
+  # Each run is confirmed, and that question is the safeguard: a listed program can start any
+  # other through its own options or configuration (git -c alias.x='!cmd', core.pager,
+  # core.sshCommand), so this list does not limit what can run. Programs not listed are asked
+  # about as well. Add sh (run: [..., sh]) to let the assistant run shell scripts (sh -c).
   shell_execute:
     allow:
       run: [git, ls, pwd, echo, cat, head, tail, wc, grep, date, whoami, uname, df, du, which]

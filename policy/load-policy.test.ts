@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MoltFailure } from "../runtime/contracts/errors.ts";
-import { checkPermission } from "./check-permission.ts";
+import { checkPermission, checkRun } from "./check-permission.ts";
 import { loadPolicyFile } from "./load-policy.ts";
 
 let dir: string;
@@ -84,6 +84,32 @@ describe("loadPolicyFile", () => {
         message: `policy file ${path} not found; create it or pass --policy`,
       });
     }
+  });
+
+  test("run entries that are paths are pinned to their real paths; names and missing files keep their text", () => {
+    mkdirSync(join(real, "bin"), { recursive: true });
+    writeFileSync(join(real, "bin", "tool"), "");
+    const path = join(dir, "run.yaml");
+    writeFileSync(path, `version: 1\ndeny:\n  run: ["${dir}/link/bin/tool", "${real}/bin/tool", sh, "/nonexistent-moltbot/x"]\n`);
+    const p = loadPolicyFile(path, { home });
+    expect(p.deny.resolved?.run).toEqual([join(real, "bin", "tool"), join(real, "bin", "tool"), "sh", "/nonexistent-moltbot/x"]);
+    expect(p.deny.run?.[0]).toBe(`${dir}/link/bin/tool`); // the entry as written, for reasons
+  });
+
+  test("a run deny through a link holds for the real file, and the reverse", () => {
+    mkdirSync(join(real, "bin"), { recursive: true });
+    writeFileSync(join(real, "bin", "tool"), "");
+    const tool = join(real, "bin", "tool");
+    const linked = `${dir}/link/bin/tool`;
+    const path = join(dir, "run-deny.yaml");
+    const check = (deny: string, name: string, resolvedPath: string) => {
+      writeFileSync(path, `version: 1\nprompt: false\ndeny: { run: ["${deny}"] }\nskills:\n  files: { allow: { run: [tool] } }\n`);
+      const p = loadPolicyFile(path, { home });
+      return checkRun(p, { name: "files", permissions: { run: ["tool"] } }, { name, resolvedPath, realPath: tool }, { home });
+    };
+    expect(check(linked, "tool", tool)).toMatchObject({ decision: "deny", rule: "deny.run[0]" });
+    expect(check(tool, "tool", linked)).toMatchObject({ decision: "deny", rule: "deny.run[0]" });
+    expect(check(`${dir}/link/bin/other`, "tool", tool).decision).toBe("allow");
   });
 
   test("errors name the file as given", () => {

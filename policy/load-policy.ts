@@ -1,5 +1,7 @@
-// Reads policy.yaml from disk and pins its read/write entries to real paths, so a grant of
-// "/tmp/x" still matches when /tmp is a symlink (requests arrive already realpath'ed).
+// Reads policy.yaml from disk and pins its read/write entries, and its run entries that are
+// absolute paths, to real paths: a grant of "/tmp/x" still matches when /tmp is a symlink
+// (requests arrive already realpath'ed), and a deny of /bin/sh still holds when /bin is a link
+// to /usr/bin.
 import { readFileSync, realpathSync } from "node:fs";
 import { posix } from "node:path";
 import { fail } from "../runtime/contracts/errors.ts";
@@ -23,13 +25,15 @@ export function realPathOf(abs: string): string {
 }
 
 function resolveBlock(block: ScopeBlock, env: PolicyEnv): ScopeBlock {
-  const resolved: { read?: string[]; write?: string[] } = {};
+  const resolved: { read?: string[]; write?: string[]; run?: string[] } = {};
   if (block.read) resolved.read = block.read.map((e) => realPathOf(expandPath(e, env.home)));
   if (block.write) resolved.write = block.write.map((e) => realPathOf(expandPath(e, env.home)));
-  return block.read || block.write ? { ...block, resolved } : block;
+  // A command name stays a name (the sandbox finds it on the host's PATH when it runs).
+  if (block.run) resolved.run = block.run.map((e) => (e.startsWith("/") ? realPathOf(posix.normalize(e)) : e));
+  return block.read || block.write || block.run ? { ...block, resolved } : block;
 }
 
-/** Adds resolved real paths to every read/write entry (does file-system I/O). */
+/** Adds resolved real paths to every read/write entry and absolute run entry (does file-system I/O). */
 export function resolvePolicyPaths(policy: Policy, env: PolicyEnv): Policy {
   const skills: Policy["skills"] = {};
   for (const [name, s] of Object.entries(policy.skills)) {

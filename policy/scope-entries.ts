@@ -13,7 +13,7 @@ import type { PolicyEnv, ScopeBlock } from "./types.ts";
 export interface Entry {
   rule: string;
   text: string;
-  /** paths: expanded and, when known, real path; net: the parsed pattern; others: the text. */
+  /** paths (and run paths): as written or expanded and, when known, real path; net: the parsed pattern; others: the text. */
   forms: string[];
   net?: NetPattern;
 }
@@ -56,6 +56,10 @@ function parseEntries(block: ScopeBlock, kind: ScopedKind, at: string, env: Poli
       if (real !== undefined && real !== forms[0]) forms.push(real);
       return { rule, text, forms };
     }
+    if (kind === "run") {
+      const real = block?.resolved?.run?.[i];
+      return { rule, text, forms: real !== undefined && real !== text ? [text, real] : [text] };
+    }
     if (kind === "net") {
       const net = parseNetPattern(text);
       return net ? { rule, text, forms: [text], net } : { rule, text, forms: [] };
@@ -94,7 +98,7 @@ export function allows(e: Entry, r: ScopedRequest): boolean {
     case "write":
       return e.forms.some((f) => pathCovers(f, r.path));
     case "run":
-      return runAllows(e.text, r.run);
+      return runAllows(e.forms, r.run);
     case "env":
       return envMatches(e.text, r.name);
     case "mail":
@@ -109,7 +113,7 @@ export function denies(e: Entry, r: ScopedRequest): boolean {
       // An entry that failed to parse cannot come from a validated policy; deny to fail closed.
       return e.net === undefined || netDenies(e.net, r.net);
     case "run":
-      return runDenies(e.text, r.run);
+      return runDenies(e.forms, r.run);
     default:
       return allows(e, r);
   }

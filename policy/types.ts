@@ -5,11 +5,12 @@ import type { SandboxLimits } from "../runtime/contracts/sandbox.ts";
 
 /**
  * A `deny:` or `allow:` block as written. `resolved` holds, index for index, the real absolute
- * path of each read/write entry when the policy was loaded from a file (`~` expanded, symlinks
- * resolved); the written text stays in `read`/`write` for rule reasons.
+ * path of each read/write entry and of each run entry that is a path (a name stays as written)
+ * when the policy was loaded from a file (`~` expanded, symlinks resolved); the written text
+ * stays in `read`/`write`/`run` for rule reasons.
  */
 export interface ScopeBlock extends PermissionScopes {
-  resolved?: { read?: string[]; write?: string[] };
+  resolved?: { read?: string[]; write?: string[]; run?: string[] };
 }
 
 export interface SkillPolicy {

@@ -3,7 +3,7 @@
 // their answers remembered for this call only.
 import type { DeclaredPermissions, PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
 import { MAX_DENIAL_VALUE_CHARS, MAX_DENIALS_LISTED, type DenialRecord, type SandboxLimits } from "../../contracts/sandbox.ts";
-import { checkConfiguredServer, checkPermission, checkResolvedAddress, isSealed, type Policy } from "../../../policy/decide.ts";
+import { checkConfiguredServer, checkPermission, checkResolvedAddress, checkRun, isSealed, type Policy } from "../../../policy/decide.ts";
 import { asDecision, checkFailed } from "./guard.ts";
 import type { HostContext, ServiceCaller } from "./types.ts";
 
@@ -93,6 +93,16 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
       let d = decisions.get(key);
       if (d === undefined) {
         d = decide(`check\0${key}`, req, () => checkPermission(policy, skill, req, { home }));
+        decisions.set(key, d);
+      }
+      return d;
+    },
+
+    checkRun(run) {
+      const key = `checkRun\0${run.name}\0${run.resolvedPath ?? ""}\0${run.realPath ?? ""}`;
+      let d = decisions.get(key);
+      if (d === undefined) {
+        d = decide(key, { kind: "run", value: run.name }, () => checkRun(policy, skill, run, { home }));
         decisions.set(key, d);
       }
       return d;

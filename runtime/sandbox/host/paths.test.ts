@@ -2,7 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { HOST_API } from "./index.ts";
 import { realSkillPath } from "./paths.ts";
+import { denied, policyWith, testContext } from "./test-context.ts";
 import { HostError } from "./types.ts";
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), "molt-paths-")));
@@ -13,6 +15,12 @@ mkdirSync(outside);
 writeFileSync(join(outside, "secret.txt"), "s");
 symlinkSync(outside, join(inside, "out-link"));
 symlinkSync(join(outside, "not-yet.txt"), join(inside, "dangling"));
+symlinkSync(join(outside, "loop"), join(outside, "loop")); // a link to itself: ELOOP
+symlinkSync(join(inside, "loop"), join(inside, "loop"));
+// A real folder with a long name behind a short link: reasons cut values at 60 characters.
+const deep = join(outside, "a-folder-whose-name-is-long-enough-to-be-cut-in-a-reason-0123456789");
+mkdirSync(deep);
+symlinkSync(deep, join(root, "short"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("realSkillPath", () => {
@@ -52,5 +60,41 @@ describe("realSkillPath", () => {
 
   test("a path that does not exist yet keeps its tail after the real ancestor", () => {
     expect(realSkillPath(join(inside, "a", "b", "c.txt"), root)).toBe(join(inside, "a", "b", "c.txt"));
+  });
+});
+
+describe("what a denial tells the skill", () => {
+  const stat = HOST_API.fs!.stat!;
+  const noGrants = () => testContext({ policy: "version: 1\nprompt: false\n", permissions: { read: "all" } });
+
+  test("it names the path as the skill gave it, never the real path behind a link", async () => {
+    const ctx = noGrants();
+    const err = await denied(Promise.resolve().then(() => stat(ctx, ["/proc/self/cwd"])));
+    expect(err.message).toContain('"/proc/self/cwd"');
+    expect(err.message).not.toContain(process.cwd());
+    // The audit keeps the real path that was judged.
+    expect(ctx.denials).toEqual([{ kind: "read", value: process.cwd(), rule: "prompt", caught: false }]);
+  });
+
+  test("a real path too long to be shown whole is not shown cut either", async () => {
+    const err = await denied(Promise.resolve().then(() => stat(noGrants(), [join(root, "short")])));
+    expect(err.message).toContain(JSON.stringify(join(root, "short")));
+    expect(err.message).not.toContain("a-folder-whose");
+  });
+
+  test("the shell's cwd is denied the same way", async () => {
+    const ctx = testContext({ policy: policyWith("{ run: [sh] }"), permissions: { run: "all", read: "all" } });
+    const err = await denied(HOST_API.shell!.run!(ctx, ["sh", ["-c", "true"], { cwd: "/proc/self/cwd" }]));
+    expect(err.message).toContain('"/proc/self/cwd"');
+    expect(err.message).not.toContain(process.cwd());
+  });
+
+  test("a link loop outside the grants is the same denial as any path outside them", async () => {
+    const ctx = testContext({ policy: policyWith(`{ read: ["${inside}"] }`), permissions: { read: "all" } });
+    const err = await denied(Promise.resolve().then(() => stat(ctx, [join(outside, "loop")])));
+    expect(err.message).toContain(`Requires read access to "${join(outside, "loop")}"`);
+    expect(ctx.denials).toEqual([{ kind: "read", value: join(outside, "loop"), rule: "prompt", caught: false }]);
+    // Inside the grants it is what it is.
+    await expect(Promise.resolve().then(() => stat(ctx, [join(inside, "loop")]))).rejects.toMatchObject({ code: "invalid_params" });
   });
 });

@@ -1,15 +1,19 @@
 // Finds the program a skill asked for through the HOST's PATH (never a PATH the skill chose),
-// so a grant of `git` means the git the user has, and the process started is exactly that file.
-import { accessSync, constants, statSync } from "node:fs";
+// so a grant of `git` means the git the user has, and the process started is exactly that file:
+// its real path, found once here, is what is judged and what is started, so a link swapped
+// after the check does not change which file starts.
+import { accessSync, constants, realpathSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, normalize } from "node:path";
 import { HostError } from "./types.ts";
 
 export interface ResolvedCommand {
   /** The command's name (basename), as a `run` grant by name is written. */
   name: string;
-  /** The absolute path that is executed. */
+  /** The absolute path as given or found on PATH (links not resolved). */
   path: string;
-  /** True when `name` looked up on the host's PATH is `path`, so a grant by name applies. */
+  /** `path` with every symbolic link resolved: the file that is executed. */
+  real: string;
+  /** True when `name` looked up on the host's PATH is this file, so a grant by name applies. */
   viaPath: boolean;
 }
 
@@ -19,13 +23,25 @@ export function resolveCommand(cmd: unknown, hostPath = process.env.PATH ?? ""):
   if (cmd.includes("/")) {
     if (!isAbsolute(cmd)) throw new HostError(`command "${cmd}" is a relative path; pass a name found on PATH or an absolute path`, "invalid_params");
     const path = normalize(cmd);
-    if (!isExecutableFile(path)) throw new HostError(`${path}: not an executable file`, "not_found");
+    const real = isExecutableFile(path) ? realPathOf(path) : undefined;
+    if (real === undefined) throw new HostError(`${path}: not an executable file`, "not_found");
     const name = basename(path);
-    return { name, path, viaPath: lookupOnPath(name, hostPath) === path };
+    const onPath = lookupOnPath(name, hostPath);
+    // The same file under the same name (/bin/git when PATH finds /usr/bin/git, /bin → /usr/bin).
+    return { name, path, real, viaPath: onPath !== undefined && (onPath === path || realPathOf(onPath) === real) };
   }
   const found = lookupOnPath(cmd, hostPath);
-  if (found === undefined) throw new HostError(`command "${cmd}" was not found on the host's PATH`, "not_found");
-  return { name: cmd, path: found, viaPath: true };
+  const real = found === undefined ? undefined : realPathOf(found);
+  if (found === undefined || real === undefined) throw new HostError(`command "${cmd}" was not found on the host's PATH`, "not_found");
+  return { name: cmd, path: found, real, viaPath: true };
+}
+
+function realPathOf(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Relative and empty PATH entries are skipped: they would depend on a working directory. */

@@ -1,9 +1,10 @@
 // HOST_API.shell.run(cmd, args, {cwd, stdin, timeoutMs}): an argv array, never a shell string.
-// The command is found on the host's PATH and judged by name and by resolved path; the child
-// gets only the environment variables the skill may read.
+// The command is found on the host's PATH and judged by name, resolved path and real path; the
+// child gets only the environment variables the skill may read.
 import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
-import { denyWith, requirePermission, safeCheck } from "./guard.ts";
-import { realSkillPath } from "./paths.ts";
+import type { RunRequest } from "../../../policy/index.ts";
+import { asDecision, checkFailed, denyWith, safeCheck } from "./guard.ts";
+import { onPath } from "./paths.ts";
 import { runProcess } from "./process-runner.ts";
 import { redactText, secretValues } from "./redact.ts";
 import { resolveCommand, type ResolvedCommand } from "./shell-resolve.ts";
@@ -21,47 +22,54 @@ const run: HostFn = async (ctx, [cmd, args, options]) => {
   const cwd = await checkedCwd(ctx, opts.cwd);
   const timeoutMs = Math.min(opts.timeoutMs ?? Number.POSITIVE_INFINITY, ctx.deadline - Date.now());
   if (!(timeoutMs > 0)) throw new HostError("shell.run: the call has no time left", "timeout");
-  const result = await runProcess({ path: command.path, argv0: command.name, args: argv, cwd, env: scrubbedEnv(ctx), stdin: opts.stdin, timeoutMs });
+  const result = await runProcess({ path: command.real, argv0: command.name, args: argv, cwd, env: scrubbedEnv(ctx), stdin: opts.stdin, timeoutMs });
   const secrets = secretValues(ctx);
   return { code: result.code, stdout: redactText(result.stdout, secrets), stderr: redactText(result.stderr, secrets) };
 };
 
 /**
- * A command is allowed by a grant of its exact path, or by a grant of its name when that name
- * on the host's PATH is this very file (so `/tmp/x/git` is not admitted by a grant of `git`). A deny of either (name denies also match the
- * file name of a path) wins, as does `forbidden`.
+ * One decision for the command (policy's checkRun) with everything known of it: the name a
+ * grant may use (the name when the host's PATH finds this very file, else the path, so
+ * `/tmp/x/git` is not admitted by a grant of `git`), the path it resolved to and that path's
+ * real path. The manifest and the grants judge the name or path as written (a path grant also
+ * admits the same real file under the same file name); a deny, or `forbidden`, of any of them
+ * wins, so a deny of /bin/sh holds for the sh PATH finds at /usr/bin/sh when /bin links there.
  */
 async function requireRun(ctx: HostContext, c: ResolvedCommand): Promise<void> {
-  const byPath: PermissionRequest = { kind: "run", value: c.path };
-  const dPath = safeCheck(ctx, byPath);
-  if (!c.viaPath) return requirePermission(ctx, byPath);
-  const byName: PermissionRequest = { kind: "run", value: c.name };
-  const dName = safeCheck(ctx, byName);
-  for (const [req, d] of [[byPath, dPath], [byName, dName]] as const) {
-    if (d.decision === "forbidden" || isExplicitDeny(d)) denyWith(ctx, req, d);
+  const run: RunRequest = { name: c.viaPath ? c.name : c.path, resolvedPath: c.path, realPath: c.real };
+  const req: PermissionRequest = { kind: "run", value: run.name };
+  let d: PermissionDecision;
+  try {
+    d = asDecision(ctx.checkRun(run), req);
+  } catch {
+    d = checkFailed(req);
   }
-  if (dName.decision === "allow" || dPath.decision === "allow") return;
-  return requirePermission(ctx, byName);
-}
-
-/** A deny that comes from a `deny:` block, as opposed to "not granted". */
-function isExplicitDeny(d: PermissionDecision): boolean {
-  return d.decision !== "allow" && d.decision !== "prompt" && /(^|\.)deny\./.test(d.rule);
+  if (d.decision === "allow") return;
+  if (d.decision === "prompt") {
+    let approved = false;
+    try {
+      approved = (await ctx.ask(req, d)) === true;
+    } catch {
+      approved = false;
+    }
+    if (approved) return;
+  }
+  denyWith(ctx, req, d);
 }
 
 async function checkedCwd(ctx: HostContext, cwd: string | undefined): Promise<string> {
   // No working directory was asked for: "/" gives the program nothing of the user's by default.
   if (cwd === undefined) return "/";
-  const path = realSkillPath(cwd, ctx.home);
-  await requirePermission(ctx, { kind: "read", value: path });
-  let isDir = false;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new HostError(`shell.run: cwd ${path} is not a directory`, "not_found");
-  return path;
+  return await onPath(ctx, "read", cwd, (path) => {
+    let isDir = false;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (!isDir) throw new HostError(`shell.run: cwd ${cwd} is not a directory`, "not_found");
+    return path;
+  });
 }
 
 /** Only variables the skill may read with env.get (no prompting here), plus a PATH. */

@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HOST_API } from "./index.ts";
+import { DEFAULT_LIMITS } from "../../contracts/sandbox.ts";
+import { parsePolicy, resolvePolicyPaths } from "../../../policy/index.ts";
+import { createHostContext, HOST_API } from "./index.ts";
 import { MINIMAL_PATH } from "./shell-run.ts";
 import { lookupOnPath } from "./shell-resolve.ts";
 import { policyWith, testContext, denied } from "./test-context.ts";
@@ -17,9 +19,26 @@ mkdirSync(work);
 mkdirSync(other);
 // A program called "sh" that is not the host's sh.
 copyFileSync(shPath, join(other, "sh"));
+// A real folder of programs and a link to it, as /bin → /usr/bin on Debian: one file, two paths.
+const realBin = join(root, "real-bin");
+const linkBin = join(root, "link-bin");
+mkdirSync(realBin);
+copyFileSync(shPath, join(realBin, "tool"));
+copyFileSync(shPath, join(realBin, "other"));
+symlinkSync(realBin, linkBin);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 type Result = { code: number; stdout: string; stderr: string };
+/** A context under policy text pinned to real paths, as loadPolicyFile does for policy.yaml. */
+const loadedCtx = (policy: string, run: "all" | string[] = "all") =>
+  createHostContext({
+    policy: resolvePolicyPaths(parsePolicy(policy), { home: root }),
+    skill: { name: "tester", permissions: { run } },
+    home: root,
+    limits: DEFAULT_LIMITS,
+    deadline: Date.now() + 10_000,
+    ask: async () => false,
+  });
 const ctxFor = (allow: string, extra?: string) => testContext({ policy: policyWith(allow, extra), permissions: { run: "all", read: "all", env: "all" } });
 
 describe("shell.run", () => {
@@ -49,6 +68,60 @@ describe("shell.run", () => {
     const ctx = testContext({ policy: `version: 1\nprompt: false\ndeny: { run: [sh] }\nskills:\n  tester:\n    allow: { run: ["${shPath}"] }\n`, permissions: { run: "all" } });
     const err = await denied(run(ctx, [shPath, ["-c", "true"]]));
     expect(err.decision.rule).toBe("deny.run[0]");
+  });
+
+  test("a deny of a path holds when the command is reached through a linked folder", async () => {
+    const ctx = testContext({ policy: policyWith(`{ run: ["${linkBin}/tool"] }`, `prompt: false\ndeny: { run: ["${realBin}/tool"] }`), permissions: { run: "all" } });
+    const err = await denied(run(ctx, [join(linkBin, "tool"), ["-c", "echo ran"]]));
+    expect(err.decision.rule).toBe("deny.run[0]");
+  });
+
+  test("a grant of one absolute path does not admit another file", async () => {
+    const ctx = ctxFor(`{ run: ["${realBin}/tool"] }`);
+    expect(((await run(ctx, [join(realBin, "tool"), ["-c", 'echo "$0"']])) as Result).stdout).toBe("tool\n");
+    await denied(run(ctx, [join(realBin, "other"), ["-c", "true"]]));
+    await denied(run(ctx, [join(other, "sh"), ["-c", "true"]]));
+  });
+
+  test("the file started is the real one, under the name the skill used", async () => {
+    const ctx = ctxFor(`{ run: ["${linkBin}/tool"] }`);
+    const r = (await run(ctx, [join(linkBin, "tool"), ["-c", 'echo "$0"; readlink /proc/$$/exe']])) as Result;
+    expect(r.stdout).toBe(`tool\n${join(realBin, "tool")}\n`);
+  });
+
+  describe("one file, two paths (a linked folder), with a loaded policy", () => {
+    const tool = join(realBin, "tool");
+    const linked = join(linkBin, "tool");
+    const withPath = async <T>(f: () => Promise<T>): Promise<T> => {
+      const saved = process.env.PATH;
+      process.env.PATH = `${realBin}:${saved ?? ""}`;
+      try {
+        return await f();
+      } finally {
+        process.env.PATH = saved;
+      }
+    };
+
+    test("a deny through the link holds for the real file, by path and by name on PATH", async () => {
+      const policy = policyWith(`{ run: [tool, "${tool}"] }`, `prompt: false\ndeny: { run: ["${linked}"] }`);
+      await denied(run(loadedCtx(policy), [tool, ["-c", "true"]]));
+      // The manifest lists the name and the linked path only, as the reviewer's skill did.
+      const err = await withPath(() => denied(run(loadedCtx(policy, ["tool", linked]), ["tool", ["-c", "true"]])));
+      expect(err.decision.rule).toBe("deny.run[0]");
+    });
+
+    test("a deny of the real file holds through the link", async () => {
+      const policy = policyWith(`{ run: [tool, "${linked}"] }`, `prompt: false\ndeny: { run: ["${tool}"] }`);
+      await denied(run(loadedCtx(policy), [linked, ["-c", "true"]]));
+      await denied(run(loadedCtx(policy, ["tool", linked]), [linked, ["-c", "true"]]));
+    });
+
+    test("a grant admits the same file under the same name, never another file or name", async () => {
+      const ctx = loadedCtx(policyWith(`{ run: ["${linked}"] }`));
+      expect(((await run(ctx, [tool, ["-c", 'echo "$0"']])) as Result).stdout).toBe("tool\n");
+      await denied(run(ctx, [join(realBin, "other"), ["-c", "true"]]));
+      await denied(run(ctx, [shPath, ["-c", "true"]]));
+    });
   });
 
   test("a shell string is never interpreted, and args must be strings", async () => {

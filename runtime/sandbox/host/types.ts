@@ -1,4 +1,5 @@
 import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
+import type { RunRequest } from "../../../policy/index.ts";
 import type { SandboxLimits, DenialRecord } from "../../contracts/sandbox.ts";
 import type { MailAccount } from "./mail-types.ts";
 /** Thrown by a host function when a permission is denied; core turns it into the in-sandbox
@@ -11,6 +12,9 @@ export type ServiceCaller = (service: string, method: string, args: unknown[]) =
 export interface HostContext {
   /** Decide a request; already combines policy + manifest; cached per (kind,value). */
   check(req: PermissionRequest): PermissionDecision;
+  /** For run: decide a command with its resolved and real paths in one request (policy's
+   *  checkRun), so the manifest sees the name while the denies see every path. */
+  checkRun(run: RunRequest): PermissionDecision;
   /** For net: after DNS, decide one resolved address of an allowed request. */
   checkResolved(host: string, port: number, ip: string): PermissionDecision;
   /** Ask the user (via main thread) about a `prompt` decision; true = allow this request. */
