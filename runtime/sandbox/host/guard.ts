@@ -6,8 +6,13 @@ import { sep } from "node:path";
 import { HostDenied, type HostContext } from "./types.ts";
 
 /** Decides `req` and returns if allowed; otherwise records the denial and throws HostDenied. */
-export async function requirePermission(ctx: HostContext, req: PermissionRequest): Promise<void> {
-  const d = safeCheck(ctx, req);
+export function requirePermission(ctx: HostContext, req: PermissionRequest): Promise<void> {
+  return settle(ctx, req, safeCheck(ctx, req));
+}
+
+/** Acts on decision `d` for `req`: returns when allowed, asks the user when it says so, and
+ *  otherwise records the denial and throws HostDenied. */
+export async function settle(ctx: HostContext, req: PermissionRequest, d: PermissionDecision): Promise<void> {
   if (d.decision === "allow") return;
   if (d.decision === "prompt") {
     let approved = false;

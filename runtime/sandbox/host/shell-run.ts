@@ -3,7 +3,7 @@
 // child gets only the environment variables the skill may read.
 import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
 import type { RunRequest } from "../../../policy/index.ts";
-import { asDecision, checkFailed, denyWith, safeCheck } from "./guard.ts";
+import { asDecision, checkFailed, safeCheck, settle } from "./guard.ts";
 import { onPath } from "./paths.ts";
 import { runProcess } from "./process-runner.ts";
 import { redactText, secretValues } from "./redact.ts";
@@ -44,17 +44,7 @@ async function requireRun(ctx: HostContext, c: ResolvedCommand): Promise<void> {
   } catch {
     d = checkFailed(req);
   }
-  if (d.decision === "allow") return;
-  if (d.decision === "prompt") {
-    let approved = false;
-    try {
-      approved = (await ctx.ask(req, d)) === true;
-    } catch {
-      approved = false;
-    }
-    if (approved) return;
-  }
-  denyWith(ctx, req, d);
+  return settle(ctx, req, d);
 }
 
 async function checkedCwd(ctx: HostContext, cwd: string | undefined): Promise<string> {
