@@ -25,6 +25,12 @@ export interface Bridge {
   onSettle: () => void;
   /** Attaches the call's host context and log sink; until then every host call fails. */
   bind(host: BoundHost, logs: LogSink): void;
+  /**
+   * Resolves once no host call the skill started is still running (or at `until`, ms since the
+   * epoch); calls still waiting for a slot are dropped, never started. So a call that returns
+   * before its host calls end still has their denials in its outcome and audit line.
+   */
+  idle(until: number): Promise<void>;
   /** Disposes promises still waiting for a host result (a call that ended before they did). */
   dispose(): void;
 }
@@ -88,6 +94,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
   // calls: allowed, they finish before returning; while a prompt is open they hold nothing.
   let running = 0;
   const waiting: { held: QuickJSHandle[]; start: () => void }[] = [];
+  let whenIdle: (() => void) | null = null;
   const startWaiting = () => {
     while (alive && running < MAX_IN_FLIGHT && waiting.length > 0) waiting.shift()!.start();
   };
@@ -115,6 +122,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     running++;
     const done = (ok: boolean, v: unknown) => {
       running--;
+      if (running === 0 && whenIdle) whenIdle();
       startWaiting();
       settle(ok, v);
     };
@@ -213,6 +221,19 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     bind(host, logs) {
       opts.host = host;
       opts.logs = logs;
+    },
+    idle(until) {
+      for (const w of waiting.splice(0)) for (const h of w.held) if (h.alive) h.dispose();
+      if (running === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, Math.max(0, until - Date.now()));
+        function finish() {
+          clearTimeout(timer);
+          whenIdle = null;
+          resolve();
+        }
+        whenIdle = finish;
+      });
     },
     dispose() {
       alive = false;

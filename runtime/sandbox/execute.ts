@@ -123,6 +123,9 @@ export async function execute(
     const promise = keep(started.value);
     const r = await settle(ctx, rt, bridge, promise, deadline);
     if (r === "timeout") return finish(done(timeoutError(limits)));
+    // Host calls the skill started and did not await still count: their denials belong in this
+    // call's outcome and audit line (the deadline still bounds the wait).
+    await bridge.idle(deadline);
     if (r.error) {
       keep(r.error);
       return finish(done(describeFailure(ctx, rt, internals, r.error, limits, deadline, state, stackBytes)));

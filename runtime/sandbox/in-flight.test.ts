@@ -67,6 +67,18 @@ describe("host calls in flight", () => {
     expect(next.result).toEqual({ ok: true, output: "ok" });
   });
 
+  // A denial can come after the skill returned: the name is granted, the address it resolves to
+  // is then refused. The call waits for the host calls it started, so the denial is in its
+  // outcome (and so in its audit line) all the same.
+  test("a host call the skill did not await is still judged and its denial recorded", async () => {
+    const o = await pool.run(jobOf(`export default () => { fetch("http://localhost:${server.port}/").catch(() => {}); return "returned early"; }`, {
+      permissions: { net: ["localhost"] },
+      policyYaml: `version: 1\nprompt: false\ndeny:\n  net: ["127.0.0.1", "::1"]\nskills:\n  test_skill: { allow: { net: ["localhost:${server.port}"] } }\n`,
+    }));
+    expect(o.result).toEqual({ ok: true, output: "returned early" });
+    expect(o.denials).toEqual([expect.objectContaining({ kind: "net", value: `localhost:${server.port}`, caught: true })]);
+  });
+
   // The bridge lets only awaited calls wait (it tells them apart by name); a call the prelude
   // made synchronously would get a promise instead of its value.
   test("the prelude awaits every host call except core.* and env.get, which it calls synchronously", () => {

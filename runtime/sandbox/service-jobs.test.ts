@@ -23,9 +23,10 @@ describe("service calls from the worker", () => {
     const { calls, services } = fakeServices();
     const pool = new SandboxPool({ maxWorkers: 1, services });
     try {
-      // A starts a capture and returns without awaiting it.
+      // A starts a capture and returns without awaiting it; a call waits for the host calls it
+      // started until its deadline (kept short here), then answers and leaves them in flight.
       const a = await pool.run({
-        ...jobOf(`export default () => { camera.capture().then(() => {}, () => {}); return "A returned"; }`, { permissions: { camera: true }, policyYaml: POLICY }),
+        ...jobOf(`export default () => { camera.capture().then(() => {}, () => {}); return "A returned"; }`, { permissions: { camera: true }, policyYaml: POLICY, limits: { timeoutMs: 300 } }),
         session: "session-A", user: "user-A",
       });
       expect(a.result).toEqual({ ok: true, output: "A returned" });
