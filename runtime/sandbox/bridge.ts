@@ -26,6 +26,11 @@ export interface Bridge {
   /** Attaches the call's host context and log sink; until then every host call fails. */
   bind(host: BoundHost, logs: LogSink): void;
   /**
+   * A long string from the sandbox, exactly (argument or result), or null when QuickJS ran out
+   * of memory reading it: see `readLong` in createBridge.
+   */
+  readLong(h: QuickJSHandle): string | null;
+  /**
    * Resolves once no host call the skill started is still running (or at `until`, ms since the
    * epoch); calls still waiting for a slot are dropped, never started. So a call that returns
    * before its host calls end still has their denials in its outcome and audit line.
@@ -183,13 +188,13 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
    * short and a lone surrogate would read as three U+FFFD: a string whose length is off, or that
    * holds U+FFFD (rare in text), is read again through JSON, exactly.
    */
-  const readLong = (h: QuickJSHandle): string => {
+  const readLong = (h: QuickJSHandle): string | null => {
     const s = ctx.getString(h);
     if (s.length === ctx.getProp(h, "length").consume((l) => ctx.getNumber(l)) && !s.includes("\ufffd")) return s;
     const r = ctx.callFunction(jsonStringify, ctx.undefined, h);
     if (r.error) {
       r.error.dispose();
-      throw new RangeError("out of memory reading an argument");
+      return null;
     }
     return JSON.parse(r.value.consume((j) => ctx.getString(j))) as string;
   };
@@ -197,7 +202,11 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
   // The values beside the JSON are ArrayBuffers (copied out) and long strings.
   const readCall = ([jsonH, ...besideHs]: QuickJSHandle[]) => {
     const beside = besideHs.map((h): Uint8Array | string => {
-      if (ctx.typeof(h) === "string") return readLong(h);
+      if (ctx.typeof(h) === "string") {
+        const s = readLong(h);
+        if (s === null) throw new RangeError("out of memory reading an argument");
+        return s;
+      }
       const life = ctx.getArrayBuffer(h);
       const copy = life.value.slice();
       life.dispose();
@@ -218,6 +227,7 @@ export function createBridge(ctx: QuickJSContext, opts: BridgeOptions): Bridge {
     call1,
     log,
     onSettle: () => {},
+    readLong,
     bind(host, logs) {
       opts.host = host;
       opts.logs = logs;

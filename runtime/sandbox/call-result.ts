@@ -5,7 +5,7 @@ import { moltError, type ErrorCode, type MoltError } from "../contracts/errors.t
 import type { SandboxLimits, SandboxOutcome } from "../contracts/sandbox.ts";
 import { depthError, memoryError, outputError, skillError, stackError, timeoutError } from "./errors.ts";
 import { nestsDeeperThan } from "../contracts/json-depth.ts";
-import { fromWire } from "./bridge.ts";
+import { fromWire, type Bridge } from "./bridge.ts";
 import { heapCap } from "./heap-cap.ts";
 import { jsonSafe } from "../audit/redact.ts";
 import type { Internals } from "./fresh-context.ts";
@@ -58,31 +58,25 @@ export function describeFailure(
 
 export function serializeResult(
   ctx: QuickJSContext, rt: QuickJSRuntime, internals: Internals, value: QuickJSHandle, limits: SandboxLimits,
-  deadline: number, state: Escape, stackBytes: number,
+  deadline: number, state: Escape, stackBytes: number, readLong: Bridge["readLong"],
   done: (e: MoltError | null, output?: unknown) => Executed,
 ): Executed {
-  // First with every long string beside the JSON; should one not survive the trip (see
-  // readSerialized), again in strict mode, where such strings stay in the JSON.
-  let parts: string[] | null | "again" = "again";
-  for (const strict of [false, true]) {
-    const r = ctx.newNumber(limits.outputBytes).consume((n) =>
-      ctx.callFunction(internals.serialize, ctx.undefined, value, n, strict ? ctx.true : ctx.false));
-    if (r.error) {
-      const e = r.error;
-      const err = describeFailure(ctx, rt, internals, e, limits, deadline, state, stackBytes);
-      e.dispose();
-      return done(err);
-    }
-    parts = r.value.consume((v) => readSerialized(ctx, v, strict));
-    if (parts !== "again") break;
+  const r = ctx.newNumber(limits.outputBytes).consume((n) => ctx.callFunction(internals.serialize, ctx.undefined, value, n));
+  if (r.error) {
+    const e = r.error;
+    const err = describeFailure(ctx, rt, internals, e, limits, deadline, state, stackBytes);
+    e.dispose();
+    return done(err);
   }
-  if (parts === null || parts === "again" || parts.reduce((n, p) => n + Buffer.byteLength(p), 0) > limits.outputBytes) return done(outputError(limits));
+  const parts = r.value.consume((v) => readSerialized(ctx, v, readLong));
+  if (parts === "memory") return done(memoryError(limits));
+  if (parts === null || parts.reduce((n, p) => n + Buffer.byteLength(p), 0) > limits.outputBytes) return done(outputError(limits));
   const [json, ...long] = parts as [string, ...string[]];
   // QuickJS stringifies any depth; everything after it (the audit's hash, the model's message,
   // the copy to the main thread) recurses per level.
   if (nestsDeeperThan(json)) return done(depthError());
   // QuickJS writes a lone surrogate as a \udXXX escape; such strings become well-formed (U+FFFD),
-  // as long strings already do on their way out, so a result never carries invalid UTF-16.
+  // as long strings do in readSerialized, so a result never carries invalid UTF-16.
   const output = fromWire(json, long, LONG_MARK);
   return done(null, LONE_ESCAPE.test(json) ? jsonSafe(output) : output);
 }
@@ -93,25 +87,21 @@ const LONE_ESCAPE = /\\u[dD][89a-fA-F]/;
 const LONG_MARK = "\u0000s";
 
 /**
- * The prelude's serialize result: a JSON string, or [json, ...long strings]; null = too big.
- * A long string is read as a C string: a NUL in it would cut it short, and a lone surrogate
- * (written as three bytes) would come back as three U+FFFD. Either changes its length or
- * brings a U+FFFD, so a string with a different length, or one holding U+FFFD (rare in text),
- * asks for the strict form ("again"), which keeps such strings in the JSON.
+ * The prelude's serialize result: a JSON string, or [json, ...long strings]; null = too big,
+ * "memory" = QuickJS ran out of memory reading a long string. Long strings are read exactly as
+ * arguments are (the bridge's `readLong`), then made well-formed: a lone surrogate becomes one
+ * U+FFFD, as in short strings.
  */
-function readSerialized(ctx: QuickJSContext, v: QuickJSHandle, strict: boolean): string[] | null | "again" {
+function readSerialized(ctx: QuickJSContext, v: QuickJSHandle, readLong: Bridge["readLong"]): string[] | null | "memory" {
   const type = ctx.typeof(v);
   if (type === "string") return [ctx.getString(v)];
   if (type !== "object") return null;
   const n = ctx.getProp(v, "length").consume((h) => ctx.getNumber(h));
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    const ok = ctx.getProp(v, i).consume((h) => {
-      const s = ctx.getString(h);
-      out.push(s);
-      return i === 0 || strict || (s.length === ctx.getProp(h, "length").consume((l) => ctx.getNumber(l)) && !s.includes("\ufffd"));
-    });
-    if (!ok) return "again";
+    const s = ctx.getProp(v, i).consume((h) => (i === 0 ? ctx.getString(h) : readLong(h)));
+    if (s === null) return "memory";
+    out.push(s.isWellFormed() ? s : s.toWellFormed());
   }
   return out;
 }

@@ -131,7 +131,7 @@ export async function execute(
       return finish(done(describeFailure(ctx, rt, internals, r.error, limits, deadline, state, stackBytes)));
     }
     keep(r.value);
-    return finish(serializeResult(ctx, rt, internals, r.value, limits, deadline, state, stackBytes, done));
+    return finish(serializeResult(ctx, rt, internals, r.value, limits, deadline, state, stackBytes, bridge.readLong, done));
   } catch (err) {
     // Thrown by the host side of QuickJS itself: the WASM ran out of native stack, or aborted.
     // The runtime's state is unknown, so it is abandoned and the worker replaced.

@@ -240,12 +240,11 @@ function errorInfo(e) {
 // Long strings (a file's content, a page's text) leave as they are, beside the JSON: QuickJS's
 // JSON.stringify escapes a 1 MB string in ~9 ms (a 9 KB page in ~80 µs), the host copies it out
 // in ~1.1 ms. In the JSON such a string is the marker {"\u0000s": index}; a result may not use
-// that key itself. The threshold is the arguments' own. The host reads a long string as a C
-// string, which a NUL would cut and a lone surrogate would widen: it checks each one's length
-// (a scan for NUL here took 1.5 ms per MB) and, when one is off, asks again in strict mode, which
-// keeps such strings in the JSON.
+// that key itself. The threshold is the arguments' own, and the host reads such strings as it
+// reads arguments: as C strings, checked by length, read again exactly when one is off (a scan
+// for NUL here took 1.5 ms per MB).
 const LONG = BESIDE, SMARK = "\u0000s", hasOwn = Object.hasOwn, TooBig = {};
-function serialize(v, limit, strict) {
+function serialize(v, limit) {
   const long = [];
   let longChars = 0, s;
   try {
@@ -253,7 +252,7 @@ function serialize(v, limit, strict) {
       const t = typeof x;
       if (t === "function" || t === "symbol" || t === "bigint")
         throw new TypeError("the result is not JSON-serialisable: " + (k === "" ? "the value" : "property \"" + k + "\"") + " is a " + t);
-      if (t === "string" && x.length > LONG && (!strict || (x.indexOf("\u0000") === -1 && x.isWellFormed()))) {
+      if (t === "string" && x.length > LONG) {
         longChars += x.length;
         if (longChars > limit) throw TooBig;
         long.push(x);
