@@ -4,6 +4,7 @@
 import type { Document } from "yaml";
 import { isPlainObject, show, type ManifestIssue } from "./manifest-error.ts";
 import { firstDuplicateKey } from "../runtime/contracts/yaml-duplicates.ts";
+import { setOwn } from "../runtime/contracts/set-own.ts";
 
 export interface Frontmatter {
   data: Record<string, unknown>;
@@ -67,10 +68,6 @@ function parseYaml(src: string, file: string): { data: Record<string, unknown>; 
   return { data, keyLines };
 }
 
-/** Defines `key` as an own property, so a `__proto__` key is data, never the prototype. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-}
 
 // `[^]*`, not `.*`: `.` stops at U+2028, and `$` failing there made the engine retry every
 // split of the spaces before it (quadratic; 160k spaces took 21 s).

@@ -1,6 +1,7 @@
 // Secrets are redacted at the point of logging (STYLE.md): by the member's name, and by known
 // secret values wherever they appear. The walk also turns arbitrary tool parameters into plain
 // JSON, because the log must be writable whatever a model or skill passed in.
+import { setOwn } from "../contracts/set-own.ts";
 
 export const REDACTED = "[REDACTED]";
 
@@ -95,14 +96,6 @@ function walkObject(obj: object, st: WalkState): unknown {
   } finally {
     st.seen.delete(obj);
   }
-}
-
-/**
- * out[key] = value as an own property, even for the key "__proto__" (a plain assignment would
- * set the prototype instead, and the member would vanish from the record).
- */
-export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function cleanString(s: string, secrets: readonly string[]): string {

@@ -1,7 +1,7 @@
 // The log is the record, so long values are kept, but one entry is capped so that a single
 // call cannot produce a line no tool can handle. Long strings are cut, with a marker saying
 // how much was dropped, until the entry fits.
-import { setOwn } from "./redact.ts";
+import { setOwn } from "../contracts/set-own.ts";
 
 /** Bytes one line (entry + newline) may take. */
 export const MAX_ENTRY_BYTES = 64 * 1024;

@@ -1,5 +1,7 @@
 // ${VAR} and ${VAR:-default} in config values (DESIGN §7). A variable that is not set and has no
 // default is an error naming it; the value itself never appears in a message.
+import { setOwn } from "../contracts/set-own.ts";
+
 export type Env = Record<string, string | undefined>;
 
 export interface Missing {
@@ -46,7 +48,7 @@ export function expandEnv(data: unknown, env: Env): { value: unknown; missing?: 
       const out: Record<string, unknown> = {};
       // As an own property: a "__proto__" key is a key (the schema refuses it), never the
       // object's prototype, whose members would pass the schema unseen.
-      for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: walk(x, [...path, k]), enumerable: true, writable: true, configurable: true });
+      for (const [k, x] of Object.entries(v)) setOwn(out, k, walk(x, [...path, k]));
       return out;
     } finally {
       open.delete(v);
