@@ -3,5 +3,6 @@
 export { checkConfiguredServer, checkPermission, checkRun } from "./check-permission.ts";
 export { checkResolvedAddress } from "./resolved-address.ts";
 export { normalizeHost, parseIP } from "./ip.ts";
+export { pathCovers } from "./path-match.ts";
 export { isSealed, sealPolicy } from "./sealed.ts";
 export type { Policy } from "./types.ts";

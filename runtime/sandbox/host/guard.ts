@@ -3,6 +3,7 @@
 import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
 import { realpathSync } from "node:fs";
 import { sep } from "node:path";
+import { pathCovers } from "../../../policy/decide.ts";
 import { HostDenied, type HostContext } from "./types.ts";
 
 /** Decides `req` and returns if allowed; otherwise records the denial and throws HostDenied. */
@@ -82,10 +83,14 @@ export function safeCheck(ctx: HostContext, req: PermissionRequest): PermissionD
 // Moltbot's home, as its real path, for every call of this worker: a root never changes while
 // the process runs, so a host call still running from an earlier call checks the same ones.
 const protectedRoots = new Set<string>();
+// The paths jobs named, resolved once: every job names the same home.
+const protectedPaths = new Set<string>();
 
 /** Adds folders (real paths, or paths resolved here) that no file access may reach. */
 export function protectFolders(paths: readonly string[]): void {
   for (const p of paths) {
+    if (protectedPaths.has(p)) continue;
+    protectedPaths.add(p);
     let real = p;
     try {
       real = realpathSync(p);
@@ -97,7 +102,7 @@ export function protectFolders(paths: readonly string[]): void {
 }
 
 function protectedRootOf(path: string): string | undefined {
-  for (const root of protectedRoots) if (path === root || path.startsWith(root + sep)) return root;
+  for (const root of protectedRoots) if (pathCovers(root, path)) return root;
   return undefined;
 }
 
