@@ -2,6 +2,7 @@
 // v1.11) with the bot's token in a header — never in the URL, where it could end up in logs.
 import type { MatrixClient } from "matrix-js-sdk";
 import type { Attachment } from "../../runtime/contracts/channel.ts";
+import { readBodyAtMost } from "../../runtime/contracts/read-body.ts";
 
 const MAX_BYTES = 20 * 1024 * 1024;
 
@@ -19,17 +20,9 @@ export async function downloadMedia(client: MatrixClient, mxc: string): Promise<
     throw new Error(`media is ${size} bytes, more than ${MAX_BYTES}`);
   }
   // Counted as it streams: a body sent without a length is cut off at the cap, not held whole.
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of res.body ?? []) {
-    total += chunk.byteLength;
-    if (total > MAX_BYTES) {
-      await res.body?.cancel().catch(() => {});
-      throw new Error(`media is more than ${MAX_BYTES} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  const bytes = await readBodyAtMost(res, MAX_BYTES);
+  if (bytes === null) throw new Error(`media is more than ${MAX_BYTES} bytes`);
+  return bytes;
 }
 
 export async function attachmentBytes(a: Attachment): Promise<Uint8Array> {

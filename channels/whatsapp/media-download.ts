@@ -4,6 +4,7 @@
 // cut off at a cap, and only then decrypted and checked (AES-256-CBC + HMAC, as baileys encrypts).
 import { createDecipheriv, createHmac, timingSafeEqual } from "node:crypto";
 import { DEF_MEDIA_HOST, DEFAULT_ORIGIN, getMediaKeys, type proto } from "baileys";
+import { readBodyAtMost } from "../../runtime/contracts/read-body.ts";
 
 /** Images above this are not downloaded (the text still arrives); as on the other channels. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -81,15 +82,9 @@ export async function downloadImage(media: proto.Message.IImageMessage, opts: Do
     abort.abort();
     return new MediaRefused(`image larger than ${max} bytes; download stopped`);
   };
-  if (Number(res.headers.get("content-length") ?? 0) > limit) throw tooBig();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of res.body) {
-    total += chunk.byteLength;
-    if (total > limit) throw tooBig();
-    chunks.push(chunk);
-  }
-  return decrypt(Buffer.concat(chunks), media.mediaKey);
+  const enc = await readBodyAtMost(res, limit);
+  if (enc === null) throw tooBig();
+  return decrypt(Buffer.from(enc.buffer, enc.byteOffset, enc.byteLength), media.mediaKey);
 }
 
 async function decrypt(enc: Buffer, mediaKey: Uint8Array): Promise<Uint8Array> {

@@ -1,6 +1,7 @@
 // HOST_API.net.fetch: every hop is checked (net grant, then each resolved address), sent to an
 // address that passed with the original Host and TLS name, and redirects are followed here so
 // each Location is checked again. Credentials are added by the host and redacted on the way back.
+import { readBodyAtMost } from "../../contracts/read-body.ts";
 import { withPermission } from "./guard.ts";
 import { allowedAddresses } from "./net-resolve.ts";
 import { parseRequestInit, refuseSecrets, type OutgoingRequest } from "./net-request.ts";
@@ -105,37 +106,14 @@ function credentialHost(host: string): string | null {
 }
 
 async function readCapped(res: Response, signal: AbortSignal): Promise<Uint8Array> {
-  const declared = Number(res.headers.get("content-length") ?? NaN);
-  if (declared > MAX_FETCH_BODY_BYTES) {
-    await res.body?.cancel().catch(() => {});
-    throw tooLarge();
-  }
-  if (res.body === null) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  let body: Uint8Array | null;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > MAX_FETCH_BODY_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  } catch (err) {
-    if (err instanceof HostError) throw err;
+    body = await readBodyAtMost(res, MAX_FETCH_BODY_BYTES);
+  } catch {
     throw signal.aborted ? timedOut() : new HostError("fetch: reading the response failed", "host_error");
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  if (body === null) throw tooLarge();
+  return body;
 }
 
 const tooLarge = () => new HostError(`fetch: the response body is larger than ${MAX_FETCH_BODY_BYTES} bytes`, "output_limit");
