@@ -9,7 +9,7 @@ import { appendNote, newDaily } from "./daily-format.ts";
 import { KINDS, layout } from "./paths.ts";
 import { addFactTo, cleanFact, cleanSection, newProfile } from "./profile-format.ts";
 import { SearchIndex, type SearchHit } from "./search-index.ts";
-import { appendEntry, formatEntry, newTranscript, parseTranscript, ROLES, type Role } from "./transcript-format.ts";
+import { appendEntry, newTranscript, parseTranscript, ROLES, type Role } from "./transcript-format.ts";
 
 /**
  * A transcript only grows: a chat's session lasts as long as the chat. Past this size an
@@ -69,8 +69,8 @@ export class MemoryStore {
     const e = { role: entry.role, text: entry.text, at: entry.at ?? new Date(), ...(entry.user ? { user: entry.user } : {}) };
     const path = this.paths.session(session);
     const size = await withFileLock(path, async () => {
-      // One blank line between sections, as appendEntry writes them.
-      const grown = appendToFile(path, (tail) => (tail.endsWith("\n\n") ? "" : tail.endsWith("\n") ? "\n" : "\n\n") + formatEntry(e));
+      // What appendEntry adds after the file's last bytes: the separator and the section.
+      const grown = appendToFile(path, (tail) => appendEntry(tail, e).slice(tail.length));
       if (grown !== null) return grown;
       const text = appendEntry(newTranscript(session), e);
       writeFileAtomic(path, text);
