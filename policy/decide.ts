@@ -4,5 +4,6 @@ export { checkConfiguredServer, checkPermission, checkRun } from "./check-permis
 export { checkResolvedAddress } from "./resolved-address.ts";
 export { normalizeHost, parseIP } from "./ip.ts";
 export { pathCovers } from "./path-match.ts";
+export { quote } from "./quote.ts";
 export { isSealed, sealPolicy } from "./sealed.ts";
 export type { Policy } from "./types.ts";

@@ -4,6 +4,7 @@
 // a denial of /proc/self/cwd must not say where the host's working folder is.
 import { lstatSync, readlinkSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
+import { quote } from "../../../policy/decide.ts";
 import { withPermission } from "./guard.ts";
 import { HostDenied, HostError, type HostContext } from "./types.ts";
 
@@ -156,9 +157,4 @@ function renamed(text: string, from: string, to: string): string {
     return pair === undefined ? s : s.split(pair[0]).map((part) => swap(part, i + 1)).join(pair[1]);
   };
   return swap(text, 0);
-}
-
-/** As policy/quote.ts shows a value: JSON-quoted and cut at 60 characters. */
-function quote(value: string): string {
-  return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
 }
