@@ -1,7 +1,7 @@
 // The store as its callers use it: files in the documented layout, search that follows hand
 // edits, an index that equals a rebuild, transcripts that survive a restart.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryStore } from "./store.ts";
@@ -215,5 +215,20 @@ describe("index", () => {
     const third = new MemoryStore(root);
     expect(await third.search("norwegian")).toHaveLength(1);
     third.close();
+  });
+
+  test("the index holds copies of memory text: it and its -wal/-shm files are 0600 whatever the umask", async () => {
+    const root = tempRoot();
+    const before = process.umask(0o022);
+    try {
+      const store = new MemoryStore(root);
+      await store.addFact("u", "Private fact");
+      for (const f of [".index.db", ".index.db-wal", ".index.db-shm"]) {
+        expect([f, statSync(join(root, f)).mode & 0o777]).toEqual([f, 0o600]);
+      }
+      store.close();
+    } finally {
+      process.umask(before);
+    }
   });
 });

@@ -41,6 +41,25 @@ describe("AuditLog.append", () => {
     expect(statSync(home.stateDb).mode & 0o777).toBe(0o600);
   });
 
+  test("a log path that cannot be a file is an invalid_input naming the path and the problem", () => {
+    const cases: [string, string][] = [
+      [home.dir, "is a folder, not a file"],
+      [join(home.log, "x.jsonl"), "part of the path is a file, not a folder"],
+      ["/proc/nope/x.jsonl", "its folder does not exist and cannot be created"],
+    ];
+    writeFileSync(home.log, "");
+    for (const [path, problem] of cases) {
+      let error: unknown;
+      try {
+        AuditLog.open(path, { stateDb: home.stateDb }).close();
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(MoltFailure);
+      expect((error as MoltFailure).error).toMatchObject({ code: "invalid_input", message: `audit log ${path}: ${problem}`, details: { path, problem } });
+    }
+  });
+
   test("redacts secret-looking parameter names at any depth", () => {
     const log = open();
     const e = log.append(record({

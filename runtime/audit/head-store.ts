@@ -2,7 +2,6 @@
 // off the end is detectable. The same table is the cross-process lock: every append runs in a
 // `BEGIN IMMEDIATE` transaction, which SQLite serialises across processes and threads alike.
 import { Database } from "bun:sqlite";
-import { chmodSync, existsSync } from "node:fs";
 import { openSharedDb } from "../contracts/sqlite.ts";
 
 export interface AuditHead {
@@ -19,10 +18,8 @@ export class HeadStore {
   readonly #db: Database;
 
   constructor(stateDb: string) {
-    const existed = existsSync(stateDb);
+    // Created 0600 (DESIGN §12) by openSharedDb; an existing file is not ours to change.
     this.#db = openSharedDb(stateDb, { busyTimeoutMs: BUSY_TIMEOUT_MS });
-    // DESIGN §12: home files are 0600. Only a file we create; an existing one is not ours to change.
-    if (!existed) chmodSync(stateDb, 0o600);
     // NORMAL is enough: if a crash loses the newest head commits, the lines are still in the
     // fsynced log and the next append re-adopts them (see audit-log.ts).
     this.#db.run("PRAGMA synchronous = NORMAL");

@@ -3,6 +3,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, realpathSync, statSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fail } from "../contracts/errors.ts";
+import { auditPathFailure } from "./path-error.ts";
 
 const FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
 
@@ -20,9 +21,13 @@ export class LogFile {
 
   static open(path: string): LogFile {
     const abs = resolve(path);
-    mkdirSync(dirname(abs), { recursive: true, mode: 0o700 });
-    const fd = openSync(abs, FLAGS, 0o600);
-    return new LogFile(abs, fd, realpathSync(abs));
+    try {
+      mkdirSync(dirname(abs), { recursive: true, mode: 0o700 });
+      const fd = openSync(abs, FLAGS, 0o600);
+      return new LogFile(abs, fd, realpathSync(abs));
+    } catch (err) {
+      auditPathFailure(err, abs);
+    }
   }
 
   get fd(): number {

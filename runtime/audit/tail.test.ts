@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { AuditEntry } from "../contracts/audit.ts";
 import { AuditLog } from "./audit-log.ts";
 import { formatAuditEntry, tailAudit } from "./tail.ts";
@@ -18,6 +19,12 @@ function build(n: number, params: unknown = {}): void {
 }
 
 describe("tailAudit", () => {
+  test("a folder given as the log is an invalid_input naming it", () => {
+    const dir = join(home.dir, "logs");
+    mkdirSync(dir);
+    expect(() => tailAudit(dir, 3)).toThrow(`audit log ${dir}: is a folder, not a file`);
+  });
+
   test("returns the newest n entries, oldest first", () => {
     build(10);
     expect(tailAudit(home.log, 3).map((e) => e.seq)).toEqual([8, 9, 10]);

@@ -3,6 +3,7 @@
 import { closeSync, fstatSync, openSync } from "node:fs";
 import type { AuditEntry } from "../contracts/audit.ts";
 import { readLastLines } from "./line-reader.ts";
+import { auditPathFailure, failAuditPath } from "./path-error.ts";
 
 export function tailAudit(path: string, n: number): AuditEntry[] {
   if (!(n > 0)) return [];
@@ -11,9 +12,10 @@ export function tailAudit(path: string, n: number): AuditEntry[] {
     fd = openSync(path, "r");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw err;
+    auditPathFailure(err, path);
   }
   try {
+    if (fstatSync(fd).isDirectory()) failAuditPath(path, "is a folder, not a file");
     const { lines } = readLastLines(fd, fstatSync(fd).size, Math.floor(n));
     const out: AuditEntry[] = [];
     for (const line of lines) {

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { MoltFailure } from "../contracts/errors.ts";
 import type { AuditEntry } from "../contracts/audit.ts";
 import { AuditLog } from "./audit-log.ts";
 import { entryHash } from "./entry-hash.ts";
@@ -36,6 +38,27 @@ describe("verifyAudit", () => {
     expect(verify()).toEqual({ ok: true, entries: 0 });
     writeFileSync(home.log, "");
     expect(verify()).toEqual({ ok: true, entries: 0 });
+  });
+
+  test("before the first run (no home folder yet): ok, 0 entries, and nothing is created", () => {
+    const fresh = join(home.dir, "not-yet");
+    expect(verifyAudit(join(fresh, "audit.jsonl"), { stateDb: join(fresh, "state.db") })).toEqual({ ok: true, entries: 0 });
+    expect(existsSync(fresh)).toBe(false);
+    build(2);
+    expect(verifyAudit(home.log, { stateDb: join(fresh, "state.db") })).toMatchObject({ ok: true, entries: 2, warnings: [expect.stringContaining("no head")] });
+  });
+
+  test("a folder where the log should be is the user's mistake (invalid_input naming it), not a crash", () => {
+    const dir = join(home.dir, "logs");
+    mkdirSync(dir);
+    let error: unknown;
+    try {
+      verifyAudit(dir, { stateDb: home.stateDb });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(MoltFailure);
+    expect((error as MoltFailure).error).toMatchObject({ code: "invalid_input", message: `audit log ${dir}: is a folder, not a file`, details: { path: dir } });
   });
 
   test("an intact log: ok with its entry count, and verify changes nothing", () => {

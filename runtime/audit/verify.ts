@@ -6,6 +6,7 @@ import { linkProblem, parseEntry } from "./entry-check.ts";
 import { GENESIS_HASH } from "./entry-hash.ts";
 import { type AuditHead, HeadStore } from "./head-store.ts";
 import { forEachLine, MAX_LINE_BYTES } from "./line-reader.ts";
+import { auditPathFailure, failAuditPath } from "./path-error.ts";
 import { MAX_ENTRY_BYTES } from "./truncate.ts";
 
 export type VerifyResult =
@@ -14,24 +15,36 @@ export type VerifyResult =
 
 export function verifyAudit(path: string, opts: { stateDb: string }): VerifyResult {
   const abs = resolve(path);
+  // Before the first run there is no home folder: nothing to check, and nothing is created.
+  if (!existsSync(dirname(resolve(opts.stateDb)))) return existsSync(abs) ? verifyWith(abs, null) : { ok: true, entries: 0 };
   const heads = new HeadStore(opts.stateDb);
   try {
-    if (!existsSync(abs)) {
-      const head = heads.get(join(realDir(abs), basename(abs)));
-      if (head && head.seq > 0) {
-        return { ok: false, line: 1, reason: `the log file is missing but state.db records ${head.seq} entries` };
-      }
-      return { ok: true, entries: 0 };
-    }
-    const fd = openSync(abs, "r");
-    try {
-      // Under the append lock, so an append in flight is never mistaken for a torn line.
-      return heads.locked(() => scan(fd, heads.get(realpathSync(abs))));
-    } finally {
-      closeSync(fd);
-    }
+    return verifyWith(abs, heads);
   } finally {
     heads.close();
+  }
+}
+
+function verifyWith(abs: string, heads: HeadStore | null): VerifyResult {
+  if (!existsSync(abs)) {
+    const head = heads?.get(join(realDir(abs), basename(abs)));
+    if (head && head.seq > 0) {
+      return { ok: false, line: 1, reason: `the log file is missing but state.db records ${head.seq} entries` };
+    }
+    return { ok: true, entries: 0 };
+  }
+  let fd: number;
+  try {
+    fd = openSync(abs, "r");
+  } catch (err) {
+    auditPathFailure(err, abs);
+  }
+  try {
+    if (fstatSync(fd).isDirectory()) failAuditPath(abs, "is a folder, not a file");
+    // Under the append lock, so an append in flight is never mistaken for a torn line.
+    return heads ? heads.locked(() => scan(fd, heads.get(realpathSync(abs)))) : scan(fd, null);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MoltFailure } from "../../runtime/contracts/errors.ts";
@@ -77,5 +77,57 @@ describe("skill install / verify / remove", () => {
     expect(readLock(paths.lockFile).skills.weather).toBeUndefined();
     expect((await errorOf(Promise.resolve().then(() => removeSkill("weather", paths)))).code).toBe("not_found");
     expect((await errorOf(Promise.resolve().then(() => removeSkill("../etc", paths)))).code).toBe("not_found");
+  });
+
+  test("a built-in skill's name is refused before anything is copied", async () => {
+    const e = await errorOf(installSkill(source("file_read", "9.0.0"), paths));
+    expect(e).toMatchObject({ code: "invalid_manifest", message: "file_read is the name of a built-in skill; rename it" });
+    expect(existsSync(join(paths.skillsDir, "file_read"))).toBe(false);
+    expect(readLock(paths.lockFile).skills.file_read).toBeUndefined();
+  });
+});
+
+describe("a failed install or remove changes nothing", () => {
+  const home = join(root, "atomic");
+  const p = { skillsDir: join(home, "skills"), lockFile: join(home, "skills.lock") };
+  const lockTmp = join(home, `.skills.lock.${process.pid}.tmp`);
+
+  test("a corrupt skills.lock stops the install before the old version is touched", async () => {
+    await installSkill(source("clock", "1.0.0"), p);
+    const good = readFileSync(p.lockFile, "utf8");
+    writeFileSync(p.lockFile, "{bad\n");
+    const e = await errorOf(installSkill(source("clock", "2.0.0"), p));
+    expect(e.message).toContain("is not valid JSON");
+    expect(readFileSync(join(p.skillsDir, "clock", "lib", "x.js"), "utf8")).toContain("1.0.0");
+    expect((await errorOf(installSkill(source("other"), p))).code).toBe("invalid_config");
+    expect(existsSync(join(p.skillsDir, "other"))).toBe(false);
+    expect(readdirSync(p.skillsDir)).toEqual(["clock"]);
+    writeFileSync(p.lockFile, good);
+  });
+
+  test("when skills.lock cannot be written, the move is rolled back", async () => {
+    mkdirSync(lockTmp); // the lock's temp file cannot be created
+    try {
+      await expect(installSkill(source("clock", "3.0.0"), p)).rejects.toThrow();
+      expect(readFileSync(join(p.skillsDir, "clock", "lib", "x.js"), "utf8")).toContain("1.0.0");
+      await expect(installSkill(source("fresh"), p)).rejects.toThrow();
+      expect(readdirSync(p.skillsDir)).toEqual(["clock"]);
+      expect(() => removeSkill("clock", p)).toThrow();
+      expect(readdirSync(p.skillsDir)).toEqual(["clock"]);
+      expect(verifySkills(p)).toEqual([expect.objectContaining({ name: "clock", state: "ok" })]);
+    } finally {
+      rmSync(lockTmp, { recursive: true });
+    }
+  });
+
+  test("remove with a corrupt skills.lock deletes nothing", () => {
+    const good = readFileSync(p.lockFile, "utf8");
+    writeFileSync(p.lockFile, "{bad\n");
+    expect(() => removeSkill("clock", p)).toThrow("is not valid JSON");
+    expect(existsSync(join(p.skillsDir, "clock", "skill.json"))).toBe(true);
+    writeFileSync(p.lockFile, good);
+    removeSkill("clock", p);
+    expect(readdirSync(p.skillsDir)).toEqual([]);
+    expect(readLock(p.lockFile).skills).toEqual({});
   });
 });

@@ -1,6 +1,6 @@
 // skills.lock (DESIGN §12): which skills are installed, from where, with which content hash.
 // Persisted format, versioned: { "v": 1, "skills": { name: { version, source, sha256, installed_at } } }.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fail } from "../../runtime/contracts/errors.ts";
 
@@ -31,15 +31,43 @@ export function readLock(path: string): Lockfile {
   return lock as Lockfile;
 }
 
-/** Temp file, fsync, rename: the lock is always the old one or the new one. */
+/** Temp file, fsync, rename, fsync the folder: the lock is always the old one or the new one. */
 export function writeLock(path: string, lock: Lockfile): void {
   const tmp = join(dirname(path), `.skills.lock.${process.pid}.tmp`);
-  const fd = openSync(tmp, "w", 0o600);
   try {
-    writeSync(fd, JSON.stringify(lock, null, 2) + "\n");
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+      const bytes = Buffer.from(JSON.stringify(lock, null, 2) + "\n");
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // not a file we can remove (e.g. a folder in the way): the original error says more
+    }
+    throw err;
+  }
+  syncDir(dirname(path));
+}
+
+// Makes the rename durable; a folder that cannot be opened for it (some filesystems) is no error.
+function syncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, "r");
+  } catch {
+    return;
+  }
+  try {
     fsyncSync(fd);
+  } catch {
+    // not supported for folders here
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, path);
 }

@@ -3,7 +3,7 @@
 // approvals and sessions are the same ones WebChat and the channels see. Replies stream as they
 // come; an approval is a y/N question on the same terminal.
 import { createInterface } from "node:readline";
-import { EXIT } from "../../contracts/errors.ts";
+import { EXIT, fail } from "../../contracts/errors.ts";
 import { GatewayClient } from "../../gateway/client.ts";
 import { homePaths, moltbotHome } from "../../home.ts";
 import { describeParams } from "../ask.ts";
@@ -18,22 +18,40 @@ Talks to the assistant through the running gateway (start it with 'moltbot gatew
   -m, --message   send one message, print the answer, exit (approvals still ask)
   -h, --help      this help
 
+chat is interactive, so it has no --json; programs can use the gateway's WebSocket API.
+
 In the chat: /stop cancels the running answer, /quit (or Ctrl-D) leaves.
 The token comes from MOLTBOT_TOKEN or gateway.token in config.yaml.
 `;
 
 async function gatewayAddress(url: string | undefined): Promise<{ url: string; token?: string }> {
   const envToken = process.env.MOLTBOT_TOKEN || undefined;
-  if (url) return { url, token: envToken };
+  if (url) return { url: checkUrl(url), token: envToken };
   const { loadConfig } = await import("../../config/index.ts");
   const gw = loadConfig(homePaths(moltbotHome()).config).gateway;
   const host = gw.host === "0.0.0.0" ? "127.0.0.1" : gw.host === "::" ? "[::1]" : gw.host.includes(":") ? `[${gw.host}]` : gw.host;
   return { url: `http://${host}:${gw.port}`, token: envToken ?? gw.token };
 }
 
+function checkUrl(url: string): string {
+  let protocol = "";
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // not a URL at all: the same message
+  }
+  if (!/^(wss?|https?):$/.test(protocol)) {
+    fail("invalid_input", `chat: --url must be a ws://, wss://, http:// or https:// URL, not '${url.slice(0, 100)}'`, "e.g. --url ws://127.0.0.1:18789");
+  }
+  return url;
+}
+
 export async function chatCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { url: { type: "string" }, name: { type: "string" }, message: { type: "string", short: "m" }, help: { type: "boolean", short: "h" } }, "chat");
+  const { values } = parse(argv, {
+    url: { type: "string" }, name: { type: "string" }, message: { type: "string", short: "m" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+  }, "chat");
   if (values.help) return (await writeOut(HELP), EXIT.ok);
+  if (values.json) fail("invalid_input", "chat is interactive; --json is not available", "programs can talk to the gateway's WebSocket API (ws://127.0.0.1:18789/ws)");
   const name = values.name ?? ((process.env.USER ?? "").replace(/[^A-Za-z0-9_.-]/g, "").slice(0, 64) || "terminal");
   const { url, token } = await gatewayAddress(values.url);
   const client = await GatewayClient.connect(url, { name, ...(token ? { token } : {}) });

@@ -1,7 +1,7 @@
 // `moltbot doctor`: one line per check of what Moltbot needs, each failure with what to do.
 // It reads and probes, changes nothing, and prints no secret (only where things are).
 import { existsSync, statSync } from "node:fs";
-import { EXIT, toMoltError } from "../../contracts/errors.ts";
+import { EXIT, toMoltError, type ErrorCode, type MoltError } from "../../contracts/errors.ts";
 import { parse } from "../args.ts";
 import { writeOut } from "../output.ts";
 
@@ -10,6 +10,8 @@ const HELP = `Usage: moltbot doctor [--json]
 Checks the home directory, config.yaml, policy.yaml, the model provider, configured channels,
 the skills, the tools that built-in skills use (chromium, ffmpeg) and the audit log.
 Exit 0 when everything needed works, 1 when something needs fixing.
+--json prints {ok, output: checks}; when something needs fixing, {ok: false, error, output: checks}
+with the first problem in error.
 `;
 
 interface Check {
@@ -19,7 +21,12 @@ interface Check {
   hint?: string;
   /** A missing optional tool is reported but does not fail the run. */
   optional?: boolean;
+  /** The error code of a failed check, for --json's error object. */
+  code?: ErrorCode;
 }
+
+// The code a failed check reports when it failed without an error of its own.
+const CHECK_CODES: Record<string, ErrorCode> = { home: "invalid_config", model: "provider_error", skills: "invalid_manifest", audit: "audit_invalid" };
 
 export async function doctorCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "doctor");
@@ -27,7 +34,9 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const checks = await runChecks();
   const failed = checks.filter((c) => !c.ok && !c.optional);
   if (values.json) {
-    await writeOut(JSON.stringify({ ok: failed.length === 0, output: checks }) + "\n");
+    // As on success, output lists every check; a failure adds the error of DESIGN §11.
+    const output = checks.map(({ code: _code, ...c }) => c);
+    await writeOut(JSON.stringify(failed.length === 0 ? { ok: true, output } : { ok: false, error: doctorError(failed), output }) + "\n");
   } else {
     for (const c of checks) {
       await writeOut(`${c.ok ? "ok  " : c.optional ? "--  " : "FAIL"} ${c.name.padEnd(10)} ${c.detail}\n`);
@@ -36,6 +45,16 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     await writeOut(failed.length === 0 ? "\nEverything Moltbot needs is in place.\n" : `\n${failed.length} problem(s) to fix.\n`);
   }
   return failed.length === 0 ? EXIT.ok : EXIT.runtime;
+}
+
+function doctorError(failed: Check[]): MoltError {
+  const first = failed[0]!;
+  const more = failed.length > 1 ? ` (and ${failed.length - 1} more problem${failed.length > 2 ? "s" : ""}: ${failed.slice(1).map((c) => c.name).join(", ")})` : "";
+  return {
+    code: first.code ?? CHECK_CODES[first.name] ?? "internal",
+    message: `${first.name}: ${first.detail}${more}`,
+    hint: first.hint ?? "see each check in output",
+  };
 }
 
 async function runChecks(): Promise<Check[]> {
@@ -49,7 +68,7 @@ async function runChecks(): Promise<Check[]> {
       checks.push({ name, ...(await f()) });
     } catch (err) {
       const e = toMoltError(err);
-      checks.push({ name, ok: false, detail: e.message, ...(e.hint ? { hint: e.hint } : {}) });
+      checks.push({ name, ok: false, detail: e.message, code: e.code, ...(e.hint ? { hint: e.hint } : {}) });
     }
   };
 

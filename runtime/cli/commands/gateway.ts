@@ -13,16 +13,19 @@ gateway.port from config.yaml (default 127.0.0.1:18789).
   --port P     port (0 picks a free one)
   -h, --help   this help
 
+The gateway runs until stopped, so it has no --json; check it with GET /health or 'moltbot doctor --json'.
+
 Stops cleanly on Ctrl-C (SIGINT) or SIGTERM: running answers finish (or are cancelled after
 5 s), the audit log and memory are flushed, then it exits 0.
 `;
 
 export async function gatewayCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { host: { type: "string" }, port: { type: "string" }, help: { type: "boolean", short: "h" } }, "gateway");
+  const { values } = parse(argv, { host: { type: "string" }, port: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "gateway");
   if (values.help) {
     await writeOut(HELP);
     return EXIT.ok;
   }
+  if (values.json) fail("invalid_input", "gateway runs until stopped; --json is not available", "check a running gateway with GET /health, or run 'moltbot doctor --json'");
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     fail("invalid_input", `gateway: --port must be a number from 0 to 65535`, "e.g. --port 18789");

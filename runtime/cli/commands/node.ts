@@ -18,15 +18,18 @@ gateway's checks are not trusted). Reconnects with backoff when the gateway goes
                   denied, as a node has nobody to ask (never overrides a deny or forbidden)
   -h, --help      this help
 
+A node runs until stopped, so it has no --json.
+
 Stops on Ctrl-C (SIGINT) or SIGTERM with exit 0. A refused token exits 3.
 `;
 
 export async function nodeCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     gateway: { type: "string" }, token: { type: "string" }, name: { type: "string" },
-    policy: { type: "string" }, audit: { type: "string" }, yes: { type: "boolean", short: "y" }, help: { type: "boolean", short: "h" },
+    policy: { type: "string" }, audit: { type: "string" }, yes: { type: "boolean", short: "y" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
   }, "node");
   if (values.help) return writeOut(HELP).then(() => EXIT.ok);
+  if (values.json) fail("invalid_input", "node runs until stopped; --json is not available", "its progress is printed as text: one line per connection change");
   const url = requireValue(values.gateway, "--gateway URL", "node");
   try {
     if (!/^(wss?|https?):$/.test(new URL(url).protocol)) throw new Error();
@@ -41,7 +44,10 @@ export async function nodeCommand(argv: string[]): Promise<number> {
   const { openRuntime } = await import("../../main.ts");
   const { homePaths, moltbotHome } = await import("../../home.ts");
   const { nodeSkills, startNodeLink } = await import("../../node/index.ts");
-  const rt = await openRuntime({ policyPath: values.policy, auditPath: values.audit });
+  const { auditFlagError } = await import("./audit-flag.ts");
+  const rt = await openRuntime({ policyPath: values.policy, auditPath: values.audit }).catch((err) => {
+    throw auditFlagError(err, values.audit);
+  });
   const skills = nodeSkills(
     { pool: rt.pool, policy: rt.policy, audit: rt.audit, home: rt.userHome, skillsDir: homePaths(moltbotHome()).skills, ...(rt.config.mail ? { mail: rt.config.mail } : {}), credentials: rt.config.credentials },
     { name, yes },

@@ -22,7 +22,8 @@ const HELP = `Usage: moltbot skill <run|lint|list|info> ...
   skill install <dir> [--strict] [--json]
       Validate a skill folder (nothing is run) and copy it to ~/.moltbot/skills/<name>,
       recording version, source and content hash in ~/.moltbot/skills.lock.
-  skill remove <name>          delete an installed skill and its lock entry
+      A built-in skill's name cannot be taken. If anything fails, nothing changes.
+  skill remove <name> [--json] delete an installed skill and its lock entry
   skill verify [--json]        compare installed skills with skills.lock; exit 1 if any was
                                modified or is missing
 
@@ -55,7 +56,10 @@ async function run(argv: string[]): Promise<number> {
   const { askYesNo, describeParams } = await import("../ask.ts");
   const { skill, warnings } = await loadSkillArg(target);
   for (const w of warnings) await writeErr(`warning: ${w.file}${w.field ? `: ${w.field}` : ""}: ${w.message}\n`);
-  const rt = await openRuntime({ policyPath: values.policy, auditPath: values.audit });
+  const { auditFlagError } = await import("./audit-flag.ts");
+  const rt = await openRuntime({ policyPath: values.policy, auditPath: values.audit }).catch((err) => {
+    throw auditFlagError(err, values.audit);
+  });
   try {
     const yes = Boolean(values.yes);
     const report = await runSkill(skill, params, {
@@ -171,12 +175,12 @@ async function install(argv: string[]): Promise<number> {
 }
 
 async function remove(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { help: { type: "boolean", short: "h" } }, "skill remove");
+  const { values, positionals } = parse(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill remove");
   if (values.help) return writeOut(HELP).then(() => EXIT.ok);
   const { removeSkill } = await import("../../../skills/install/index.ts");
   const name = requireValue(positionals[0], "<name>", "skill remove");
   removeSkill(name, await installPaths());
-  await writeOut(`removed ${name}\n`);
+  await writeOut(values.json ? JSON.stringify({ ok: true, output: { name, removed: true } }) + "\n" : `removed ${name}\n`);
   return EXIT.ok;
 }
 
@@ -186,12 +190,18 @@ async function verify(argv: string[]): Promise<number> {
   const { verifySkills } = await import("../../../skills/install/index.ts");
   const results = verifySkills(await installPaths());
   const bad = results.filter((r) => r.state === "modified" || r.state === "missing");
+  const error = bad.length === 0 ? undefined : {
+    code: "skill_error",
+    message: `${bad.length} installed skill(s) differ from skills.lock: ${bad.map((r) => `${r.name} (${r.state})`).join(", ")}`,
+    hint: "reinstall them with 'moltbot skill install <dir>'",
+  };
   if (values.json) {
-    await writeOut(JSON.stringify({ ok: bad.length === 0, output: results }) + "\n");
+    // A failure carries the error of DESIGN §11 and, as on success, every skill's state in output.
+    await writeOut(JSON.stringify(error ? { ok: false, error, output: results } : { ok: true, output: results }) + "\n");
   } else {
     if (results.length === 0) await writeOut("no skills installed\n");
     for (const r of results) await writeOut(`${r.name.padEnd(24)} ${r.state}\n`);
-    if (bad.length > 0) await writeErr(`error: ${bad.length} installed skill(s) differ from skills.lock\nhint: reinstall them with 'moltbot skill install <dir>'\n`);
+    if (error) await writeErr(`error: ${error.message}\nhint: ${error.hint}\n`);
   }
   return bad.length === 0 ? EXIT.ok : EXIT.runtime;
 }
