@@ -2,7 +2,7 @@
 import { parsePolicy } from "./parse-lazy.ts";
 import type { Policy } from "./types.ts";
 
-export const DEFAULT_POLICY_YAML = `# Moltbot permission policy (see DESIGN §5).
+export const DEFAULT_POLICY_YAML = `# Moltbot permission policy (see docs/policy.md).
 # A skill gets what its manifest declares AND this file grants, minus what it denies.
 version: 1
 

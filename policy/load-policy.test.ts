@@ -72,18 +72,23 @@ describe("loadPolicyFile", () => {
     expect(structuredClone(p)).toEqual(p);
   });
 
-  test("a missing file says how to fix it", () => {
+  test("a missing file says how to fix it, fitting where its path came from", () => {
     const path = join(dir, "nope.yaml");
-    try {
-      loadPolicyFile(path, { home });
+    const errorFor = (from?: "--policy" | "argument" | "home") => {
+      try {
+        loadPolicyFile(path, { home, ...(from ? { from } : {}) });
+      } catch (err) {
+        expect(err).toBeInstanceOf(MoltFailure);
+        return (err as MoltFailure).error;
+      }
       throw new Error("loaded");
-    } catch (err) {
-      expect(err).toBeInstanceOf(MoltFailure);
-      expect((err as MoltFailure).error).toMatchObject({
-        code: "invalid_policy",
-        message: `policy file ${path} not found; create it or pass --policy`,
-      });
-    }
+    };
+    expect(errorFor("--policy")).toEqual({ code: "invalid_policy", message: `policy file ${path} not found`, hint: "check the path given to --policy" });
+    // The home's own file is created before it is read: a path given without `from` came from a flag.
+    expect(errorFor()).toEqual(errorFor("--policy"));
+    expect(errorFor("argument").hint).toBe("check the path given; without one, the policy.yaml in Moltbot's home is used");
+    expect(errorFor("home").hint).toContain("moltbot policy lint");
+    for (const from of ["argument", "home"] as const) expect(errorFor(from).hint).not.toContain("given to --policy");
   });
 
   test("run entries that are paths are pinned to their real paths; names and missing files keep their text", () => {

@@ -42,16 +42,32 @@ export function resolvePolicyPaths(policy: Policy, env: PolicyEnv): Policy {
   return { ...policy, deny: resolveBlock(policy.deny, env), skills };
 }
 
+/**
+ * Where the path of a policy file came from, so a missing file gets a hint that fits:
+ * - `--policy`: the user passed `--policy F`;
+ * - `argument`: the user named the file on the command line (`policy lint F`);
+ * - `home`: the home's policy.yaml, used when no path was given.
+ */
+export type PolicySource = "--policy" | "argument" | "home";
+
+const MISSING_HINT: Record<PolicySource, string> = {
+  "--policy": "check the path given to --policy",
+  argument: "check the path given; without one, the policy.yaml in Moltbot's home is used",
+  home: "run 'moltbot policy lint' to create it with safe defaults",
+};
+
 /** Reads, parses and path-resolves a policy file. Synchronous: it runs once at start-up.
- *  With `cacheDir`, a parse of the same text is reused (see policy-cache.ts). */
-export function loadPolicyFile(path: string, opts: PolicyEnv & { cacheDir?: string }): Policy {
+ *  With `cacheDir`, a parse of the same text is reused (see policy-cache.ts). `from` says where
+ *  the path came from; without it, a missing file is hinted at as a `--policy` path (the home's
+ *  own file is created before it is read). */
+export function loadPolicyFile(path: string, opts: PolicyEnv & { cacheDir?: string; from?: PolicySource }): Policy {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") fail("invalid_policy", `policy file ${path} not found; create it or pass --policy`);
-    fail("invalid_policy", `policy file ${path} could not be read (${code ?? "error"}); check its permissions`);
+    if (code === "ENOENT") fail("invalid_policy", `policy file ${path} not found`, MISSING_HINT[opts.from ?? "--policy"]);
+    fail("invalid_policy", `policy file ${path} could not be read (${code ?? "error"})`, "check its permissions");
   }
   return resolvePolicyPaths(parsePolicyCached(text, path, opts.cacheDir), opts);
 }

@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { MoltFailure } from "../runtime/contracts/errors.ts";
 import { DEFAULT_POLICY_YAML, defaultPolicy } from "./default-policy.ts";
 import { parsePolicy } from "./parse-policy.ts";
@@ -21,13 +23,25 @@ const ERRORS: [string, string, string][] = [
   ["empty file", "", "policy.yaml: file is empty; expected a policy with at least `version: 1`"],
   ["only comments", "# nothing\n\n", "policy.yaml: file is empty; expected a policy with at least `version: 1`"],
   ["several documents", "version: 1\n---\nversion: 1\n", "policy.yaml:2: several YAML documents; expected exactly one"],
-  ["duplicate key", "version: 1\nprompt: true\nprompt: false\n", "policy.yaml:3: invalid YAML: duplicate key; each key may appear only once"],
+  ["duplicate key", "version: 1\nprompt: true\nprompt: false\n", "policy.yaml:3: invalid YAML: duplicate key prompt; each key may appear only once"],
   [
     "duplicate nested key",
     "version: 1\nskills:\n  a:\n    allow: { net: [x.com] }\n    allow: { net: [\"*.com\"] }\n",
-    "policy.yaml:5: invalid YAML: duplicate key; each key may appear only once",
+    "policy.yaml:5: invalid YAML: duplicate key skills.a.allow; each key may appear only once",
   ],
-  ["keys that become the same object key", 'version: 1\nskills:\n  "1": {}\n  1: {}\n', "policy.yaml:4: invalid YAML: duplicate key; each key may appear only once"],
+  [
+    "duplicate skill",
+    "version: 1\nskills:\n  web_fetch: {}\n  other: {}\n  web_fetch: { allow: { net: [\"*.com\"] } }\n",
+    "policy.yaml:5: invalid YAML: duplicate key skills.web_fetch; each key may appear only once",
+  ],
+  [
+    "duplicate key in a flow mapping",
+    "version: 1\nskills:\n  a:\n    allow: { net: [x.com], net: [y.com] }\n",
+    "policy.yaml:4: invalid YAML: duplicate key skills.a.allow.net; each key may appear only once",
+  ],
+  ["keys that become the same object key", 'version: 1\nskills:\n  "1": {}\n  1: {}\n', "policy.yaml:4: invalid YAML: duplicate key skills.1; each key may appear only once"],
+  ["an unclosed list on the only line is reported on that line", "version: [1\n", "policy.yaml:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]"],
+  ["an unclosed list on the last line, newline after it", "version: 1\ndeny: { net: [a.com\n", "policy.yaml:2: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]"],
   [
     "alias bomb",
     "version: 1\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
@@ -138,7 +152,7 @@ const ERRORS: [string, string, string][] = [
   [
     "size",
     "version: 1\nskills:\n  a:\n    limits:\n      memory: 64 bananas\n",
-    "policy.yaml:5: skills.a.limits.memory: \"64 bananas\" is not valid; expected a size like 64MiB, 512KiB, 1GiB or 1MB",
+    "policy.yaml:5: skills.a.limits.memory: \"64 bananas\" is not valid; expected a size like 64MiB or 512KiB, from 1MiB to 2GiB",
   ],
   ["unknown tag", "version: 1\nprompt: !!js/function 'x'\n", "policy.yaml:2: invalid YAML: Unresolved tag: tag:yaml.org,2002:js/function"],
   [
@@ -148,7 +162,38 @@ const ERRORS: [string, string, string][] = [
   ],
 ];
 
+// Sizes the sandbox cannot honour: with each, every skill run failed as "sandbox failure: null"
+// (measured; see SIZE_RANGES in units.ts). Rejected when the file is loaded instead.
+const OUT_OF_RANGE: [string, string, string][] = [
+  ["memory", "4GiB", "from 1MiB to 2GiB"],
+  ["memory", "8GiB", "from 1MiB to 2GiB"],
+  ["memory", "1000GiB", "from 1MiB to 2GiB"],
+  ["memory", "2049MiB", "from 1MiB to 2GiB"],
+  ["memory", "1KiB", "from 1MiB to 2GiB"],
+  ["memory", "1B", "from 1MiB to 2GiB"],
+  ["memory", "1023KiB", "from 1MiB to 2GiB"],
+  ["stack", "1B", "from 16KiB to 2GiB"],
+  ["stack", "8KiB", "from 16KiB to 2GiB"],
+  ["stack", "4GiB", "from 16KiB to 2GiB"],
+  ["output", "1000GiB", "from 1B to 2GiB"],
+  ["output", "3GB", "from 1B to 2GiB"],
+];
+
 describe("parsePolicy errors", () => {
+  test.each(OUT_OF_RANGE)("limits.%s: %s is out of range", (key, size, range) => {
+    expect(errorOf(`version: 1\nlimits: { ${key}: ${size} }\n`)).toBe(`policy.yaml:2: limits.${key}: "${size}" is not valid; expected a size like 64MiB or 512KiB, ${range}`);
+    expect(errorOf(`version: 1\nskills:\n  a:\n    limits: { ${key}: ${size} }\n`)).toStartWith(`policy.yaml:4: skills.a.limits.${key}: "${size}" is not valid`);
+  });
+
+  test("every error's hint points at docs/policy.md, which exists", () => {
+    try {
+      parsePolicy("version: 2\n");
+    } catch (err) {
+      expect((err as MoltFailure).error.hint).toBe("fix policy.yaml; see docs/policy.md for the format");
+    }
+    expect(existsSync(join(import.meta.dir, "..", "docs", "policy.md"))).toBe(true);
+  });
+
   test.each(ERRORS)("%s", (_name, text, message) => {
     expect(errorOf(text)).toBe(message);
   });
@@ -172,7 +217,7 @@ describe("parsePolicy errors", () => {
   test("a policy of 40,000 skills parses, and a duplicate among them is reported at its line", () => {
     const skills = Array.from({ length: 40_000 }, (_, i) => `  s${i}: {}`).join("\n");
     expect(Object.keys(parsePolicy(`version: 1\nskills:\n${skills}\n`).skills)).toHaveLength(40_000);
-    expect(errorOf(`version: 1\nskills:\n${skills}\n  s17: {}\n`)).toBe("policy.yaml:40003: invalid YAML: duplicate key; each key may appear only once");
+    expect(errorOf(`version: 1\nskills:\n${skills}\n  s17: {}\n`)).toBe("policy.yaml:40003: invalid YAML: duplicate key skills.s17; each key may appear only once");
   });
 
   test("a few aliases within the bound are fine", () => {
@@ -202,12 +247,18 @@ describe("parsePolicy values", () => {
     ["timeout", "1.5s", 1_500],
     ["timeout", "1h", 3_600_000],
     ["memory", "64MiB", 67_108_864],
-    ["memory", "512KiB", 524_288],
     ["memory", "1GiB", 1_073_741_824],
-    ["memory", "1MB", 1_000_000],
-    ["memory", "2 KB", 2_000],
+    ["memory", "2MB", 2_000_000],
+    ["memory", "1MiB", 1_048_576],
+    ["memory", "2GiB", 2_147_483_648],
+    ["output", "512KiB", 524_288],
+    ["output", "2 KB", 2_000],
     ["output", "100B", 100],
+    ["output", "1B", 1],
+    ["output", "2GiB", 2_147_483_648],
     ["stack", "256KiB", 262_144],
+    ["stack", "16KiB", 16_384],
+    ["stack", "1MiB", 1_048_576],
   ];
   const FIELD = { timeout: "timeoutMs", memory: "memoryBytes", output: "outputBytes", stack: "stackBytes" } as const;
   test.each(UNITS)("limits.%s: %s → %d", (key, text, n) => {

@@ -8,7 +8,7 @@ import { accessExpected, isAccess } from "./access-match.ts";
 import { NET_EXPECTED, parseNetPattern } from "./net-match.ts";
 import { PATH_EXPECTED, isValidPathEntry } from "./path-match.ts";
 import { RUN_EXPECTED, isValidRunEntry } from "./run-match.ts";
-import { DURATION_EXPECTED, SIZE_EXPECTED, parseDuration, parseSize } from "./units.ts";
+import { DURATION_EXPECTED, SIZE_RANGES, type SizeRange, parseDuration, parseSizeIn, sizeExpected } from "./units.ts";
 
 /** Quotes a user value for an error message, shortened so messages never carry whole inputs. */
 
@@ -31,6 +31,9 @@ function unit(parse: (s: string) => number | null, expected: string) {
   });
 }
 
+/** A size the sandbox can honour (see SIZE_RANGES): anything else would fail every call. */
+const size = (range: SizeRange) => unit((s) => parseSizeIn(s, range), sizeExpected(range));
+
 const toolName = pattern((s) => TOOL_NAME.test(s), "tool name", "expected lowercase letters, digits, _ or -");
 
 export const scopesSchema = z
@@ -51,9 +54,9 @@ export const scopesSchema = z
 export const limitsSchema = z
   .object({
     timeout: unit(parseDuration, DURATION_EXPECTED),
-    memory: unit(parseSize, SIZE_EXPECTED),
-    output: unit(parseSize, SIZE_EXPECTED),
-    stack: unit(parseSize, SIZE_EXPECTED),
+    memory: size(SIZE_RANGES.memory),
+    output: size(SIZE_RANGES.output),
+    stack: size(SIZE_RANGES.stack),
   })
   .partial()
   .strict();

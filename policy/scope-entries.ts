@@ -68,6 +68,17 @@ function parseEntries(block: ScopeBlock, kind: ScopedKind, at: string, env: Poli
   });
 }
 
+/** What a request value of each kind looks like, for an error about one given by hand. */
+export const REQUEST_EXPECTED: Record<ScopedKind, string> = {
+  net: "host or host:port such as example.org:443",
+  read: "a path such as ~/notes or /etc/hosts",
+  write: "a path such as ~/notes or /tmp/out.txt",
+  run: "a command name such as git, or an absolute path such as /usr/bin/git",
+  env: "a variable name such as HOME",
+  mail: "read or send",
+  memory: "read or write",
+};
+
 /** Parses a request value of a scoped kind; null when malformed (which denies). */
 export function parseScopedRequest(kind: ScopedKind, value: string, env: PolicyEnv): ScopedRequest | null {
   switch (kind) {

@@ -19,7 +19,7 @@ export interface YamlErrors {
 
 export const POLICY_ERRORS: YamlErrors = {
   code: "invalid_policy",
-  hint: "fix policy.yaml; see DESIGN §5 for the format",
+  hint: "fix policy.yaml; see docs/policy.md for the format",
   noun: "policy",
   keys: "version, trust, skills, ...",
 };
@@ -28,8 +28,27 @@ export interface YamlSource {
   file: string;
   errors: YamlErrors;
   doc: Document.Parsed;
-  lines: LineCounter;
+  /** The line (1-based) of an offset, never past the file's last line. */
+  lineOf(offset: number): number;
   data: unknown;
+}
+
+/** `skills.web_fetch.allow.net[2]`: a path into the data as messages show it. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const step of path) {
+    if (typeof step === "number") out += `[${step}]`;
+    else out += (out === "" ? "" : ".") + String(step);
+  }
+  return out;
+}
+
+/** The line of the text's last character, a final line break aside. */
+function lastLine(text: string, lines: LineCounter): number {
+  let end = text.length;
+  if (text.endsWith("\n")) end--;
+  if (text[end - 1] === "\r") end--;
+  return lines.linePos(Math.max(0, end - 1)).line;
 }
 
 export function readYaml(text: string, file: string, errors: YamlErrors = POLICY_ERRORS): YamlSource {
@@ -38,21 +57,27 @@ export function readYaml(text: string, file: string, errors: YamlErrors = POLICY
     fail(errors.code, `${file}${line === null ? "" : `:${line}`}: ${message}`, errors.hint);
   if (new TextEncoder().encode(text).length > MAX_POLICY_BYTES) bad(file, null, `file is larger than 1 MiB; expected a small ${errors.noun} file`);
   const lines = new LineCounter();
+  // The parser reports a problem at the end of the text (an unclosed `[`) on the line after a
+  // final line break, a line the file does not have: such offsets count as the last line.
+  let last: number | undefined;
+  const lineOf = (offset: number) => Math.min(lines.linePos(offset).line, (last ??= lastLine(text, lines)));
   // `uniqueKeys: true` compares each key with every earlier one (40k keys took 7 s), so
   // firstDuplicateKey finds them in one pass instead.
   const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, strict: true, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   if (list.length > 1) {
     const second = list[1]?.range[0] ?? 0;
-    bad(file, lines.linePos(second).line, "several YAML documents; expected exactly one");
+    bad(file, lineOf(second), "several YAML documents; expected exactly one");
   }
   const doc = list[0];
   if (!doc || doc.contents === null) bad(file, null, errors.noun === "policy" ? "file is empty; expected a policy with at least `version: 1`" : `file is empty; expected a ${errors.noun} mapping (${errors.keys})`);
-  const dup = firstDuplicateKey(doc.contents, { isMap, isScalar, isSeq })?.offset;
+  const dup = firstDuplicateKey(doc.contents, { isMap, isScalar, isSeq });
   const error = doc.errors[0];
-  if (dup !== undefined && (!error || dup <= error.pos[0])) bad(file, lines.linePos(dup).line, "invalid YAML: duplicate key; each key may appear only once");
+  if (dup !== undefined && (!error || dup.offset <= error.pos[0])) {
+    bad(file, lineOf(dup.offset), `invalid YAML: duplicate key ${formatPath(dup.path)}; each key may appear only once`);
+  }
   const problem = error ?? doc.warnings[0];
-  if (problem) bad(file, lines.linePos(problem.pos[0]).line, `invalid YAML: ${problem.message.split("\n")[0]}`);
+  if (problem) bad(file, lineOf(problem.pos[0]), `invalid YAML: ${problem.message.split("\n")[0]}`);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
@@ -60,9 +85,9 @@ export function readYaml(text: string, file: string, errors: YamlErrors = POLICY
     bad(file, null, `YAML aliases expand too far; expected at most ${MAX_ALIASES} alias uses`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    bad(file, lines.linePos(doc.contents?.range[0] ?? 0).line, `expected a mapping of keys (${errors.keys})`);
+    bad(file, lineOf(doc.contents?.range[0] ?? 0), `expected a mapping of keys (${errors.keys})`);
   }
-  return { file, errors, doc, lines, data };
+  return { file, errors, doc, lineOf, data };
 }
 
 /**
@@ -89,5 +114,5 @@ export function lineAt(src: YamlSource, path: readonly PropertyKey[], keyOf?: st
       node = item;
     } else break;
   }
-  return src.lines.linePos(pos).line;
+  return src.lineOf(pos);
 }

@@ -1,5 +1,7 @@
 // ${VAR} and ${VAR:-default} in config values (DESIGN §7). A variable that is not set and has no
-// default is an error naming it; the value itself never appears in a message.
+// default is an error naming it. Every value that was expanded is listed with the references it
+// came from, so the loader can type it (a port from ${PORT}) and messages can say where a value
+// came from without showing a secret.
 import { setOwn } from "../contracts/set-own.ts";
 
 export type Env = Record<string, string | undefined>;
@@ -9,15 +11,26 @@ export interface Missing {
   variable: string;
 }
 
+/** A value that was not as written: the string at `path` held these references. */
+export interface Expanded {
+  path: (string | number)[];
+  /** As written, in order: `${PORT}`, `${STEPS:-8}`. */
+  refs: string[];
+  /** The variables whose values from the environment went into it (not defaults). */
+  fromEnv: string[];
+}
+
 const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Expands every string in `data` (deeply); returns the first missing variable, if any, the
  *  first place a YAML alias refers to its own ancestor (`owners: &a [*a]`, a cycle no config
- *  value can be), and the values substituted (so error messages can be scrubbed of them). */
-export function expandEnv(data: unknown, env: Env): { value: unknown; missing?: Missing; cycle?: (string | number)[]; substituted: string[] } {
+ *  value can be), and every value that was expanded (see Expanded). */
+export function expandEnv(data: unknown, env: Env): {
+  value: unknown; missing?: Missing; cycle?: (string | number)[]; expanded: Expanded[];
+} {
   let missing: Missing | undefined;
   let cycle: (string | number)[] | undefined;
-  const substituted: string[] = [];
+  const expanded: Expanded[] = [];
   const open = new Set<object>(); // the containers being walked, outermost first
   const walk = (v: unknown, path: (string | number)[]): unknown => {
     if (typeof v === "string") {
@@ -26,16 +39,20 @@ export function expandEnv(data: unknown, env: Env): { value: unknown; missing?: 
       // length squared.
       const close = v.lastIndexOf("}");
       if (close === -1) return v;
-      return v.slice(0, close + 1).replace(REF, (_m, name: string, fallback: string | undefined) => {
+      const place: Expanded = { path, refs: [], fromEnv: [] };
+      const out = v.slice(0, close + 1).replace(REF, (ref: string, name: string, fallback: string | undefined) => {
+        place.refs.push(ref);
         const set = env[name];
         if (set !== undefined && set !== "") {
-          substituted.push(set);
+          place.fromEnv.push(name);
           return set;
         }
         if (fallback !== undefined) return fallback;
         missing ??= { path, variable: name };
         return "";
       }) + v.slice(close + 1);
+      if (place.refs.length > 0) expanded.push(place);
+      return out;
     }
     if (v === null || typeof v !== "object") return v;
     if (open.has(v)) {
@@ -55,5 +72,5 @@ export function expandEnv(data: unknown, env: Env): { value: unknown; missing?: 
     }
   };
   const value = walk(data, []);
-  return { value, substituted, ...(missing ? { missing } : {}), ...(cycle ? { cycle } : {}) };
+  return { value, expanded, ...(missing ? { missing } : {}), ...(cycle ? { cycle } : {}) };
 }

@@ -1,16 +1,17 @@
 // Reads config.yaml: strict YAML (the policy's reader: unique keys, one document, 1 MiB), then
-// ${VAR} expansion, then the zod schema. Errors name file, line, field and the fix. No file at
+// ${VAR} expansion (typed where the schema wants a number or boolean), then the zod schema. Errors name file, line, field and the fix. No file at
 // all is fine: every key has a zero-config default (Ollama on localhost, gateway on loopback).
 import { readFileSync } from "node:fs";
 import { fail, MoltFailure } from "../contracts/errors.ts";
 import { failOnIssue } from "../../policy/policy-issues.ts";
-import { lineAt, readYaml, type YamlErrors } from "../../policy/yaml-source.ts";
-import { configKeysAt, configSchema, type Config } from "./schema.ts";
+import { formatPath, lineAt, readYaml, type YamlErrors } from "../../policy/yaml-source.ts";
+import { configKeysAt, configSchema, configTypeAt, type Config } from "./schema.ts";
 import { expandEnv, type Env } from "./expand-env.ts";
+import { expandedOrigins, typeExpanded } from "./typed-env.ts";
 
 const CONFIG_ERRORS: YamlErrors = {
   code: "invalid_config",
-  hint: "fix config.yaml; see DESIGN §7 for the format",
+  hint: "fix config.yaml; see docs/config.md for the format",
   noun: "config",
   keys: "ai_provider, gateway, channels, ...",
 };
@@ -31,7 +32,7 @@ export function loadConfig(path: string, env: Env = process.env): Config {
 export function parseConfig(text: string, file: string, env: Env = process.env): Config {
   if (text.replace(/#.*$/gm, "").trim() === "") return configSchema.parse({});
   const src = readYaml(text, file, CONFIG_ERRORS);
-  const { value, missing, cycle, substituted } = expandEnv(src.data, env);
+  const { value, missing, cycle, expanded } = expandEnv(src.data, env);
   if (cycle) {
     fail("invalid_config", `${file}:${lineAt(src, cycle)}: ${formatPath(cycle)}: a YAML alias refers to a value that contains it`, "write the value out instead of the alias");
   }
@@ -43,13 +44,16 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
       `set ${missing.variable}, or write \${${missing.variable}:-default} in config.yaml`,
     );
   }
+  typeExpanded(value, expanded, configTypeAt);
   const result = configSchema.safeParse(value);
   if (!result.success) {
+    const { originOf, secrets } = expandedOrigins(expanded, env);
     try {
-      failOnIssue(result.error.issues[0]!, src, configKeysAt);
+      // Messages show values as they were checked (expanded), saying where they came from.
+      failOnIssue(result.error.issues[0]!, { ...src, data: value }, configKeysAt, originOf);
     } catch (err) {
-      // A value from the environment may be a secret: never let it into the message.
-      if (err instanceof MoltFailure) fail(err.error.code, scrub(err.error.message, substituted), err.error.hint);
+      // The message never shows a value that may be secret; this is the last guard of that.
+      if (err instanceof MoltFailure) fail(err.error.code, scrub(err.error.message, secrets), err.error.hint);
       throw err;
     }
   }
@@ -58,12 +62,8 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
 
 function scrub(message: string, values: string[]): string {
   let out = message;
-  for (const v of values) if (v.length > 0) out = out.split(v).join("[from environment]");
+  for (const v of values) if (v.length > 0) out = out.split(v).join("[not shown]");
   return out;
-}
-
-function formatPath(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
 
 /** Every secret value in the config, for redaction in logs, audit and tool results. */

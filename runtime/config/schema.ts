@@ -56,22 +56,40 @@ export type Config = z.infer<typeof configSchema>;
 
 /** The keys a mapping at `path` may have, for "unknown key" messages. */
 export function configKeysAt(path: readonly PropertyKey[]): string[] {
-  let node: unknown = configSchema;
-  for (const step of path) {
-    node = unwrap(node);
-    const def = (node as { _zod?: { def?: { type?: string; shape?: Record<string, unknown>; valueType?: unknown } } })._zod?.def;
-    if (def?.type === "object" && def.shape && typeof step === "string") node = def.shape[step];
-    else if (def?.type === "record") node = def.valueType;
-    else return [];
-  }
-  const def = (unwrap(node) as { _zod?: { def?: { type?: string; shape?: Record<string, unknown> } } })._zod?.def;
+  const def = defOf(schemaAt(path));
   return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
 }
 
-function unwrap(node: unknown): unknown {
-  let n = node as { _zod?: { def?: { type?: string; innerType?: unknown } } } | undefined;
-  while (n?._zod?.def && ["optional", "default", "nullable", "prefault"].includes(n._zod.def.type ?? "")) {
-    n = n._zod.def.innerType as typeof n;
+/** The type the schema wants at `path` ("number", "boolean", "string", "enum", ...), if any. */
+export function configTypeAt(path: readonly PropertyKey[]): string | undefined {
+  return defOf(schemaAt(path))?.type;
+}
+
+interface Def {
+  type?: string;
+  shape?: Record<string, unknown>;
+  valueType?: unknown;
+  element?: unknown;
+  innerType?: unknown;
+}
+
+const defOf = (node: unknown): Def | undefined => (node as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+
+/** The schema (optional, default... unwrapped) of the value at `path`; undefined when none. */
+function schemaAt(path: readonly PropertyKey[]): unknown {
+  let node: unknown = configSchema;
+  for (const step of path) {
+    const def = defOf(unwrap(node));
+    if (def?.type === "object" && def.shape && typeof step === "string") node = Object.hasOwn(def.shape, step) ? def.shape[step] : undefined;
+    else if (def?.type === "record") node = def.valueType;
+    else if (def?.type === "array" && typeof step === "number") node = def.element;
+    else return undefined;
   }
+  return unwrap(node);
+}
+
+function unwrap(node: unknown): unknown {
+  let n = node;
+  while (["optional", "default", "nullable", "prefault"].includes(defOf(n)?.type ?? "")) n = defOf(n)!.innerType;
   return n;
 }

@@ -10,16 +10,26 @@ export interface YamlNodeTests {
   isSeq: typeof isSeq;
 }
 
+export interface DuplicateKey {
+  offset: number;
+  key: string;
+  /** Where the repeated key sits: the keys and list indexes down to it, the key last
+   *  (`["skills", "web_fetch"]`), so a message can name `skills.web_fetch`. */
+  path: (string | number)[];
+}
+
 /**
  * The first key (by position) repeated within one mapping, at any depth. Keys are compared as
  * the strings they become in the parsed object, so `1:` and `"1":` collide too (the object would
  * silently keep the last). Iterative, so deep nesting cannot overflow the stack.
  */
-export function firstDuplicateKey(contents: unknown, yaml: YamlNodeTests): { offset: number; key: string } | undefined {
-  let first: { offset: number; key: string } | undefined;
-  const stack: unknown[] = [contents];
+export function firstDuplicateKey(contents: unknown, yaml: YamlNodeTests): DuplicateKey | undefined {
+  let first: { offset: number; key: string; at: Step | null } | undefined;
+  // Each node with the step that led to it; paths are rebuilt only for the one reported, so a
+  // wide file does not copy a path per key.
+  const stack: { node: unknown; at: Step | null }[] = [{ node: contents, at: null }];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const { node, at } = stack.pop()!;
     if (yaml.isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
@@ -28,13 +38,25 @@ export function firstDuplicateKey(contents: unknown, yaml: YamlNodeTests): { off
           const name = key.value === null ? "" : String(key.value);
           const offset = key.range?.[0] ?? 0;
           if (!seen.has(name)) seen.add(name);
-          else if (!first || offset < first.offset) first = { offset, key: name };
-        } else stack.push(key);
-        stack.push(pair.value);
+          else if (!first || offset < first.offset) first = { offset, key: name, at };
+          stack.push({ node: pair.value, at: { step: name, up: at } });
+        } else {
+          // A complex key (a mapping used as a key) has no name to show: its contents are
+          // reported under the mapping that holds it.
+          stack.push({ node: key, at }, { node: pair.value, at });
+        }
       }
     } else if (yaml.isSeq(node)) {
-      for (const item of node.items) stack.push(item);
+      node.items.forEach((item, i) => stack.push({ node: item, at: { step: i, up: at } }));
     }
   }
-  return first;
+  if (!first) return undefined;
+  const path: (string | number)[] = [first.key];
+  for (let s = first.at; s; s = s.up) path.push(s.step);
+  return { offset: first.offset, key: first.key, path: path.reverse() };
+}
+
+interface Step {
+  step: string | number;
+  up: Step | null;
 }

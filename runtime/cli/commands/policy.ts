@@ -1,5 +1,7 @@
 import { EXIT, fail } from "../../contracts/errors.ts";
-import { PERMISSION_KINDS, type PermissionKind } from "../../contracts/permissions.ts";
+import { BOOLEAN_KINDS, PERMISSION_KINDS, type PermissionDecision, type PermissionKind, type PermissionRequest, type ScopedKind } from "../../contracts/permissions.ts";
+import type { PolicySource } from "../../../policy/index.ts";
+import type { HostContext } from "../../sandbox/host/types.ts";
 import { dispatch, parse, requireValue } from "../args.ts";
 import { writeOut } from "../output.ts";
 
@@ -8,8 +10,9 @@ const HELP = `Usage: moltbot policy <check|explain|lint> ...
   policy check --skill S --permission KIND [--value V] [--policy F] [--json]
       Decide one permission for a skill, as the sandbox would. S is an installed skill's name
       or a path to a skill folder; KIND is one of ${PERMISSION_KINDS.join(", ")}; V is a
-      host[:port], a path, a command or a variable name. Prints the decision
-      (allow|prompt|deny|forbidden), the tool's trust level (allow|confirm|forbid) and the rule.
+      host[:port], a path, a command or a variable name (browser and camera take none). Prints
+      the decision (allow|prompt|deny|forbidden), the tool's trust level (allow|confirm|forbid)
+      and the rule. Files in Moltbot's own home are denied, as the sandbox denies them.
       Exit 0 allow, 3 deny or forbidden, 4 prompt, 2 bad input.
   policy explain <skill> [--policy F] [--json]
       List the skill's effective permissions: declared ∩ granted − denied.
@@ -21,7 +24,8 @@ export async function policyCommand(argv: string[]): Promise<number> {
   return dispatch("policy", HELP, { check, explain, lint }, argv);
 }
 
-async function loadPolicy(path: string | undefined) {
+/** `from` says how `path` was given, for the hint when the file is missing. */
+async function loadPolicy(path: string | undefined, from: Exclude<PolicySource, "home">) {
   const { loadPolicyFile } = await import("../../../policy/index.ts");
   const { homePaths, moltbotHome, userHome } = await import("../../home.ts");
   const { resolve } = await import("node:path");
@@ -29,7 +33,7 @@ async function loadPolicy(path: string | undefined) {
   const paths = homePaths(home);
   // The home's policy is created with safe defaults on first use, as the gateway would.
   if (!path) (await import("../../home-init.ts")).ensureHome(home);
-  return loadPolicyFile(path ? resolve(path) : paths.policy, { home: userHome(), cacheDir: paths.cache });
+  return loadPolicyFile(path ? resolve(path) : paths.policy, { home: userHome(), cacheDir: paths.cache, from: path ? from : "home" });
 }
 
 async function check(argv: string[]): Promise<number> {
@@ -43,13 +47,15 @@ async function check(argv: string[]): Promise<number> {
   if (!(PERMISSION_KINDS as readonly string[]).includes(kind)) {
     fail("invalid_input", `policy check: --permission must be one of ${PERMISSION_KINDS.join(", ")}, not '${kind}'`);
   }
-  const policy = await loadPolicy(values.policy);
+  const { userHome } = await import("../../home.ts");
+  // Bad input is refused before anything is decided: a malformed value is not a denial.
+  const value = await requestValue(kind as PermissionKind, values.value, userHome());
+  const policy = await loadPolicy(values.policy, "--policy");
   const { loadSkillArg } = await import("../../skill-resolve.ts");
   const { checkPermission, trustLevel } = await import("../../../policy/index.ts");
-  const { userHome } = await import("../../home.ts");
   const { skill } = await loadSkillArg(skillArg);
-  const value = values.value === undefined ? undefined : await requestValue(kind as PermissionKind, values.value, userHome());
-  const d = checkPermission(policy, skill, { kind: kind as PermissionKind, value }, { home: userHome() });
+  const req: PermissionRequest = { kind: kind as PermissionKind, value };
+  const d = await asSandbox(req, checkPermission(policy, skill, req, { home: userHome() }));
   const { trust } = trustLevel(policy, skill.name);
   if (values.json) {
     await writeOut(JSON.stringify({ decision: d.decision, trust, rule: d.rule, reason: d.reason }) + "\n");
@@ -59,19 +65,49 @@ async function check(argv: string[]): Promise<number> {
   return d.decision === "allow" ? EXIT.ok : d.decision === "prompt" ? EXIT.confirmation : EXIT.denied;
 }
 
-/** Paths are judged as the sandbox judges them: `~` expanded, absolute, symlinks resolved. */
-async function requestValue(kind: PermissionKind, value: string, home: string): Promise<string> {
-  if (kind !== "read" && kind !== "write") return value;
-  const { expandPath, realPathOf } = await import("../../../policy/index.ts");
-  const { resolve } = await import("node:path");
-  const tilde = value === "~" || value.startsWith("~/");
-  return realPathOf(tilde ? expandPath(value, home) : resolve(value));
+/**
+ * The request's value, checked: a usage error (exit 2) naming --value and the form expected
+ * when it is missing or malformed. Paths are judged as the sandbox judges them: `~` expanded,
+ * absolute, symlinks resolved.
+ */
+async function requestValue(kind: PermissionKind, given: string | undefined, home: string): Promise<string | undefined> {
+  const usage = (message: string): never => fail("invalid_input", `policy check: ${message}`, "see 'moltbot policy check --help'");
+  if ((BOOLEAN_KINDS as readonly string[]).includes(kind)) {
+    if (given !== undefined) usage(`--value is not taken with --permission ${kind}, which is granted whole (true or false)`);
+    return undefined;
+  }
+  const { REQUEST_EXPECTED, expandPath, parseScopedRequest, quote, realPathOf } = await import("../../../policy/index.ts");
+  const expected = REQUEST_EXPECTED[kind as ScopedKind];
+  if (given === undefined || given === "") return usage(`--value is required with --permission ${kind}; expected ${expected}`);
+  let value = given;
+  if (kind === "read" || kind === "write") {
+    const { resolve } = await import("node:path");
+    const tilde = value === "~" || value.startsWith("~/");
+    if (!value.includes("\0")) value = realPathOf(tilde ? expandPath(value, home) : resolve(value));
+  }
+  if (parseScopedRequest(kind as ScopedKind, value, { home }) === null) usage(`--value ${quote(given)} is not a valid ${kind} value; expected ${expected}`);
+  return value;
+}
+
+/**
+ * The decision as the sandbox would take it: its guard (safeCheck) also denies any file inside
+ * Moltbot's own home, whatever the policy grants. A forbidden tool stays forbidden: it never
+ * runs, so no file access of it is ever checked.
+ */
+async function asSandbox(req: PermissionRequest, d: PermissionDecision): Promise<PermissionDecision> {
+  if (d.decision === "forbidden") return d;
+  const { protectFolders, safeCheck } = await import("../../sandbox/host/guard.ts");
+  const { moltbotHome } = await import("../../home.ts");
+  // The folders skill runs protect (runner/run-skill.ts), judged by the guard's own code.
+  protectFolders([moltbotHome()]);
+  const host = { check: () => d } as Pick<HostContext, "check"> as HostContext;
+  return safeCheck(host, req);
 }
 
 async function explain(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { policy: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "policy explain");
   if (values.help) return writeOut(HELP).then(() => EXIT.ok);
-  const policy = await loadPolicy(values.policy);
+  const policy = await loadPolicy(values.policy, "--policy");
   const { loadSkillArg } = await import("../../skill-resolve.ts");
   const { explainSkill, trustLevel } = await import("../../../policy/index.ts");
   const { userHome } = await import("../../home.ts");
@@ -95,7 +131,7 @@ async function explain(argv: string[]): Promise<number> {
 async function lint(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "policy lint");
   if (values.help) return writeOut(HELP).then(() => EXIT.ok);
-  await loadPolicy(positionals[0]);
+  await loadPolicy(positionals[0], "argument");
   await writeOut(values.json ? JSON.stringify({ ok: true, output: { valid: true } }) + "\n" : `policy is valid\n`);
   return EXIT.ok;
 }
