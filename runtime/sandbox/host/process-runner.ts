@@ -1,12 +1,15 @@
-// Runs one program in its own process group with capped output and a hard time limit. When the
-// limit passes, or when the program exits, the whole group is killed, so background children
-// (`sh -c "sleep 100 &"`) never outlive the call.
+// Runs one program in its own process group with bounded output and a hard time limit. Of each
+// output stream the start and the end are kept (errors are usually at the end) and the whole is
+// counted. When the limit passes, or when the program exits, the whole group is killed, so
+// background children (`sh -c "sleep 100 &"`) never outlive the call.
 import { constants } from "node:os";
 import { HostError } from "./types.ts";
 
-export const MAX_STREAM_BYTES = 1024 * 1024;
+/** Bytes kept from the start and from the end of each stream; the middle of a longer one is
+ *  dropped as it arrives (still counted), so memory stays bounded whatever the program writes. */
+export const HEAD_BYTES = 512 * 1024;
+export const TAIL_BYTES = 512 * 1024;
 const PIPE_GRACE_MS = 250;
-export const TRUNCATED_MARKER = "\n[output truncated: more than 1 MiB]";
 
 export interface RunSpec {
   path: string;
@@ -18,32 +21,114 @@ export interface RunSpec {
   timeoutMs: number;
 }
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+/** One output stream: all of it, or its real start and real end, with totals of the whole. */
+export interface Captured {
+  /** The whole stream when `cut` is false, else its first (up to) HEAD_BYTES, decoded. */
+  head: string;
+  /** When `cut`: the last (up to) TAIL_BYTES, decoded; else "". */
+  tail: string;
+  cut: boolean;
+  /** The whole stream: UTF-16 characters as decoded (exact for valid UTF-8), lines, bytes. */
+  chars: number;
+  lines: number;
+  bytes: number;
 }
 
-class CappedSink {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  truncated = false;
+export interface RunResult {
+  code: number;
+  stdout: Captured;
+  stderr: Captured;
+}
+
+/** Keeps the first HEAD_BYTES in place and the last TAIL_BYTES in a ring; counts everything. */
+export class HeadTailSink {
+  private headChunks: Buffer[] = [];
+  private headSize = 0;
+  private ring: Buffer | undefined;
+  private ringPos = 0;
+  private ringLen = 0;
+  private bytes = 0;
+  private continuation = 0; // UTF-8 bytes 10xxxxxx: part of the character before them
+  private astral = 0; // 4-byte sequences: two UTF-16 units once decoded
+  private newlines = 0;
+  private last = -1;
+
   push(chunk: Buffer): void {
-    const room = MAX_STREAM_BYTES - this.size;
-    if (room <= 0) {
-      this.truncated = true;
+    if (chunk.length === 0) return;
+    this.count(chunk);
+    let rest = chunk;
+    if (this.headSize < HEAD_BYTES) {
+      const take = Math.min(HEAD_BYTES - this.headSize, rest.length);
+      // Node hands each read its own buffer, so a view of it can be kept as it is.
+      this.headChunks.push(rest.subarray(0, take));
+      this.headSize += take;
+      rest = rest.subarray(take);
+      if (rest.length === 0) return;
+    }
+    const ring = (this.ring ??= Buffer.allocUnsafe(TAIL_BYTES));
+    if (rest.length >= TAIL_BYTES) {
+      rest.copy(ring, 0, rest.length - TAIL_BYTES);
+      this.ringPos = 0;
+      this.ringLen = TAIL_BYTES;
       return;
     }
-    // Past the cap the pipe is still drained (and discarded) so the child never blocks on it.
-    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    if (part.length < chunk.length) this.truncated = true;
-    this.chunks.push(part);
-    this.size += part.length;
+    const first = Math.min(rest.length, TAIL_BYTES - this.ringPos);
+    rest.copy(ring, this.ringPos, 0, first);
+    if (first < rest.length) rest.copy(ring, 0, first);
+    this.ringPos = (this.ringPos + rest.length) % TAIL_BYTES;
+    this.ringLen = Math.min(TAIL_BYTES, this.ringLen + rest.length);
   }
-  text(): string {
-    const s = Buffer.concat(this.chunks).toString("utf8");
-    return this.truncated ? s + TRUNCATED_MARKER : s;
+
+  private count(b: Buffer): void {
+    this.bytes += b.length;
+    let cont = 0;
+    let astral = 0;
+    for (let i = 0; i < b.length; i++) {
+      const x = b[i]!;
+      if (x >= 0x80) {
+        if (x < 0xc0) cont++;
+        else if (x >= 0xf0) astral++;
+      }
+    }
+    this.continuation += cont;
+    this.astral += astral;
+    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) this.newlines++;
+    this.last = b[b.length - 1]!;
   }
+
+  result(): Captured {
+    const lines = this.newlines + (this.bytes > 0 && this.last !== 10 ? 1 : 0);
+    const chars = this.bytes - this.continuation + this.astral;
+    const head = Buffer.concat(this.headChunks);
+    const tail = this.ringBytes();
+    const cut = this.bytes > head.length + tail.length;
+    if (!cut) return { head: Buffer.concat([head, tail]).toString("utf8"), tail: "", cut, chars, lines, bytes: this.bytes };
+    // Each part ends and starts on whole characters; a character split by the cut is dropped.
+    return { head: head.subarray(0, wholeEnd(head)).toString("utf8"), tail: tail.subarray(wholeStart(tail)).toString("utf8"), cut, chars, lines, bytes: this.bytes };
+  }
+
+  private ringBytes(): Buffer {
+    if (!this.ring) return Buffer.alloc(0);
+    if (this.ringLen < TAIL_BYTES) return this.ring.subarray(0, this.ringLen);
+    return Buffer.concat([this.ring.subarray(this.ringPos), this.ring.subarray(0, this.ringPos)]);
+  }
+}
+
+/** Where `b` stops holding whole UTF-8 characters: before a last sequence that is incomplete. */
+function wholeEnd(b: Buffer): number {
+  for (let i = b.length - 1, seen = 1; i >= 0 && seen <= 4; i--, seen++) {
+    const x = b[i]!;
+    if (x < 0x80) return b.length;
+    if (x >= 0xc0) return seen >= (x >= 0xf0 ? 4 : x >= 0xe0 ? 3 : 2) ? b.length : i;
+  }
+  return b.length;
+}
+
+/** Where `b`'s first whole UTF-8 character starts: past leading continuation bytes. */
+function wholeStart(b: Buffer): number {
+  let i = 0;
+  while (i < b.length && i < 3 && (b[i]! & 0xc0) === 0x80) i++;
+  return i;
 }
 
 function killGroup(pid: number | undefined): void {
@@ -75,8 +160,8 @@ export async function runProcess(spec: RunSpec): Promise<RunResult> {
       return;
     }
     const pid = child.pid;
-    const out = new CappedSink();
-    const err = new CappedSink();
+    const out = new HeadTailSink();
+    const err = new HeadTailSink();
     let timedOut = false;
     let settled = false;
     // A process that escaped the group (setsid) may hold our pipes open; stop waiting for it.
@@ -121,7 +206,7 @@ export async function runProcess(spec: RunSpec): Promise<RunResult> {
       }
       // A signal death is reported the way shells do: 128 + signal number.
       const sigNum = signal ? (constants.signals as Record<string, number>)[signal] ?? 0 : 0;
-      resolve({ code: code ?? 128 + sigNum, stdout: out.text(), stderr: err.text() });
+      resolve({ code: code ?? 128 + sigNum, stdout: out.result(), stderr: err.result() });
     });
   });
 }

@@ -2,7 +2,7 @@
 // so a grant of `git` means the git the user has, and the process started is exactly that file:
 // its real path, found once here, is what is judged and what is started, so a link swapped
 // after the check does not change which file starts.
-import { accessSync, constants, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, normalize } from "node:path";
 import { HostError } from "./types.ts";
 
@@ -24,7 +24,7 @@ export function resolveCommand(cmd: unknown, hostPath = process.env.PATH ?? ""):
     if (!isAbsolute(cmd)) throw new HostError(`command "${cmd}" is a relative path; pass a name found on PATH or an absolute path`, "invalid_params");
     const path = normalize(cmd);
     const real = isExecutableFile(path) ? realPathOf(path) : undefined;
-    if (real === undefined) throw new HostError(`${path}: not an executable file`, "not_found");
+    if (real === undefined) throw new HostError(`${path}: not an executable file${existsSync(path) ? "" : argsHint(cmd)}`, "not_found");
     const name = basename(path);
     const onPath = lookupOnPath(name, hostPath);
     // The same file under the same name (/bin/git when PATH finds /usr/bin/git, /bin → /usr/bin).
@@ -32,8 +32,18 @@ export function resolveCommand(cmd: unknown, hostPath = process.env.PATH ?? ""):
   }
   const found = lookupOnPath(cmd, hostPath);
   const real = found === undefined ? undefined : realPathOf(found);
-  if (found === undefined || real === undefined) throw new HostError(`command "${cmd}" was not found on the host's PATH`, "not_found");
+  if (found === undefined || real === undefined) throw new HostError(`command "${cmd}" was not found on the host's PATH${argsHint(cmd)}`, "not_found");
   return { name: cmd, path: found, real, viaPath: true };
+}
+
+/** A command line passed as the command ("ls -la"): say where its arguments belong. Quotes,
+ *  pipes and the like are not split into a misleading argv: that text wants a shell. */
+function argsHint(cmd: string): string {
+  const words = cmd.trim().split(/\s+/);
+  if (words.length < 2) return "";
+  if (/[|&;<>()$`'"\\*?]/.test(cmd)) return `; it is a shell command line, and no shell is involved: run it as shell.run("sh", ["-c", ${JSON.stringify(cmd)}]) with run access to sh`;
+  const [name, ...args] = words as [string, ...string[]];
+  return `; put arguments in args: shell.run(${JSON.stringify(name)}, ${JSON.stringify(args)})`;
 }
 
 function realPathOf(p: string): string | undefined {

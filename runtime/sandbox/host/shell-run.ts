@@ -4,8 +4,8 @@
 import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
 import type { RunRequest } from "../../../policy/index.ts";
 import { asDecision, checkFailed, safeCheck, settle } from "./guard.ts";
-import { onPath } from "./paths.ts";
-import { runProcess } from "./process-runner.ts";
+import { fsError, onPath } from "./paths.ts";
+import { runProcess, type Captured } from "./process-runner.ts";
 import { redactText, secretValues } from "./redact.ts";
 import { resolveCommand, type ResolvedCommand } from "./shell-resolve.ts";
 import { HostError, type HostContext, type HostFn } from "./types.ts";
@@ -24,8 +24,34 @@ const run: HostFn = async (ctx, [cmd, args, options]) => {
   if (!(timeoutMs > 0)) throw new HostError("shell.run: the call has no time left", "timeout");
   const result = await runProcess({ path: command.real, argv0: command.name, args: argv, cwd, env: scrubbedEnv(ctx), stdin: opts.stdin, timeoutMs });
   const secrets = secretValues(ctx);
-  return { code: result.code, stdout: redactText(result.stdout, secrets), stderr: redactText(result.stderr, secrets) };
+  const stdout = shown(result.stdout, secrets);
+  const stderr = shown(result.stderr, secrets);
+  const cut: { stdout?: StreamCut; stderr?: StreamCut } = {};
+  if (stdout.cut) cut.stdout = stdout.cut;
+  if (stderr.cut) cut.stderr = stderr.cut;
+  return { code: result.code, stdout: stdout.text, stderr: stderr.text, ...(stdout.cut || stderr.cut ? { cut } : {}) };
 };
+
+/** What a skill learns of a stream whose middle was dropped: how many characters at the start
+ *  of the string are its real start (`head`) and at the end its real end (`tail`), and the
+ *  whole stream's characters and lines. */
+export interface StreamCut {
+  head: number;
+  tail: number;
+  chars: number;
+  lines: number;
+}
+
+export const cutMarker = (chars: number) => `\n[… ${chars} characters cut from the middle …]\n`;
+
+/** Redacted, and for a cut stream the start and end joined by a marker saying what is missing. */
+function shown(c: Captured, secrets: string[]): { text: string; cut?: StreamCut } {
+  const head = redactText(c.head, secrets);
+  if (!c.cut) return { text: head };
+  const tail = redactText(c.tail, secrets);
+  const chars = c.chars + (head.length - c.head.length) + (tail.length - c.tail.length);
+  return { text: head + cutMarker(Math.max(0, chars - head.length - tail.length)) + tail, cut: { head: head.length, tail: tail.length, chars, lines: c.lines } };
+}
 
 /**
  * One decision for the command (policy's checkRun) with everything known of it: the name a
@@ -51,11 +77,12 @@ async function checkedCwd(ctx: HostContext, cwd: string | undefined): Promise<st
   // No working directory was asked for: "/" gives the program nothing of the user's by default.
   if (cwd === undefined) return "/";
   return await onPath(ctx, "read", cwd, (path) => {
-    let isDir = false;
+    // Reported as fs.readDir reports its folder: missing, or a file in its place, is not_found.
+    let isDir: boolean;
     try {
       isDir = statSync(path).isDirectory();
-    } catch {
-      isDir = false;
+    } catch (err) {
+      throw fsError(err, `shell.run: cwd ${cwd}`);
     }
     if (!isDir) throw new HostError(`shell.run: cwd ${cwd} is not a directory`, "not_found");
     return path;

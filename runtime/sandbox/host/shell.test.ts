@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_LIMITS } from "../../contracts/sandbox.ts";
 import { parsePolicy, resolvePolicyPaths } from "../../../policy/index.ts";
 import { createHostContext, HOST_API } from "./index.ts";
-import { MINIMAL_PATH } from "./shell-run.ts";
+import { HEAD_BYTES, TAIL_BYTES } from "./process-runner.ts";
+import { MINIMAL_PATH, cutMarker } from "./shell-run.ts";
 import { lookupOnPath } from "./shell-resolve.ts";
 import { policyWith, testContext, denied } from "./test-context.ts";
 import { HostDenied } from "./types.ts";
@@ -28,7 +29,8 @@ copyFileSync(shPath, join(realBin, "other"));
 symlinkSync(realBin, linkBin);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-type Result = { code: number; stdout: string; stderr: string };
+type Cut = { head: number; tail: number; chars: number; lines: number };
+type Result = { code: number; stdout: string; stderr: string; cut?: { stdout?: Cut; stderr?: Cut } };
 /** A context under policy text pinned to real paths, as loadPolicyFile does for policy.yaml. */
 const loadedCtx = (policy: string, run: "all" | string[] = "all") =>
   createHostContext({
@@ -147,6 +149,59 @@ describe("shell.run", () => {
     expect(((await run(ctx, ["sh", ["-c", "pwd"], { cwd: work }])) as Result).stdout).toBe(`${work}\n`);
     await denied(run(ctx, ["sh", ["-c", "pwd"], { cwd: other }]));
     await expect(run(ctx, ["sh", ["-c", "pwd"], { cwd: "work" }]) as Promise<unknown>).rejects.toThrow(/relative/);
+  });
+
+  test("a command line as the command is not found, with a hint to put the arguments in args", async () => {
+    const ctx = ctxFor(`{ run: [ls] }`);
+    await expect(run(ctx, ["ls -la", []]) as Promise<unknown>).rejects.toMatchObject({
+      code: "not_found",
+      message: `command "ls -la" was not found on the host's PATH; put arguments in args: shell.run("ls", ["-la"])`,
+    });
+    await expect(run(ctx, ["/bin/ls  -l -a", []]) as Promise<unknown>).rejects.toMatchObject({
+      code: "not_found",
+      message: `/bin/ls  -l -a: not an executable file; put arguments in args: shell.run("/bin/ls", ["-l","-a"])`,
+    });
+    await expect(run(ctx, ["git log | head", []]) as Promise<unknown>).rejects.toMatchObject({
+      code: "not_found",
+      message: `command "git log | head" was not found on the host's PATH; it is a shell command line, and no shell is involved: run it as shell.run("sh", ["-c", "git log | head"]) with run access to sh`,
+    });
+    // One word: nothing to move.
+    await expect(run(ctx, ["no-such-program", []]) as Promise<unknown>).rejects.toMatchObject({ message: `command "no-such-program" was not found on the host's PATH` });
+  });
+
+  test("a missing cwd, or a file as cwd, is not_found, as for fs", async () => {
+    writeFileSync(join(work, "file.txt"), "x");
+    const ctx = ctxFor(`{ run: [sh], read: ["${work}"] }`);
+    await expect(run(ctx, ["sh", ["-c", "pwd"], { cwd: join(work, "gone") }]) as Promise<unknown>).rejects.toMatchObject({
+      code: "not_found",
+      message: `shell.run: cwd ${join(work, "gone")}: no such file or directory`,
+    });
+    await expect(run(ctx, ["sh", ["-c", "pwd"], { cwd: join(work, "file.txt") }]) as Promise<unknown>).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  test("long output: the real start and end joined by a marker, and the whole stream's totals", async () => {
+    const n = 300_000;
+    const full = Array.from({ length: n }, (_, i) => `${i + 1}\n`).join("");
+    const r = (await run(ctxFor(`{ run: [sh] }`), ["sh", ["-c", `seq 1 ${n}; echo FATAL: at the end >&2; exit 2`]])) as Result;
+    const cutChars = full.length - HEAD_BYTES - TAIL_BYTES;
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe(full.slice(0, HEAD_BYTES) + cutMarker(cutChars) + full.slice(-TAIL_BYTES));
+    expect(r.stdout).toEndWith("\n299999\n300000\n");
+    expect(r.cut).toEqual({ stdout: { head: HEAD_BYTES, tail: TAIL_BYTES, chars: full.length, lines: n } });
+    expect(r.stderr).toBe("FATAL: at the end\n");
+  });
+
+  test("a credential in the kept end of a cut stream is redacted, and the counts follow", async () => {
+    const ctx = testContext({
+      policy: policyWith(`{ run: [sh] }`),
+      permissions: { run: "all" },
+      credentials: [{ name: "gh", host: "api.github.com", header: "Authorization", format: "Bearer {value}", value: "ghp_supersecret123" }],
+    });
+    const r = (await run(ctx, ["sh", ["-c", "head -c 2000000 /dev/zero | tr '\\0' a; echo; echo token=ghp_supersecret123"]])) as Result;
+    expect(r.stdout).toEndWith("\ntoken=[REDACTED]\n");
+    const total = 2_000_000 + 1 + "token=[REDACTED]\n".length;
+    expect(r.cut?.stdout).toEqual({ head: HEAD_BYTES, tail: TAIL_BYTES - "ghp_supersecret123".length + "[REDACTED]".length, chars: total, lines: 2 });
+    expect(r.stdout).toContain(cutMarker(total - HEAD_BYTES - r.cut!.stdout!.tail));
   });
 
   test("stdin is passed through", async () => {
