@@ -1,9 +1,10 @@
 // mail.list, mail.search, mail.read: read-only IMAP (the folder is opened with EXAMINE and
 // bodies fetched with BODY.PEEK, so reading never marks a message seen). Results are plain data
-// with the newest messages first; bodies are decoded text, capped.
+// with the newest messages first; bodies are decoded text, capped; attachments are names and
+// decoded sizes.
 import type { FetchMessageObject, ImapFlow, MessageAddressObject, SearchObject } from "imapflow";
 import { type Args, argsOf, bool, date, int, str } from "./mail-args.ts";
-import { type AttachmentInfo, planBody } from "./mail-body.ts";
+import { type AttachmentInfo, BASE64_TAIL_BYTES, type BodyPlan, type CappedText, base64DecodedSize, capText, planBody } from "./mail-body.ts";
 import { htmlToMarkdown } from "./html-markdown.ts";
 import { withImap } from "./mail-imap.ts";
 import { HostError, type HostContext } from "./types.ts";
@@ -111,10 +112,24 @@ export interface MessageText extends Omit<MessageSummary, "hasAttachments"> {
   cc: string[];
   messageId: string | null;
   text: string;
-  /** Present when the body was cut to `maxChars`. */
-  truncated?: { shown: number; total: number; unit: "chars" };
+  /**
+   * Present when `text` is not the whole body: cut to `maxChars` (`total` is the body's length in
+   * characters), or the body was larger than MAX_BODY_BYTES (`atLeast`: `total` counts only what was read).
+   */
+  truncated?: CappedText["truncated"];
+  /** What the reader should know about how the body was read (cut at MAX_BODY_BYTES, unknown charset). */
+  note?: string;
   attachments: AttachmentInfo[];
 }
+
+/**
+ * Most bytes of a body read for its text (UTF-8, after transfer and charset decoding). The text
+ * is cut to `maxChars` only after the HTML conversion: a newsletter's <head> alone can hold
+ * 100 KB of styles before the first word. Bounded so one huge body costs a bounded download.
+ */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Bytes a partial FETCH asks for: fewer round trips than imapflow's 64 KiB for a large body. */
+const CHUNK_BYTES = 512 * 1024;
 
 export async function mailRead(ctx: HostContext, raw: unknown): Promise<MessageText> {
   const fn = "mail.read";
@@ -127,31 +142,71 @@ export async function mailRead(ctx: HostContext, raw: unknown): Promise<MessageT
     const m = await client.fetchOne(String(uid), SUMMARY_QUERY, { uid: true });
     if (!m) throw new HostError(`${fn}: there is no message with uid ${uid} in ${folder}`, "not_found");
     const plan = planBody(m.bodyStructure);
-    let text = "";
-    if (plan.textPart) {
-      // Bytes are capped too: a multi-byte text needs at most 4 bytes a character.
-      const dl = await client.download(String(uid), plan.textPart, { uid: true, maxBytes: maxChars * 4 + 4 });
-      if (dl.content) text = await streamText(dl.content);
-      // The sender's HTML, turned into plain text by the page converter (one linear pass; a
-      // body of unclosed <script> tags once took seconds through regular expressions).
-      if (plan.html) text = htmlToMarkdown(text, { text: true }).markdown;
-    }
+    const body = plan.textPart ? await readText(client, uid, plan) : { text: "", whole: true, notes: [] };
+    const attachments = await decodedSizes(client, uid, plan);
     const { hasAttachments: _, ...rest } = summary(m);
     const out: MessageText = {
       ...rest,
       folder,
       cc: (m.envelope?.cc ?? []).map(addr),
       messageId: m.envelope?.messageId ?? null,
-      text: text.length > maxChars ? text.slice(0, maxChars) : text,
-      attachments: plan.attachments,
+      ...capText(body.text, maxChars, body.whole),
+      attachments,
     };
-    if (text.length > maxChars) out.truncated = { shown: maxChars, total: text.length, unit: "chars" };
+    if (body.notes.length > 0) out.note = body.notes.join(" ");
     return out;
   });
 }
 
-async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+/**
+ * The text part as text: at most MAX_BODY_BYTES of it, decoded by imapflow (transfer encoding,
+ * format=flowed, the declared charset to UTF-8), HTML converted after the whole read.
+ */
+async function readText(client: ImapFlow, uid: number, plan: BodyPlan): Promise<{ text: string; whole: boolean; notes: string[] }> {
+  const notes: string[] = [];
+  const dl = await client.download(String(uid), plan.textPart, { uid: true, maxBytes: MAX_BODY_BYTES + 1, chunkSize: CHUNK_BYTES });
+  if (!dl.content) return { text: "", whole: true, notes };
+  const bytes = await readAll(dl.content);
+  const whole = bytes.length <= MAX_BODY_BYTES;
+  // Held back, not replaced: a character cut in half at the limit is left out.
+  let text = new TextDecoder().decode(bytes.subarray(0, MAX_BODY_BYTES), { stream: !whole }).replace(/\r\n/g, "\n");
+  if (!whole) notes.push(`The body is ${sentSize(plan.textSize)}; only its first ${MAX_BODY_BYTES / 1024 / 1024} MiB were read.`);
+  // imapflow converts a charset it knows to UTF-8 and says so in meta.charset; one it does not
+  // know it passes through as is.
+  const charset = dl.meta?.charset;
+  if (charset && !["ascii", "usascii", "utf8"].includes(charset.toLowerCase().replace(/[^a-z0-9]+/g, ""))) {
+    notes.push(`The body's charset "${charset.slice(0, 60)}" is unknown; it was read as UTF-8.`);
+  }
+  // The sender's HTML, turned into plain text by the page converter (one linear pass; a
+  // body of unclosed <script> tags once took seconds through regular expressions).
+  if (plan.html) text = htmlToMarkdown(text, { text: true }).markdown;
+  return { text, whole, notes };
+}
+
+function sentSize(bytes: number | undefined): string {
+  if (bytes === undefined || !(bytes > MAX_BODY_BYTES)) return `larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB as sent`;
+}
+
+/**
+ * Attachments with their decoded size: IMAP reports a part's size as sent, and base64 is a third
+ * larger than what it holds. One FETCH of the last bytes of each base64 part gives its line
+ * length and padding (base64DecodedSize); without an answer the size is estimated from the
+ * encoded size alone.
+ */
+async function decodedSizes(client: ImapFlow, uid: number, plan: BodyPlan): Promise<AttachmentInfo[]> {
+  if (plan.base64.length === 0) return plan.attachments;
+  const bodyParts = plan.base64.map((p) => ({ key: p.part, start: Math.max(0, p.size - BASE64_TAIL_BYTES), maxLength: BASE64_TAIL_BYTES }));
+  const tails = ((await client.fetchOne(String(uid), { bodyParts }, { uid: true })) || undefined)?.bodyParts;
+  const out = plan.attachments.map((a) => ({ ...a }));
+  for (const p of plan.base64) {
+    out[p.index]!.size = base64DecodedSize(p.size, tails?.get(p.part.toLowerCase())?.toString("latin1") ?? "");
+  }
+  return out;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks).toString("utf8").replace(/\r\n/g, "\n");
+  return Buffer.concat(chunks);
 }

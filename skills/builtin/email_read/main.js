@@ -3,8 +3,12 @@
 export default async ({ uid, folder = "INBOX", max_chars = 20000 }) => {
   const m = await mail.read({ uid, folder, maxChars: max_chars });
   const att = m.attachments.length ? `\nAttachments: ${m.attachments.map((a) => `${a.name} (${a.size} bytes)`).join(", ")}` : "";
+  // Said in the text a channel shows, not only in the data: a cut body must not pass for a whole one.
+  const t = m.truncated;
+  const cut = t ? `\n\n[Text cut: the first ${t.shown} of ${t.atLeast ? "more than " : ""}${t.total} characters are shown]` : "";
+  const note = m.note ? `\n[${m.note}]` : "";
   return {
-    summary: `From: ${m.from}\nSubject: ${m.subject}\nDate: ${m.date ?? "?"}${att}\n\n${m.text}`,
+    summary: `From: ${m.from}\nSubject: ${m.subject}\nDate: ${m.date ?? "?"}${att}\n\n${m.text}${cut}${note}`,
     ...m,
     untrusted: true,
   };
