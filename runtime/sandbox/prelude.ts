@@ -212,7 +212,7 @@ const api = {
   html: freeze({ toMarkdown }),
   fs: freeze({ readTextFile: async("fs.readTextFile"), readFile: async("fs.readFile"), readDir: async("fs.readDir"),
     stat: async("fs.stat"), writeTextFile: async("fs.writeTextFile"), writeFile: async("fs.writeFile"),
-    mkdir: async("fs.mkdir"), remove: async("fs.remove") }),
+    appendFile: async("fs.appendFile"), mkdir: async("fs.mkdir"), remove: async("fs.remove") }),
   shell: freeze({ run: async("shell.run") }),
   browser: freeze({ open: async("browser.open"), goto: async("browser.goto"), text: async("browser.text"), click: async("browser.click"),
     fill: async("browser.fill"), screenshot: async("browser.screenshot"), close: async("browser.close") }),
@@ -304,11 +304,11 @@ async function fetch(url, init) {
     body = stringify(body);
     if (!headers.some((p) => p[0].toLowerCase() === "content-type")) headers.push(["content-type", "application/json"]);
   }
-  const r = await netFetch(String(url), { method: init.method === undefined ? "GET" : String(init.method), headers, body });
+  const r = await netFetch(String(url), { method: init.method === undefined ? "GET" : String(init.method), headers, body, maxBodyBytes: init.maxBodyBytes });
   const bytes = r.body;
   const text = () => new TextDecoderLite().decode(bytes);
   return freeze({ ok: r.status >= 200 && r.status < 300, status: r.status, statusText: r.statusText, url: r.url,
-    headers: headersOf(r.headers), text: async () => text(), json: async () => parse(text()),
+    truncated: r.truncated === true, headers: headersOf(r.headers), text: async () => text(), json: async () => parse(text()),
     arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
 }
 // QuickJS has no TextDecoder; the host decodes UTF-8 for us.

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync, lstatSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, existsSync, lstatSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HOST_API } from "./index.ts";
@@ -184,5 +185,134 @@ describe("fs writes", () => {
     await denied(fs.remove!(grantA(), [join(ab, "note.txt")]));
     await denied(fs.mkdir!(grantA(), [join(ab, "sub")]));
     expect(existsSync(join(ab, "note.txt"))).toBe(true);
+  });
+});
+
+describe("fs writes refuse what they would damage", () => {
+  const w = join(root, "w");
+  mkdirSync(w);
+  const grantW = (limits?: { memoryBytes: number }) =>
+    testContext({ policy: policyWith(`{ read: ["${w}"], write: ["${w}"] }`), permissions: { read: "all", write: "all" }, home: w, limits });
+  const fail = (p: unknown) => Promise.resolve(p).then(() => { throw new Error("expected a failure"); }, (e: unknown) => e as HostError);
+
+  test("a FIFO or a device node is not replaced by a plain file, by a write or an append", async () => {
+    expect(spawnSync("mkfifo", [join(w, "fifo")]).status).toBe(0);
+    const nodes = ["fifo"];
+    if (spawnSync("mknod", [join(w, "null"), "c", "1", "3"]).status === 0) nodes.push("null");
+    for (const name of nodes) {
+      for (const call of [fs.writeTextFile!(grantW(), [`~/${name}`, "x"]), fs.appendFile!(grantW(), [`~/${name}`, "x"])]) {
+        const err = await fail(call);
+        expect(err).toMatchObject({ name: "HostError", code: "invalid_params" });
+        expect(err.message).toMatch(/: is a (named pipe \(FIFO\)|device), not a regular file; only regular files are written$/);
+      }
+    }
+    expect(lstatSync(join(w, "fifo")).isFIFO()).toBe(true);
+    if (nodes.includes("null")) expect(lstatSync(join(w, "null")).isCharacterDevice()).toBe(true);
+  });
+
+  test("a link as the last component is refused, naming its target; a linked folder earlier is followed", async () => {
+    writeFileSync(join(w, ".bashrc"), "keep me\n");
+    symlinkSync(".bashrc", join(w, "draft.txt"));
+    symlinkSync("missing-target.txt", join(w, "dangling.txt"));
+    for (const fn of [fs.writeTextFile!, fs.appendFile!]) {
+      const err = await fail(fn(grantW(), ["~/draft.txt", "x"]));
+      expect(err).toMatchObject({ code: "invalid_params", message: "~/draft.txt is a link to ~/.bashrc; write to ~/.bashrc to change it" });
+    }
+    expect((await fail(fs.writeFile!(grantW(), [join(w, "dangling.txt"), new Uint8Array([1])]))).message)
+      .toBe(`${join(w, "dangling.txt")} is a link to ~/missing-target.txt; write to ~/missing-target.txt to change it`);
+    expect(readFileSync(join(w, ".bashrc"), "utf8")).toBe("keep me\n");
+    expect(existsSync(join(w, "missing-target.txt"))).toBe(false);
+    // The real path comes back when a link led elsewhere; the given one otherwise.
+    mkdirSync(join(w, "real-dir"));
+    symlinkSync("real-dir", join(w, "dir-link"));
+    expect(await fs.writeTextFile!(grantW(), ["~/dir-link/a.txt", "via"])).toEqual({ path: "~/real-dir/a.txt" });
+    expect(await fs.appendFile!(grantW(), ["~/dir-link/a.txt", "+"])).toEqual({ path: "~/real-dir/a.txt", created: false });
+    expect(readFileSync(join(w, "real-dir/a.txt"), "utf8")).toBe("via+");
+    expect(await fs.writeTextFile!(grantW(), ["~/real-dir/../real-dir/b.txt", "b"])).toEqual({ path: "~/real-dir/../real-dir/b.txt" });
+  });
+
+  test("a file nobody may write (0444) is refused even for root, by a write and an append", async () => {
+    writeFileSync(join(w, "ro.txt"), "frozen\n");
+    chmodSync(join(w, "ro.txt"), 0o444);
+    for (const fn of [fs.writeTextFile!, fs.appendFile!]) {
+      expect(await fail(fn(grantW(), ["~/ro.txt", "x"]))).toMatchObject({
+        code: "invalid_params", message: `${join(w, "ro.txt")}: is read-only (mode 0444); make it writable first if it should change`,
+      });
+    }
+    expect(readFileSync(join(w, "ro.txt"), "utf8")).toBe("frozen\n");
+  });
+
+  test("a path ending in / names a folder: writes refuse it, reads of a file through it fail", async () => {
+    for (const fn of [fs.writeTextFile!, fs.appendFile!]) {
+      expect(await fail(fn(grantW(), ["~/newdir/", "x"]))).toMatchObject({ code: "invalid_params", message: "~/newdir/ ends in /, so it names a folder; give a file name" });
+    }
+    expect(existsSync(join(w, "newdir"))).toBe(false);
+    writeFileSync(join(w, "plain.txt"), "plain");
+    for (const fn of [fs.readTextFile!, fs.readFile!, fs.stat!]) {
+      expect(await fail(fn(grantW(), ["~/plain.txt/"]))).toMatchObject({ code: "not_found", message: `${join(w, "plain.txt")}: not a directory` });
+    }
+    expect(await fail(fs.readTextFile!(grantW(), ["~/plain.txt/."]))).toMatchObject({ message: `${join(w, "plain.txt")}: not a directory` });
+    await fs.mkdir!(grantW(), ["~/made/"]);
+    expect(await fs.stat!(grantW(), ["~/made/"])).toMatchObject({ isDirectory: true });
+  });
+
+  test("a missing folder is named in the error", async () => {
+    for (const fn of [fs.writeTextFile!, fs.appendFile!]) {
+      expect(await fail(fn(grantW(), ["~/nowhere/new.txt", "x"]))).toMatchObject({
+        code: "not_found", message: `${join(w, "nowhere/new.txt")}: no such file or directory (the folder ${join(w, "nowhere")} does not exist)`,
+      });
+    }
+  });
+
+  test("stale temp files of the same file (ours, over an hour old) go at its next write; others stay", async () => {
+    const old = new Date(Date.now() - 2 * 3600_000);
+    const names = {
+      stale: ".swept.txt.0123456789ab.moltbot.tmp",
+      fresh: ".swept.txt.ba9876543210.moltbot.tmp",
+      otherFile: ".other.txt.0123456789ab.moltbot.tmp",
+      notOurs: ".swept.txt.0123456789ab.tmp",
+    };
+    for (const n of Object.values(names)) writeFileSync(join(w, n), "partial");
+    for (const n of [names.stale, names.otherFile, names.notOurs]) utimesSync(join(w, n), old, old);
+    await fs.writeTextFile!(grantW(), ["~/swept.txt", "whole"]);
+    expect(readFileSync(join(w, "swept.txt"), "utf8")).toBe("whole");
+    expect(readdirSync(w).filter((n) => n.endsWith(".tmp")).sort()).toEqual([names.otherFile, names.fresh, names.notOurs].sort());
+  });
+});
+
+describe("fs.appendFile", () => {
+  const p = join(root, "app");
+  mkdirSync(p);
+  const grantP = (limits?: { memoryBytes: number }) =>
+    testContext({ policy: policyWith(`{ write: ["${p}"] }`), permissions: { write: "all" }, home: p, limits });
+
+  test("adds text and bytes at the end; creates a missing file and says so", async () => {
+    expect(await fs.appendFile!(grantP(), ["~/log.txt", "héllo\n"])).toEqual({ path: "~/log.txt", created: true });
+    expect(await fs.appendFile!(grantP(), [join(p, "log.txt"), new Uint8Array([0x21, 0x0a])])).toEqual({ path: join(p, "log.txt"), created: false });
+    expect(readFileSync(join(p, "log.txt"), "utf8")).toBe("héllo\n!\n");
+  });
+
+  test("appends to a file larger than the sandbox's memory and read limit without reading it", async () => {
+    writeFileSync(join(p, "big.log"), new Uint8Array(4096).fill(0x61));
+    await fs.appendFile!(grantP({ memoryBytes: 1024 }), ["~/big.log", "tail\n"]);
+    expect(readFileSync(join(p, "big.log"), "utf8")).toBe("a".repeat(4096) + "tail\n");
+  });
+
+  test("needs `write`, like writeFile, and refuses what is not a string or bytes", async () => {
+    const readOnly = testContext({ policy: policyWith(`{ read: ["${p}"] }`), permissions: { read: "all", write: "all" } });
+    await denied(fs.appendFile!(readOnly, [join(p, "log.txt"), "x"]));
+    await expect(fs.appendFile!(grantP(), [join(p, "log.txt"), 42]) as Promise<unknown>).rejects.toMatchObject({ code: "invalid_params" });
+  });
+
+  test("appends from many concurrent processes all land", async () => {
+    const target = join(p, "shared.log");
+    const script = `import { HOST_API } from ${JSON.stringify(join(import.meta.dir, "index.ts"))};
+import { policyWith, testContext } from ${JSON.stringify(join(import.meta.dir, "test-context.ts"))};
+const ctx = testContext({ policy: policyWith(\`{ write: ["${p}"] }\`), permissions: { write: "all" } });
+for (let i = 0; i < 50; i++) await HOST_API.fs.appendFile(ctx, [${JSON.stringify(target)}, process.argv[2] + i + "\\n"]);`;
+    writeFileSync(join(p, "appender.ts"), script);
+    const procs = ["a", "b", "c", "d"].map((who) => Bun.spawn(["bun", join(p, "appender.ts"), who], { stdout: "ignore", stderr: "inherit" }));
+    expect(await Promise.all(procs.map((x) => x.exited))).toEqual([0, 0, 0, 0]);
+    expect(readFileSync(target, "utf8").trim().split("\n").sort()).toEqual(["a", "b", "c", "d"].flatMap((who) => Array.from({ length: 50 }, (_, i) => who + i)).sort());
   });
 });

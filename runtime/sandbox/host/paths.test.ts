@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HOST_API } from "./index.ts";
-import { realSkillPath } from "./paths.ts";
+import { namesFolder, realSkillPath, tildePath } from "./paths.ts";
 import { denied, policyWith, testContext } from "./test-context.ts";
 import { HostError } from "./types.ts";
 
@@ -96,5 +96,32 @@ describe("what a denial tells the skill", () => {
     expect(ctx.denials).toEqual([{ kind: "read", value: join(outside, "loop"), rule: "prompt", caught: false }]);
     // Inside the grants it is what it is.
     await expect(Promise.resolve().then(() => stat(ctx, [join(inside, "loop")]))).rejects.toMatchObject({ code: "invalid_params" });
+  });
+});
+
+describe("a trailing slash and the home as ~", () => {
+  test("a path ending in / or /. names a folder; resolving drops the ending, so it is read from the string", () => {
+    expect(realSkillPath("~/notes.txt/", inside)).toBe(join(inside, "notes.txt"));
+    for (const p of ["~/newdir/", "/tmp/", "/", "~/a/."]) expect(namesFolder(p)).toBe(true);
+    for (const p of ["~/newdir", "~", "~/a.", "/tmp/x"]) expect(namesFolder(p)).toBe(false);
+  });
+
+  test("every fs call through onPath: a file given with a trailing / is not a directory; a folder is fine", async () => {
+    writeFileSync(join(inside, "file.txt"), "f");
+    const ctx = testContext({ policy: policyWith(`{ read: ["${inside}"] }`), permissions: { read: "all" }, home: inside });
+    await expect(Promise.resolve().then(() => HOST_API.fs!.stat!(ctx, ["~/file.txt/"]))).rejects.toMatchObject({ code: "not_found", message: `${join(inside, "file.txt")}: not a directory` });
+    await expect(Promise.resolve().then(() => HOST_API.fs!.readDir!(ctx, [`${inside}/`]))).resolves.toBeArray();
+    // Outside the grants the answer is the denial, never whether the path is a file.
+    await denied(Promise.resolve().then(() => HOST_API.fs!.stat!(ctx, [`${join(outside, "secret.txt")}/`])));
+  });
+
+  test("tildePath writes a real path inside the home (as given or as its real path) with ~", () => {
+    expect(tildePath(join(inside, "a", "b.txt"), inside)).toBe("~/a/b.txt");
+    expect(tildePath(inside, inside)).toBe("~");
+    expect(tildePath(`${inside}-other/x`, inside)).toBe(`${inside}-other/x`);
+    // The home through a link: the real path is still shown with ~.
+    symlinkSync(inside, join(root, "home-link"));
+    expect(tildePath(join(inside, "n.txt"), join(root, "home-link"))).toBe("~/n.txt");
+    expect(tildePath("/etc/passwd", "/")).toBe("/etc/passwd");
   });
 });

@@ -2,7 +2,7 @@
 // The operation always runs on the returned path, never on the skill's string, so what was
 // checked is what is touched. What the skill is told names its own string, never the real path:
 // a denial of /proc/self/cwd must not say where the host's working folder is.
-import { lstatSync, readlinkSync, realpathSync } from "node:fs";
+import { lstatSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { quote } from "../../../policy/decide.ts";
 import { withPermission } from "./guard.ts";
@@ -23,6 +23,31 @@ export function lexicalSkillPath(input: unknown, home: string): string {
     );
   }
   return resolve(p);
+}
+
+/**
+ * Whether `input` ends in "/" (or "/."), so it names a folder. resolve() drops that ending, so
+ * it is read from the string the skill gave: "~/notes.txt/" must not reach the file.
+ */
+export function namesFolder(input: string): boolean {
+  return input.endsWith("/") || input.endsWith("/.");
+}
+
+/** A real path as a skill would write it: `~/…` inside the home (as given or as its real
+ *  path, which differ when the home is reached through a link), else unchanged. */
+export function tildePath(path: string, home: string): string {
+  let realHome = home;
+  try {
+    realHome = realpathSync(home);
+  } catch {
+    // no such home: only the path as given can match
+  }
+  for (const h of new Set([realHome, home])) {
+    if (h === "/" || h === "") continue;
+    if (path === h) return "~";
+    if (path.startsWith(h + "/")) return "~" + path.slice(h.length);
+  }
+  return path;
 }
 
 /**
@@ -123,12 +148,25 @@ export function onPath<T>(
   return asGiven(shown, path, () =>
     withPermission(ctx, { kind, value: path }, () => {
       try {
+        if (namesFolder(shown)) mustBeFolder(path);
         return then(path);
       } catch (err) {
         throw fsError(err, path);
       }
     }),
   );
+}
+
+/** A path given with a trailing "/" that exists must be a folder, as the OS would say. Checked
+ *  after the permission, so the answer says nothing about paths outside the grants. */
+function mustBeFolder(path: string): void {
+  let folder = true;
+  try {
+    folder = statSync(path).isDirectory();
+  } catch {
+    return; // missing: the operation itself says so (or, for mkdir, creates it)
+  }
+  if (!folder) throw new HostError(`${path}: not a directory`, "not_found");
 }
 
 /** Runs `f`; a denial it throws or rejects with names `shown` where its reason named `judged`. */

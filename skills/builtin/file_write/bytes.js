@@ -42,3 +42,45 @@ export function fromBase64(text) {
   }
   return out;
 }
+
+// windows-1252's bytes 0x80–0x9F (WHATWG index); every other byte is the code point itself.
+const CP1252_HIGH = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+
+/** `s` in windows-1252, or `{ bad }` naming the first character it cannot hold. */
+export function win1252Encode(s) {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80 || (c >= 0xa0 && c <= 0xff)) { out[i] = c; continue; }
+    const at = CP1252_HIGH.indexOf(s[i]);
+    if (at < 0) return { bad: String.fromCodePoint(s.codePointAt(i)) };
+    out[i] = 0x80 + at;
+  }
+  return out;
+}
+
+/**
+ * What a sample of a file's bytes says about its text: "utf-8", "legacy" (not UTF-8, no NUL:
+ * windows-1252 or another 8-bit encoding) or "binary". `cutStart`/`cutEnd`: the sample was
+ * taken from inside the file, so a character split at that edge is not held against it.
+ */
+export function sampleKind(bytes, cutStart, cutEnd) {
+  let from = 0, to = bytes.length;
+  if (cutStart) while (from < 3 && from < to && (bytes[from] & 0xc0) === 0x80) from++;
+  if (cutEnd) {
+    for (let back = 1; back <= 3 && to - back >= from; back++) {
+      const b = bytes[to - back];
+      if ((b & 0xc0) === 0x80) continue;
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+      if (need > back) to -= back;
+      break;
+    }
+  }
+  const part = bytes.subarray(from, to);
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(part);
+    return "utf-8";
+  } catch {
+    return part.indexOf(0) >= 0 ? "binary" : "legacy";
+  }
+}
