@@ -105,9 +105,10 @@ describe("each construct", () => {
     expect(htmlToMarkdown("<html><head><title>T</title><meta charset=utf-8><body><p>no head close</p></body></html>")).toEqual({ title: "T", markdown: "no head close" });
   });
 
-  test("raw-text elements: no tags inside; textarea and xmp shown as text", () => {
-    expect(md('<script>if (a<b) document.write("<p>x</p>")</SCRIPT ><p>after</p><style>p{}</style><textarea>raw <b>t</b> &amp;</textarea><xmp><i>x</i></xmp>'))
-      .toBe("after\n\nraw <b>t</b> &<i>x</i>");
+  test("raw-text elements: no tags inside; textarea and xmp shown as text (tags in it escaped)", () => {
+    const html = '<script>if (a<b) document.write("<p>x</p>")</SCRIPT ><p>after</p><style>p{}</style><textarea>raw <b>t</b> &amp;</textarea><xmp><i>x</i></xmp>';
+    expect(md(html)).toBe("after\n\nraw \\<b>t\\</b> &\\<i>x\\</i>");
+    expect(txt(html)).toBe("after\n\nraw <b>t</b> &<i>x</i>");
   });
 
   test("the title is the first non-empty <title>, entities decoded", () => {
@@ -134,6 +135,60 @@ describe("each construct", () => {
 
   test("a length-changing lower case (İ) before a script does not shift the end tag", () => {
     expect(md('<p>İ</p><script>var s = "<p>no</p>";</script><p>yes</p>')).toBe("İ\n\nyes");
+  });
+});
+
+describe("the page's text stays text, and our syntax stays well formed", () => {
+  const base = "http://127.0.0.1:8080/dir/page.html";
+
+  test("Markdown written on a page is escaped: no links, headings, lists, quotes or HTML of its own", () => {
+    const html = "<p>Click [here](http://evil.example/steal) please</p><p># not a heading</p><p>1. not a list</p><p>- nor this</p>" +
+      "<p>&gt; nor a quote</p><p>&lt;img src=x onerror=alert(1)&gt;</p><p>*stars* and `ticks` and \\ but snake_case_name and 1 < 2</p>";
+    expect(md(html)).toBe(
+      "Click \\[here\\](http://evil.example/steal) please\n\n\\# not a heading\n\n1\\. not a list\n\n\\- nor this\n\n" +
+      "\\> nor a quote\n\n\\<img src=x onerror=alert(1)>\n\n\\*stars\\* and \\`ticks\\` and \\\\ but snake_case_name and 1 < 2",
+    );
+    // Plain text is not escaped; a line after <br> is escaped like the first.
+    expect(txt("<p># a [b](c)</p>")).toBe("# a [b](c)");
+    expect(md("<p>a<br># b</p>")).toBe("a\n\\# b");
+  });
+
+  test("link and image targets: spaces, parentheses and angle brackets percent-encoded; labels escaped", () => {
+    expect(md('<a href="/x y(1)">space</a> <a href="/z">[b]</a> <img src="/i (2).png" alt="a]b">', base))
+      .toBe("[space](http://127.0.0.1:8080/x%20y%281%29) [\\[b\\]](http://127.0.0.1:8080/z) ![a\\]b](http://127.0.0.1:8080/i%20%282%29.png)");
+  });
+
+  test("<base href> in the head (or body) decides where relative links point; only the first counts", () => {
+    const html = '<html><head><base href="http://127.0.0.1:8080/deep/dir/"><base href="http://other.example/"></head><body><a href="x.html">X</a> <img src="i.png" alt="I"></body></html>';
+    expect(md(html, base)).toBe("[X](http://127.0.0.1:8080/deep/dir/x.html) ![I](http://127.0.0.1:8080/deep/dir/i.png)");
+    expect(md('<base href="../up/"><a href="x">x</a>', base)).toBe("[x](http://127.0.0.1:8080/up/x)");
+    // A base that is no http(s) URL is ignored.
+    expect(md('<base href="javascript:alert(1)//"><a href="x">x</a>', base)).toBe("[x](http://127.0.0.1:8080/dir/x)");
+  });
+
+  test("code containing backticks: a longer fence, a longer inline marker", () => {
+    expect(md("<pre><code>before\n```\nnot closed\n```\nafter</code></pre><p>Inline <code>a`b</code> and <code>`x</code> end</p>"))
+      .toBe("````\nbefore\n```\nnot closed\n```\nafter\n````\n\nInline ``a`b`` and `` `x `` end");
+    expect(md("<p><code>a*b_c[d]</code></p>")).toBe("`a*b_c[d]`");
+  });
+
+  test("emphasis hugs its text; empty emphasis leaves nothing; spans left open end with the paragraph", () => {
+    expect(md("<p>Price:<b> $5 </b>today <strong></strong>empty <i> x</i>.</p>")).toBe("Price: **$5** today empty *x*.");
+    expect(md("<p><b>a<i>b</b> c</p>")).toBe("**a*b*** c");
+    expect(md("<b><p>one</p><p>two</p></b>")).toBe("**one**\n\n**two**");
+    expect(md('<p><a href="/l"><b>bold link</a> after</b></p>', base)).toBe("[**bold link**](http://127.0.0.1:8080/l) after");
+    expect(md("<pre><b>x</b></pre>")).toBe("```\nx\n```");
+  });
+
+  test("an image without src uses its srcset, or its alt text alone", () => {
+    expect(md('<img srcset="/x1.png 1x, /x2.png 2x" alt="set"> <img alt="none"> <img src="" alt="empty">', base))
+      .toBe("![set](http://127.0.0.1:8080/x1.png) none empty");
+  });
+
+  test("a table's caption (and stray text outside its cells) comes before the table", () => {
+    expect(md("<table><caption>Prices</caption><tr><th>H1</th><th>H2</th></tr><tr><td>a</td><td>b</td></tr></table>"))
+      .toBe("Prices\n\n| H1 | H2 |\n| --- | --- |\n| a | b |");
+    expect(txt("<table><tr><th>Name</th><th>Price | USD</th></tr></table>")).toBe("Name\tPrice | USD");
   });
 });
 

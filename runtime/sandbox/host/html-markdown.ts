@@ -61,7 +61,9 @@ export function htmlToMarkdown(html: string, opts: HtmlToMarkdownOptions = {}): 
 interface Block { text: string; tight: boolean }
 interface List { ordered: boolean; n: number }
 interface Link { href: string | null; from: number }
-interface Table { rows: string[][]; row: string[] | null; cell: string; inCell: boolean }
+interface Table { rows: string[][]; row: string[] | null; cell: string; inCell: boolean; before: string }
+/** An open emphasis or code span: its marker is the piece at `from` of the paragraph. */
+interface Span { kind: "strong" | "em" | "code"; from: number }
 
 interface State {
   blocks: Block[];
@@ -74,6 +76,10 @@ interface State {
   pre: string[] | null;
   preLang: string;
   links: Link[];
+  /** Open emphasis and code spans, innermost last (Markdown only; none inside <pre>). */
+  spans: Span[];
+  /** Open code spans: text inside them is not escaped. */
+  code: number;
   /** <a> tags opened beyond MAX_LINK_NESTING, closed before the links below them. */
   ignoredLinks: number;
   table: Table | null;
@@ -81,6 +87,8 @@ interface State {
   title: string;
   md: boolean;
   base: BaseUrl | null;
+  /** A <base href> was seen: only the first one counts, as in a browser. */
+  baseSet: boolean;
   /** Output characters still allowed, of `max`. */
   left: number;
   max: number;
@@ -88,8 +96,8 @@ interface State {
 
 function newState(opts: HtmlToMarkdownOptions): State {
   return {
-    blocks: [], inline: [], prefix: "", marker: "", lists: [], quote: 0, pre: null, preLang: "", links: [], ignoredLinks: 0,
-    table: null, tableDepth: 0, title: "", md: opts.text !== true, base: parseBase(opts.baseUrl ?? ""),
+    blocks: [], inline: [], prefix: "", marker: "", lists: [], quote: 0, pre: null, preLang: "", links: [], spans: [], code: 0, ignoredLinks: 0,
+    table: null, tableDepth: 0, title: "", md: opts.text !== true, base: parseBase(opts.baseUrl ?? ""), baseSet: false,
     left: opts.maxOutputChars ?? MAX_OUTPUT_CHARS, max: opts.maxOutputChars ?? MAX_OUTPUT_CHARS,
   };
 }
@@ -149,6 +157,7 @@ function tokenize(html: string, st: State): void {
     }
     const selfClosing = tag.attrEnd > tag.attrStart && html.charCodeAt(tag.attrEnd - 1) === SLASH;
     if (drop === "head" && name === "body") drop = null; // </head> is optional in HTML
+    if (drop === "head" && name === "base" && !tag.closing) setBase(st, html, tag.attrStart, tag.attrEnd);
     if (drop !== null) {
       if (name === drop && !selfClosing) dropDepth += tag.closing ? -1 : 1;
       if (dropDepth === 0) drop = null;
@@ -307,8 +316,57 @@ function sameName(html: string, at: number, name: string): boolean {
 // Text and blocks
 
 function text(st: State, raw: string): void {
-  if (st.pre !== null) st.pre.push(decodeEntities(raw));
-  else st.inline.push(decodeEntities(raw));
+  const s = decodeEntities(raw);
+  if (st.pre !== null) st.pre.push(s);
+  else st.inline.push(st.md && st.code === 0 ? escapeInline(s) : s);
+}
+
+// The page's own text must stay text when the Markdown is rendered: "[here](http://evil)" or
+// "<img onerror=…>" written on a page is not a link or HTML of ours ('<' only where it could
+// open a tag, so "1 < 2" stays as written). Inside a word '_' cannot
+// start emphasis, so snake_case stays unescaped.
+const INLINE_SPECIAL = /[\\`*_[\]]|<[A-Za-z!?]|<\/[A-Za-z]/;
+const INLINE_SPECIALS = /[\\`*[\]_]|<(?=[A-Za-z!?]|\/[A-Za-z])/g;
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || isLetter(c) || c > 127;
+
+function escapeInline(s: string): string {
+  if (!INLINE_SPECIAL.test(s)) return s;
+  return s.replace(INLINE_SPECIALS, (m, i: number) =>
+    m === "_" && i > 0 && isWordChar(s.charCodeAt(i - 1)) && isWordChar(s.charCodeAt(i + 1)) ? m : "\\" + m);
+}
+
+/** A line of the page's text that would start a heading, list, quote, rule or fence. */
+function escapeLineStart(line: string): string {
+  const c = line.charCodeAt(0);
+  if (c === 62 || (c === 126 && line.startsWith("~~~"))) return "\\" + line; // > ~~~
+  if (c === 35 && /^#{1,6}(?:[ \t]|$)/.test(line)) return "\\" + line; // #
+  if ((c === 45 || c === 43) && (line.length === 1 || line.charCodeAt(1) === 32 || /^[- ]+$/.test(line))) return "\\" + line; // - +
+  if (c === 61 && /^=+ *$/.test(line)) return "\\" + line; // a setext underline
+  if (c >= 48 && c <= 57) {
+    const m = /^(\d{1,9})[.)](?= |$)/.exec(line); // an ordered list item
+    if (m) return m[1] + "\\" + line.slice(m[1]!.length);
+  }
+  return line;
+}
+
+/** The longest run of backticks in `s`: a code fence or span must be longer. */
+function longestBacktickRun(s: string): number {
+  let best = 0;
+  for (let i = s.indexOf("`"); i !== -1; i = s.indexOf("`", i)) {
+    let j = i;
+    while (s.charCodeAt(j) === 96) j++;
+    best = Math.max(best, j - i);
+    i = j;
+  }
+  return best;
+}
+
+/** A link or image target: what would end or break it in Markdown is percent-encoded. */
+function linkTarget(url: string): string {
+  return url.replace(/[\s()<>\\]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 128 ? "%" + code.toString(16).toUpperCase().padStart(2, "0") : encodeURIComponent(c);
+  });
 }
 
 // Runs of whitespace become one space. The patterns skip runs that already are one space, so a
@@ -331,11 +389,22 @@ function paragraph(pieces: string[]): string {
 /** Ends the current paragraph: its collapsed text becomes a block with the current prefix. */
 function flush(st: State): void {
   if (st.inline.length === 0) return;
-  const body = paragraph(st.inline);
+  // Spans still open are closed at the paragraph's end and opened again in the next one.
+  for (let i = st.spans.length - 1; i >= 0; i--) finishSpan(st, st.spans[i]!);
+  let body = paragraph(st.inline);
   st.inline = [];
+  for (const span of st.spans) reopenSpan(st, span);
   if (body === "") return;
   const multiline = body.indexOf("\n") !== -1;
-  if (st.table) { st.table.cell += (st.table.cell ? " " : "") + (multiline ? body.replace(/\n/g, " ") : body); return; }
+  if (st.table) {
+    const t = st.table;
+    const piece = multiline ? body.replace(/\n/g, " ") : body;
+    // Text in a table but outside its cells (a caption, stray text) goes before the table.
+    if (t.inCell) t.cell += (t.cell ? " " : "") + piece;
+    else t.before += (t.before ? "\n" : "") + piece;
+    return;
+  }
+  if (st.md) body = multiline ? body.split("\n").map(escapeLineStart).join("\n") : escapeLineStart(body);
   const depth = Math.min(st.lists.length, MAX_NESTING);
   const indent = depth > 1 ? "  ".repeat(depth - 1) : "";
   const first = st.marker ? indent + st.marker : depth ? indent + "  " : "";
@@ -369,11 +438,12 @@ function open(st: State, name: string, html: string, from: number, to: number): 
     case "blockquote": flush(st); st.quote++; return;
     case "pre": flush(st); st.pre = []; st.preLang = ""; return;
     case "code": return openCode(st, html, from, to);
-    case "strong": case "b": if (st.md) st.inline.push("**"); return;
-    case "em": case "i": if (st.md) st.inline.push("*"); return;
+    case "strong": case "b": return openSpan(st, "strong");
+    case "em": case "i": return openSpan(st, "em");
     case "a": return openLink(st, html, from, to);
+    case "base": return setBase(st, html, from, to);
     case "img": return image(st, html, from, to);
-    case "table": if (st.tableDepth++ === 0) { flush(st); st.table = { rows: [], row: null, cell: "", inCell: false }; } return;
+    case "table": if (st.tableDepth++ === 0) { flush(st); st.table = { rows: [], row: null, cell: "", inCell: false, before: "" }; } return;
     case "tr": if (st.tableDepth === 1) { endRow(st); st.table!.row = []; } return;
     case "td": case "th": return openCell(st);
   }
@@ -386,9 +456,9 @@ function close(st: State, name: string): void {
     case "li": return flush(st);
     case "blockquote": flush(st); st.quote = Math.max(0, st.quote - 1); return;
     case "pre": return closePre(st);
-    case "code": if (st.pre === null && st.md) st.inline.push("`"); return;
-    case "strong": case "b": if (st.md) st.inline.push("**"); return;
-    case "em": case "i": if (st.md) st.inline.push("*"); return;
+    case "code": return closeSpan(st, "code");
+    case "strong": case "b": return closeSpan(st, "strong");
+    case "em": case "i": return closeSpan(st, "em");
     case "a": return closeLink(st);
     case "td": case "th": if (st.tableDepth === 1) endCell(st); return;
     case "tr": if (st.tableDepth === 1) endRow(st); return;
@@ -397,10 +467,7 @@ function close(st: State, name: string): void {
 }
 
 function openCode(st: State, html: string, from: number, to: number): void {
-  if (st.pre === null) {
-    if (st.md) st.inline.push("`");
-    return;
-  }
+  if (st.pre === null) return openSpan(st, "code");
   const c = attr(html, from, to, "class");
   const lang = c && /(?:^|\s)(?:language|lang)-([\w+#-]+)/.exec(c);
   if (lang) st.preLang = lang[1]!;
@@ -410,14 +477,74 @@ function closePre(st: State): void {
   if (st.pre === null) return;
   const body = st.pre.join("").replace(/^\n/, "").trimEnd();
   st.pre = null;
-  pushBlock(st, st.md ? "```" + st.preLang + "\n" + body + "\n```" : body, false);
+  if (!st.md) return pushBlock(st, body, false);
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
+  pushBlock(st, fence + st.preLang + "\n" + body + "\n" + fence, false);
+}
+
+// Emphasis and code spans: the opening marker is a piece of the paragraph; at the close the
+// content between is rewritten, so the markers hug the text (Markdown ignores "** x **"), an
+// empty span leaves no "****", and a code span's fence is longer than any backtick run in it.
+
+const MARKERS = { strong: "**", em: "*", code: "`" } as const;
+
+function openSpan(st: State, kind: Span["kind"]): void {
+  if (!st.md || st.pre !== null) return;
+  if (kind === "code") st.code++;
+  st.spans.push({ kind, from: st.inline.length });
+  st.inline.push(MARKERS[kind]);
+}
+
+function closeSpan(st: State, kind: Span["kind"]): void {
+  if (!st.md || st.pre !== null) return;
+  let i = st.spans.length - 1;
+  while (i >= 0 && st.spans[i]!.kind !== kind) i--;
+  if (i < 0) return; // a stray end tag
+  // Spans opened inside this one and never closed end with it.
+  for (let k = st.spans.length - 1; k >= i; k--) finishSpan(st, st.spans[k]!);
+  for (let k = i; k < st.spans.length; k++) if (st.spans[k]!.kind === "code") st.code--;
+  st.spans.length = i;
+}
+
+/** Rewrites a span's pieces into one: markers around the trimmed content, or just the content. */
+function finishSpan(st: State, span: Span): void {
+  if (span.from >= st.inline.length) return; // already part of a finished link
+  const content = st.inline.slice(span.from + 1).join("");
+  st.inline.length = span.from;
+  let a = 0;
+  let b = content.length;
+  while (a < b && isEdgeSpace(content.charCodeAt(a))) a++;
+  while (b > a && isEdgeSpace(content.charCodeAt(b - 1))) b--;
+  if (a === b) { st.inline.push(content); return; }
+  const core = content.slice(a, b);
+  const lead = content.slice(0, a);
+  const trail = content.slice(b);
+  let marker: string = MARKERS[span.kind];
+  let pad = "";
+  if (span.kind === "code") {
+    marker = "`".repeat(longestBacktickRun(core) + 1);
+    if (core.charCodeAt(0) === 96 || core.charCodeAt(core.length - 1) === 96) pad = " ";
+  }
+  st.inline.push(lead + marker + pad + core + pad + marker + trail);
+}
+
+/** Whitespace, a no-break space or a <br>: moved outside a span's markers. */
+const isEdgeSpace = (c: number) => isSpace(c) || c === 0xa0 || c === 1;
+
+function reopenSpan(st: State, span: Span): void {
+  span.from = st.inline.length;
+  st.inline.push(MARKERS[span.kind]);
 }
 
 function image(st: State, html: string, from: number, to: number): void {
   const alt = attr(html, from, to, "alt");
   if (!alt || !alt.trim()) return;
   if (!st.md) { st.inline.push(clean(alt)); return; }
-  const md = `![${clean(alt)}](${resolveUrl(attr(html, from, to, "src") ?? "", st.base)})`;
+  // Without a src the first srcset candidate; without either, the alt text alone (an empty
+  // src would resolve to the page itself).
+  const src = attr(html, from, to, "src")?.trim() || /^\s*([^\s,]+)/.exec(attr(html, from, to, "srcset") ?? "")?.[1];
+  if (!src) { st.inline.push(escapeInline(clean(alt))); return; }
+  const md = `![${escapeInline(clean(alt))}](${linkTarget(resolveUrl(src, st.base))})`;
   spend(st, md.length);
   st.inline.push(md);
 }
@@ -431,11 +558,19 @@ function closeLink(st: State): void {
   if (st.ignoredLinks > 0) { st.ignoredLinks--; return; }
   const link = st.links.pop();
   if (!link) return;
+  // Spans opened inside the link end with it, so its label is balanced.
+  let i = st.spans.length;
+  while (i > 0 && st.spans[i - 1]!.from >= link.from) i--;
+  if (i < st.spans.length) {
+    for (let k = st.spans.length - 1; k >= i; k--) finishSpan(st, st.spans[k]!);
+    for (let k = i; k < st.spans.length; k++) if (st.spans[k]!.kind === "code") st.code--;
+    st.spans.length = i;
+  }
   // A link opened before the paragraph was flushed has no pieces left (and stays plain).
   const label = link.from < st.inline.length ? clean(st.inline.slice(link.from).join("")) : "";
   const href = link.href && link.href.trim();
   if (!st.md || !label || !href || href.startsWith("#") || /^javascript:/i.test(href)) return;
-  const md = `[${label}](${resolveUrl(href, st.base)})`;
+  const md = `[${label}](${linkTarget(resolveUrl(href, st.base))})`;
   spend(st, md.length);
   st.inline.length = link.from;
   st.inline.push(md);
@@ -457,7 +592,7 @@ function endCell(st: State): void {
   if (!t.inCell) return;
   flush(st);
   if (!t.row) t.row = [];
-  t.row.push(t.cell.replace(/\|/g, "\\|"));
+  t.row.push(st.md ? t.cell.replace(/\|/g, "\\|") : t.cell);
   t.cell = "";
   t.inCell = false;
 }
@@ -471,9 +606,10 @@ function endRow(st: State): void {
 
 function endTable(st: State): void {
   endRow(st);
-  const rows = st.table!.rows;
+  const { rows, before } = st.table!;
   st.table = null;
   st.tableDepth = 0;
+  if (before) pushBlock(st, st.md ? before.split("\n").map(escapeLineStart).join("\n") : before, false);
   if (rows.length === 0) return;
   let width = 0;
   for (const r of rows) width = Math.max(width, r.length);
@@ -491,4 +627,14 @@ function tableRow(r: string[], width: number): string {
   const cells = new Array<string>(width);
   for (let i = 0; i < width; i++) cells[i] = r[i] ?? "";
   return "| " + cells.join(" | ") + " |";
+}
+
+/** The first <base href> with an http(s) URL becomes what later links resolve against. */
+function setBase(st: State, html: string, from: number, to: number): void {
+  if (st.baseSet) return;
+  const href = attr(html, from, to, "href")?.trim();
+  if (!href) return;
+  st.baseSet = true;
+  const url = resolveUrl(href, st.base);
+  if (/^https?:\/\//i.test(url)) st.base = parseBase(url);
 }

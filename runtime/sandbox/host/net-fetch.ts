@@ -1,7 +1,7 @@
 // HOST_API.net.fetch: every hop is checked (net grant, then each resolved address), sent to an
 // address that passed with the original Host and TLS name, and redirects are followed here so
 // each Location is checked again. Credentials are added by the host and redacted on the way back.
-import { readBodyAtMost } from "../../contracts/read-body.ts";
+import { readBodyAtMost, readBodyHead } from "../../contracts/read-body.ts";
 import { withPermission } from "./guard.ts";
 import { allowedAddresses } from "./net-resolve.ts";
 import { parseRequestInit, refuseSecrets, type OutgoingRequest } from "./net-request.ts";
@@ -23,6 +23,8 @@ export interface FetchResult {
   url: string;
   headers: [string, string][];
   body: Uint8Array;
+  /** The body was longer than the `maxBodyBytes` asked for: this is its beginning. */
+  truncated: boolean;
 }
 
 /** `ca`: an extra trusted certificate (PEM), for tests against a local TLS server only. */
@@ -32,6 +34,7 @@ export interface FetchOptions {
 
 export async function hostFetch(ctx: HostContext, url: unknown, init: unknown, opts: FetchOptions = {}): Promise<FetchResult> {
   const req = parseRequestInit(init);
+  const head = maxBodyBytes(init);
   let target = parseTarget(url);
   const secrets = secretValues(ctx);
   refuseSecrets(ctx, target, req, secrets);
@@ -47,13 +50,14 @@ export async function hostFetch(ctx: HostContext, url: unknown, init: unknown, o
     const res = await send(ctx, target, ip as string, req, signal, opts);
     const location = res.headers.get("location");
     if (!REDIRECTS.has(res.status) || location === null) {
-      const body = await readCapped(res, signal);
+      const { body, truncated } = await readCapped(res, signal, head);
       return {
         status: res.status,
         statusText: redactText(res.statusText, secrets),
         url: redactText(target.url.href, secrets),
         headers: [...res.headers].map(([k, v]) => [k, redactText(v, secrets)] as [string, string]),
         body: redactBytes(body, secrets),
+        truncated,
       };
     }
     await res.body?.cancel().catch(() => {});
@@ -105,15 +109,33 @@ function credentialHost(host: string): string | null {
   }
 }
 
-async function readCapped(res: Response, signal: AbortSignal): Promise<Uint8Array> {
+/**
+ * `init.maxBodyBytes`: read at most that much of the body and say whether there was more,
+ * instead of failing on a body over MAX_FETCH_BODY_BYTES. Null when not asked for.
+ */
+function maxBodyBytes(init: unknown): number | null {
+  const n = init !== null && typeof init === "object" ? (init as { maxBodyBytes?: unknown }).maxBodyBytes : undefined;
+  if (n === undefined || n === null) return null;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_FETCH_BODY_BYTES) {
+    throw new HostError(`fetch: maxBodyBytes must be a whole number from 1 to ${MAX_FETCH_BODY_BYTES}`, "invalid_params");
+  }
+  return n;
+}
+
+/** The body whole (over MAX_FETCH_BODY_BYTES fails), or with `head` its first `head` bytes. */
+async function readCapped(res: Response, signal: AbortSignal, head: number | null): Promise<{ body: Uint8Array; truncated: boolean }> {
   let body: Uint8Array | null;
   try {
+    if (head !== null) {
+      const r = await readBodyHead(res, head);
+      return { body: r.body, truncated: r.cut };
+    }
     body = await readBodyAtMost(res, MAX_FETCH_BODY_BYTES);
   } catch {
     throw signal.aborted ? timedOut() : new HostError("fetch: reading the response failed", "host_error");
   }
   if (body === null) throw tooLarge();
-  return body;
+  return { body, truncated: false };
 }
 
 const tooLarge = () => new HostError(`fetch: the response body is larger than ${MAX_FETCH_BODY_BYTES} bytes`, "output_limit");

@@ -155,6 +155,19 @@ describe("net.fetch limits", () => {
     await expect(fetchFn(ctx, [`http://${A}/big-stream`]) as Promise<unknown>).rejects.toMatchObject({ code: "output_limit" });
   });
 
+  test("maxBodyBytes: the first bytes of a longer body, marked truncated, even past the cap", async () => {
+    const ctx = ctxFor(`{ net: ["${A}"] }`);
+    const cut = (await fetchFn(ctx, [`http://${A}/big-stream`, { maxBodyBytes: 3000 }])) as FetchResult;
+    expect([cut.body.length, cut.truncated]).toEqual([3000, true]);
+    const declared = (await fetchFn(ctx, [`http://${A}/big`, { maxBodyBytes: MAX_FETCH_BODY_BYTES }])) as FetchResult;
+    expect([declared.body.length, declared.truncated]).toEqual([MAX_FETCH_BODY_BYTES, true]);
+    const whole = (await fetchFn(ctx, [`http://${A}/hello`, { maxBodyBytes: 5 }])) as FetchResult;
+    expect([text(whole), whole.truncated]).toEqual(["hello", false]);
+    for (const bad of [0, 1.5, "9", MAX_FETCH_BODY_BYTES + 1]) {
+      await expect(fetchFn(ctx, [`http://${A}/hello`, { maxBodyBytes: bad }]) as Promise<unknown>).rejects.toMatchObject({ code: "invalid_params" });
+    }
+  });
+
   test("a request must finish by the call's deadline", async () => {
     const ctx = ctxFor(`{ net: ["${A}"] }`, { deadlineMs: 300 });
     await expect(fetchFn(ctx, [`http://${A}/slow`]) as Promise<unknown>).rejects.toMatchObject({ code: "timeout" });

@@ -13,15 +13,28 @@ export function sniffBom(b) {
   return null;
 }
 
-/** The <meta charset> or http-equiv Content-Type declared near the start of an HTML page. */
+/**
+ * The <meta charset> or http-equiv Content-Type declared near the start of an HTML page. As in
+ * the HTML standard, a UTF-16 label there means UTF-8 (bytes a parser could read the <meta> in
+ * as ASCII are not UTF-16) and x-user-defined means windows-1252.
+ */
 export function charsetFromMeta(b) {
   // One character per byte, made natively (a loop over the bytes here cost ~0.1 ms); the
   // patterns look only for ASCII, so what a non-ASCII byte becomes does not matter.
   const head = String.fromCharCode.apply(null, b.subarray(0, 1024));
   const direct = /<meta[^>]*?\scharset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)/i.exec(head);
-  if (direct) return direct[1].toLowerCase();
-  const equiv = /<meta[^>]*?content\s*=\s*["'][^"']*?charset\s*=\s*([A-Za-z0-9_:.+-]+)/i.exec(head);
-  return equiv ? equiv[1].toLowerCase() : null;
+  const equiv = direct ? null : /<meta[^>]*?content\s*=\s*["'][^"']*?charset\s*=\s*([A-Za-z0-9_:.+-]+)/i.exec(head);
+  const label = direct ? direct[1].toLowerCase() : equiv ? equiv[1].toLowerCase() : null;
+  if (label === null) return null;
+  let encoding;
+  try {
+    encoding = new TextDecoder(label).encoding;
+  } catch {
+    return label; // unknown: withCharset says so
+  }
+  if (encoding === "utf-16le" || encoding === "utf-16be") return "utf-8";
+  if (encoding === "x-user-defined") return "windows-1252";
+  return label;
 }
 
 /**

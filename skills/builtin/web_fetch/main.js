@@ -6,17 +6,21 @@
 import { charsetFromContentType, charsetFromMeta, decodeBody, sniffBom, withCharset } from "./charset.js";
 
 const MAX_ATTACHMENT_BYTES = 512 * 1024;
+/** Most of a page read (the sandbox's fetch limit): a longer page is cut here, with a note. */
+const MAX_PAGE_BYTES = 10 * 1024 * 1024;
 const ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/json;q=0.9,*/*;q=0.5";
 
 export default async ({ url, max_chars = 50000, format = "markdown" }) => {
   if (!/^https?:\/\//i.test(url)) throw new Error("url must start with http:// or https://");
-  const res = await fetch(url, { headers: { accept: ACCEPT, "user-agent": "Moltbot-web_fetch/1.0" } });
-  const bytes = new Uint8Array(await res.arrayBuffer());
+  const res = await fetch(url, { headers: { accept: ACCEPT, "user-agent": "Moltbot-web_fetch/1.0" }, maxBodyBytes: MAX_PAGE_BYTES });
+  let bytes = new Uint8Array(await res.arrayBuffer());
   const contentType = res.headers.get("content-type") || "";
   const mime = contentType.split(";")[0].trim().toLowerCase() || "application/octet-stream";
   const out = { summary: "", url: res.url, status: res.status, content_type: mime, untrusted: true };
   const kind = kindOf(mime, bytes);
-  if (kind === "binary") return binary(out, bytes, mime);
+  if (kind === "binary") return binary(out, bytes, mime, res.truncated);
+  // A page cut mid-character would no longer read as UTF-8: end on a whole character.
+  if (res.truncated) bytes = bytes.subarray(0, utf8Boundary(bytes));
 
   const isHtml = kind === "html";
   const declared = sniffBom(bytes) || charsetFromContentType(contentType) || (isHtml ? charsetFromMeta(bytes) : null);
@@ -43,16 +47,38 @@ export default async ({ url, max_chars = 50000, format = "markdown" }) => {
     }
   }
   const total = content.length;
-  out.content = total > max_chars ? content.slice(0, max_chars) : content;
+  const shown = total > max_chars ? wholeChars(content, max_chars) : total;
+  out.content = shown < total ? content.slice(0, shown) : content;
   let summary = `${res.status >= 400 ? "HTTP " + res.status + " from" : "Fetched"} ${res.url} (${mime}, ${size(bytes.length)})`;
   if (out.title) summary += `: "${out.title.length > 80 ? out.title.slice(0, 79) + "…" : out.title}"`;
-  if (total > max_chars) {
-    out.truncated = { shown: max_chars, total, unit: "chars" };
-    summary += `; showing the first ${max_chars} of ${total} characters, ${total - max_chars} cut`;
+  if (shown < total) {
+    out.truncated = { shown, total, unit: "chars" };
+    summary += `; showing the first ${shown} of ${total} characters, ${total - shown} cut`;
+  }
+  if (res.truncated) {
+    out.page_truncated = { read_bytes: bytes.length, limit_bytes: MAX_PAGE_BYTES };
+    summary += `; the page is larger than ${size(MAX_PAGE_BYTES)}, so only its first ${size(MAX_PAGE_BYTES)} were read`;
   }
   out.summary = summary;
   return out;
 };
+
+/** At most `n` UTF-16 units of `s`, not ending between the two halves of a character. */
+function wholeChars(s, n) {
+  const c = s.charCodeAt(n - 1);
+  return c >= 0xd800 && c <= 0xdbff ? n - 1 : n;
+}
+
+/** Where bytes cut at an arbitrary point end on a whole UTF-8 character. */
+function utf8Boundary(b) {
+  let i = b.length - 1;
+  let k = 0;
+  while (i >= 0 && k < 3 && (b[i] & 0xc0) === 0x80) { i--; k++; }
+  if (i < 0) return b.length;
+  const lead = b[i];
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return i + need > b.length ? i : b.length;
+}
 
 function kindOf(mime, bytes) {
   if (mime === "text/html" || mime === "application/xhtml+xml") return "html";
@@ -67,10 +93,12 @@ function kindOf(mime, bytes) {
   return "binary";
 }
 
-function binary(out, bytes, mime) {
-  if (bytes.length > MAX_ATTACHMENT_BYTES) {
-    out.summary = `${out.url} is a ${mime} file of ${size(bytes.length)}, too large to attach (limit ${size(MAX_ATTACHMENT_BYTES)})`;
+function binary(out, bytes, mime, cut) {
+  if (cut || bytes.length > MAX_ATTACHMENT_BYTES) {
+    const of = cut ? `more than ${size(bytes.length)}` : size(bytes.length);
+    out.summary = `${out.url} is a ${mime} file of ${of}, too large to attach (limit ${size(MAX_ATTACHMENT_BYTES)})`;
     out.truncated = { shown: 0, total: bytes.length, unit: "bytes" };
+    if (cut) out.truncated.at_least = true;
     return out;
   }
   const top = mime.slice(0, mime.indexOf("/"));
