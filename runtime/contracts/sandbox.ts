@@ -22,6 +22,8 @@ export interface DenialRecord {
   value?: string;
   rule: string;
   caught: boolean;
+  /** How many denials this one stands for (default 1): the newest of a run not listed one by one. */
+  times?: number;
 }
 
 /**

@@ -28,8 +28,9 @@ const call = (method: string, args: (ctx: HostContext, a: unknown[]) => Promise<
     const [arg, approved] = await args(ctx, a);
     const result = (await callService(ctx, "browser", method, [arg, approved])) as Record<string, unknown>;
     // Refused page requests go to the audit entry; the skill sees their URLs in `blocked`.
-    const denials = Array.isArray(result.denials) ? (result.denials as { kind: string; value?: string; rule: string }[]) : [];
-    for (const d of denials) ctx.recordDenial({ kind: d.kind, value: d.value, rule: d.rule, caught: true });
+    // The service lists at most MAX_DENIALS_LISTED; the last one may stand for `times` of them.
+    const denials = Array.isArray(result.denials) ? (result.denials as { kind: string; value?: string; rule: string; times?: number }[]) : [];
+    for (const d of denials) ctx.recordDenial({ kind: d.kind, value: d.value, rule: d.rule, caught: true, times: d.times });
     delete result.denials;
     return result;
   };

@@ -155,10 +155,11 @@ export function createHostContext(opts: HostContextOptions): RecordingHostContex
     },
 
     recordDenial(d) {
-      denialCount++;
+      denialCount += d.times !== undefined && Number.isSafeInteger(d.times) && d.times > 1 ? d.times : 1;
       // A skill chooses the value (a 1 MB variable name is one call away): keep the record small.
       const value = d.value !== undefined && d.value.length > MAX_DENIAL_VALUE_CHARS ? `${d.value.slice(0, MAX_DENIAL_VALUE_CHARS)}…` : d.value;
       const record = { ...d, value };
+      delete record.times;
       if (value === undefined) delete record.value;
       if (denials.length < MAX_DENIALS_LISTED) denials.push(record);
       else denials[denials.length - 1] = record;

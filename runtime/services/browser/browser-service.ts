@@ -5,6 +5,7 @@ import type { Browser } from "playwright-core";
 import type { ServiceCall } from "../../sandbox/types.ts";
 import { ServiceError, firstLine } from "../service-error.ts";
 import { actionError, BrowserSession, MAX_TEXT_CHARS, remaining, VIEWPORT, type PageInfo } from "./browser-session.ts";
+import { findElement, notActionable } from "./find-element.ts";
 
 export interface BrowserServiceOptions {
   executablePath?: string;
@@ -18,10 +19,17 @@ export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
   "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
   // The backstop: every request the guard handles is answered by route.fulfill, so anything that
-  // slips past route() (a prefetch, a WebRTC probe) meets a proxy that does not exist, loopback
-  // included, and never reaches the network.
+  // slips past route() (a prefetch, a WebSocket, WebTransport's QUIC) meets a proxy that does not
+  // exist, loopback included, and never reaches the network.
   "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-  "--force-webrtc-ip-handling-policy=disable_non_proxied_udp", "--dns-prefetch-disable",
+  // WebRTC's ICE (STUN over UDP, to any address a page names) is not a request route() or the
+  // proxy sees. This switch sets the profile pref webrtc.ip_handling_policy, which every context
+  // inherits: no UDP unless proxied, and TCP only through the dead proxy. (Chromium has no
+  // "--force-webrtc-ip-handling-policy"; it was ignored.)
+  "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+  // Cheap to close although the proxy already stops them: host lookups the page never asked
+  // for, QUIC, and <a ping>.
+  "--dns-prefetch-disable", "--disable-quic", "--no-pings",
 ];
 
 const sessionKey = (call: ServiceCall) => `${call.skill.name}\u0000${call.session}`;
@@ -61,45 +69,53 @@ export class BrowserService {
       session = new BrowserSession(call);
       this.#sessions.set(key, session);
     }
-    const since = session.begin(call, Array.isArray(approved) ? approved : []);
+    const log = session.begin(call, Array.isArray(approved) ? approved : []);
     const deadline = call.deadline;
     try {
       switch (method) {
         case "open":
         case "goto": {
           const page = await session.page(await this.#launch(deadline));
-          if (typeof a.url !== "string") return session.info(page, since);
-          return await session.goto(page, a.url, since, deadline);
+          if (typeof a.url !== "string") return await session.info(page, log);
+          return await session.goto(page, a.url, log, deadline);
         }
         case "text": {
           const page = session.existingPage();
-          const text = await page.locator(str(a.selector) ?? "body").first().innerText({ timeout: remaining(deadline) });
-          const out: PageInfo & { text: string; truncated?: { shown: number; total: number; unit: "chars" } } = { ...(await session.info(page, since)), text: text.slice(0, MAX_TEXT_CHARS) };
+          const selector = str(a.selector) ?? "body";
+          const { element, timeout } = await findElement(page, selector, "text", deadline);
+          const text = await element.innerText({ timeout }).catch(rethrow(notActionable("text", selector, timeout)));
+          const out: PageInfo & { text: string; truncated?: { shown: number; total: number; unit: "chars" } } = { ...(await session.info(page, log)), text: text.slice(0, MAX_TEXT_CHARS) };
           if (text.length > MAX_TEXT_CHARS) out.truncated = { shown: MAX_TEXT_CHARS, total: text.length, unit: "chars" };
           return out;
         }
         case "click": {
           const page = session.existingPage();
-          await page.locator(required(a.selector, "click")).first().click({ timeout: remaining(deadline) });
+          const selector = required(a.selector, "click");
+          const { element, timeout } = await findElement(page, selector, "click", deadline);
+          await element.click({ timeout }).catch(rethrow(notActionable("click", selector, timeout)));
           await page.waitForLoadState("load", { timeout: remaining(deadline) });
-          return session.info(page, since);
+          return await session.info(page, log);
         }
         case "fill": {
           const page = session.existingPage();
           if (typeof a.value !== "string") throw new ServiceError("browser.fill: value must be a string", "invalid_params");
-          await page.locator(required(a.selector, "fill")).first().fill(a.value, { timeout: remaining(deadline) });
-          return session.info(page, since);
+          const selector = required(a.selector, "fill");
+          const { element, timeout } = await findElement(page, selector, "fill", deadline);
+          await element.fill(a.value, { timeout }).catch(rethrow(notActionable("fill", selector, timeout)));
+          return await session.info(page, log);
         }
         case "screenshot": {
           const page = session.existingPage();
           const png = await page.screenshot({ type: "png", fullPage: a.fullPage === true, timeout: remaining(deadline) });
-          return { ...(await session.info(page, since)), mime: "image/png", bytes: png.byteLength, viewport: VIEWPORT, base64: png.toString("base64") };
+          return { ...(await session.info(page, log)), mime: "image/png", bytes: png.byteLength, viewport: VIEWPORT, base64: png.toString("base64") };
         }
         default:
           throw new ServiceError(`browser.${method} does not exist`, "invalid_params");
       }
     } catch (err) {
       throw actionError(method, err);
+    } finally {
+      session.end(log);
     }
   }
 
@@ -160,6 +176,11 @@ export class BrowserService {
     this.#sweep.unref();
   }
 }
+
+/** For a Playwright timeout, `instead`; anything else as it was. */
+const rethrow = (instead: Error) => (err: unknown): never => {
+  throw (err as { name?: string })?.name === "TimeoutError" ? instead : err;
+};
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 

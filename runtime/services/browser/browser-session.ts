@@ -3,7 +3,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { ServiceCall } from "../../sandbox/types.ts";
 import { ServiceError, firstLine } from "../service-error.ts";
-import { guardRequests, type Blocked, type GuardState } from "./request-guard.ts";
+import { CallLog, type Denial } from "./call-log.ts";
+import { guardRequests, REQUEST_MS, type GuardState } from "./request-guard.ts";
 
 export const VIEWPORT = { width: 1280, height: 720 };
 /** Largest text handed back by text(). */
@@ -13,10 +14,12 @@ export interface PageInfo {
   url: string;
   title: string;
   status?: number;
-  /** URLs of the page's requests the policy refused during this call (capped). */
+  /** URLs of the page's requests the policy refused during this call (the first 20). */
   blocked: string[];
-  /** The refusals themselves, for the call's audit entry. */
-  denials: { kind: string; value?: string; rule: string }[];
+  /** How many the policy refused during this call. */
+  blockedTotal: number;
+  /** The refusals themselves, for the call's audit entry (see CallLog.denials). */
+  denials: Denial[];
 }
 
 export class BrowserSession {
@@ -26,15 +29,22 @@ export class BrowserSession {
   lastUsed = Date.now();
 
   constructor(call: ServiceCall) {
-    this.state = { call, approved: new Set(), blocked: [], failures: [] };
+    this.state = { call, approved: new Set(), logs: new Set() };
   }
 
-  /** Takes the call's policy for the page's next requests; returns where this call's refusals start. */
-  begin(call: ServiceCall, approved: string[]): number {
+  /** Takes the call's policy for the page's next requests; returns the log of what they come to
+   *  until `end`. */
+  begin(call: ServiceCall, approved: string[]): CallLog {
     this.state.call = call;
     for (const v of approved) this.state.approved.add(v);
     this.lastUsed = Date.now();
-    return this.state.blocked.length;
+    const log = new CallLog();
+    this.state.logs.add(log);
+    return log;
+  }
+
+  end(log: CallLog): void {
+    this.state.logs.delete(log);
   }
 
   get open(): boolean {
@@ -60,26 +70,30 @@ export class BrowserSession {
     return this.#page;
   }
 
-  async goto(page: Page, url: string, since: number, deadline: number): Promise<PageInfo> {
+  async goto(page: Page, url: string, log: CallLog, deadline: number): Promise<PageInfo> {
     let status: number | undefined;
     try {
       const res = await page.goto(url, { timeout: remaining(deadline), waitUntil: "load" });
       status = res?.status();
     } catch (err) {
-      const refused = this.state.blocked.slice(since).find((b) => b.navigation);
+      // Chromium only says the request was aborted; the guard knows why.
+      const refused = log.navigationRefused;
       if (refused) throw new ServiceError(refused.decision.reason, "permission_denied", { request: refused.request, decision: refused.decision });
+      const failed = log.navigationFailed;
+      if (failed?.timedOut) throw new ServiceError(`browser.goto: ${failed.url} did not answer within ${REQUEST_MS / 1000} s, the time one page request may take`, "timeout");
+      if (failed) throw new ServiceError(`browser.goto: ${failed.url}: ${failed.message}`);
       throw actionError("goto", err);
     }
-    return this.info(page, since, status);
+    return this.info(page, log, status);
   }
 
-  async info(page: Page, since: number, status?: number): Promise<PageInfo> {
-    const refused = this.state.blocked.slice(since);
+  async info(page: Page, log: CallLog, status?: number): Promise<PageInfo> {
     const info: PageInfo = {
       url: page.url(),
       title: await page.title().catch(() => ""),
-      blocked: refused.slice(0, 20).map((b) => b.url),
-      denials: refused.slice(0, 20).map(denialOf),
+      blocked: log.blockedUrls(),
+      blockedTotal: log.blockedTotal,
+      denials: log.denials(),
     };
     if (status !== undefined) info.status = status;
     return info;
@@ -93,10 +107,6 @@ export class BrowserSession {
     await context?.close().catch(() => {});
     return had;
   }
-}
-
-function denialOf(b: Blocked): PageInfo["denials"][number] {
-  return b.request.value === undefined ? { kind: b.request.kind, rule: b.decision.rule } : { kind: b.request.kind, value: b.request.value, rule: b.decision.rule };
 }
 
 /** Milliseconds left before the call's deadline, keeping a margin to answer in. */

@@ -6,19 +6,11 @@
 // Chromium follows itself, so letting Chromium fetch (route.continue) would leave them unchecked.
 import type { BrowserContext, Route } from "playwright-core";
 import { DEFAULT_LIMITS } from "../../contracts/sandbox.ts";
-import type { PermissionDecision, PermissionRequest } from "../../contracts/permissions.ts";
 import { createHostContext, HostDenied } from "../../sandbox/host/index.ts";
 import { hostFetch } from "../../sandbox/host/net-fetch.ts";
 import type { ServiceCall } from "../../sandbox/types.ts";
 import { firstLine } from "../service-error.ts";
-
-/** A page request refused by the policy. */
-export interface Blocked {
-  url: string;
-  navigation: boolean;
-  request: PermissionRequest;
-  decision: PermissionDecision;
-}
+import type { CallLog } from "./call-log.ts";
 
 /** What the guard needs to know about the session at the moment a request is made. */
 export interface GuardState {
@@ -26,13 +18,12 @@ export interface GuardState {
   call: ServiceCall;
   /** `net` values the user approved at a prompt during a call of this session. */
   approved: Set<string>;
-  blocked: Blocked[];
-  /** Requests that failed for another reason (unreachable, too large), for error messages. */
-  failures: { url: string; message: string }[];
+  /** The calls under way: each one's log gets what the page's requests come to meanwhile. */
+  logs: Set<CallLog>;
 }
 
 /** Time one page request may take (the call's own deadline bounds the call itself). */
-const REQUEST_MS = 15_000;
+export const REQUEST_MS = 15_000;
 /** Set per hop by the host or meaningless when the host sends the request. */
 const DROP_RESPONSE = new Set(["content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"]);
 
@@ -69,10 +60,12 @@ async function handle(route: Route, state: GuardState): Promise<void> {
     await route.fulfill({ status: res.status, headers: out, body: Buffer.from(res.body) });
   } catch (err) {
     if (err instanceof HostDenied) {
-      state.blocked.push({ url, navigation, request: err.request, decision: err.decision });
+      const blocked = { url, navigation, request: err.request, decision: err.decision };
+      for (const log of state.logs) log.refused(blocked);
       await route.abort("blockedbyclient").catch(() => {});
     } else {
-      state.failures.push({ url, message: firstLine(err) });
+      const failed = { url, message: firstLine(err), timedOut: (err as { code?: unknown }).code === "timeout" };
+      for (const log of state.logs) log.failed(failed, navigation);
       await route.abort("failed").catch(() => {});
     }
   }

@@ -26,7 +26,10 @@ function present(action, r, { selector }) {
   const where = r.title ? `"${r.title}" (${r.url})` : r.url;
   const out = { summary: "", url: r.url, title: r.title };
   if (r.status !== undefined) out.status = r.status;
-  if (r.blocked.length > 0) out.blocked = r.blocked;
+  // `blocked` lists the first refused URLs; `blockedTotal` counts them all.
+  const refused = r.blockedTotal;
+  if (refused > 0) out.blocked = r.blocked;
+  if (refused > r.blocked.length) out.blocked_total = refused;
   if (action === "open" || action === "goto") out.summary = `Opened ${where}`;
   if (action === "click") out.summary = `Clicked ${selector}; now on ${where}`;
   if (action === "fill") out.summary = `Filled ${selector} on ${where}`;
@@ -39,6 +42,6 @@ function present(action, r, { selector }) {
     out.summary = `Screenshot of ${where} (PNG, ${r.bytes} bytes)`;
     out.attachments = [{ kind: "image", mime: r.mime, name: "screenshot.png", base64: r.base64 }];
   }
-  if (r.blocked.length > 0) out.summary += `; ${r.blocked.length} request${r.blocked.length === 1 ? " was" : "s were"} blocked by the network policy`;
+  if (refused > 0) out.summary += `; ${refused} request${refused === 1 ? " was" : "s were"} blocked by the network policy${refused > r.blocked.length ? ` (the first ${r.blocked.length} listed)` : ""}`;
   return out;
 }
