@@ -113,7 +113,7 @@ export async function execute(
 
   try {
     // The skill's two arguments (its params and the call's context) in one parse.
-    const args = keep(parseIn(ctx, internals, JSON.stringify([job.params ?? null, { skill: { name: job.skill.name, version: job.skill.version } }])));
+    const args = keep(parseIn(ctx, internals, JSON.stringify([job.params ?? null, { skill: { name: job.skill.name, version: job.skill.version }, deadline }])));
     const entry = keep(ctx.newString("." + modules.entry));
     const started = ctx.callFunction(internals.run, ctx.undefined, entry, args);
     if (started.error) {

@@ -1,5 +1,6 @@
 // file_read: a text file's contents, capped, or a binary file as an attachment. Every access
 // goes through the sandbox's fs.* and so through the policy's `read` grants.
+import { decodeText, wholeChars } from "./decode.js";
 import { isBinaryMime, kindOf, mimeOf } from "./mime.js";
 
 /** Largest file read at all: bigger ones would not fit the sandbox's memory as text. */
@@ -23,7 +24,7 @@ export default async ({ path, max_chars = 100000, start_line, max_lines, encodin
   let bytes, decoded;
   for (const length of chars < info.size ? [chars + 4, chars * 4 + 4] : [Infinity]) {
     bytes = await fs.readFile(path, length === Infinity ? undefined : { length });
-    decoded = decode(bytes, encoding, chars, bytes.length < info.size);
+    decoded = decodeText(bytes, encoding, chars, bytes.length < info.size);
     if (decoded.text.length >= chars || bytes.length >= info.size) break;
   }
   const { text, used, end } = decoded;
@@ -32,59 +33,6 @@ export default async ({ path, max_chars = 100000, start_line, max_lines, encodin
   if (!whole || end < bytes.length) return prefixResult(path, text, used, end, Math.max(info.size, bytes.length));
   return textResult(path, text, used, info.size, { max_chars, start_line, max_lines });
 };
-
-/**
- * Decodes at most `chars` characters from the start (all with Infinity). Without an explicit
- * encoding: UTF-8, or windows-1252 (which maps every byte) when the bytes are not UTF-8.
- * `partial`: the bytes are only the start of the file, so their end may split a character.
- */
-function decode(bytes, encoding, chars, partial) {
-  let used = encoding ? new TextDecoder(encoding).encoding : "utf-8";
-  const run = (slice) => {
-    if (encoding) return new TextDecoder(encoding).decode(slice);
-    if (used === "utf-8") {
-      try {
-        return new TextDecoder("utf-8", { fatal: true }).decode(slice);
-      } catch {
-        used = "windows-1252";
-      }
-    }
-    return new TextDecoder("windows-1252").decode(slice);
-  };
-  // A character is at least one byte, so `chars` bytes never decode to more than `chars`
-  // characters; widen until enough (multi-byte text) or the file ends.
-  let end = Math.min(bytes.length, chars);
-  let text = run(bytes.subarray(0, boundary(bytes, end, partial)));
-  for (let i = 0; i < 6 && text.length < chars && end < bytes.length; i++) {
-    end = Math.min(bytes.length, end + (chars - text.length) * 4); // a character is at most 4 bytes
-    text = run(bytes.subarray(0, boundary(bytes, end, partial)));
-  }
-  end = boundary(bytes, end, partial);
-  if (text.length > chars) {
-    if (used === "utf-8") end -= utf8Length(text.slice(chars)); // bytes of what is dropped
-    else end = chars;
-    text = text.slice(0, chars);
-  }
-  return { text, used, end };
-}
-
-/**
- * Moves a cut back to the start of a UTF-8 sequence (harmless for single-byte encodings). At the
- * end of a partial read, a last sequence the read cut short is left out.
- */
-function boundary(bytes, end, partial) {
-  if (end >= bytes.length) {
-    if (!partial || bytes.length === 0) return bytes.length;
-    let s = bytes.length - 1;
-    while (s > 0 && bytes.length - s < 4 && (bytes[s] & 0xc0) === 0x80) s--;
-    const lead = bytes[s];
-    const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-    return s + need > bytes.length ? s : bytes.length;
-  }
-  let e = end;
-  while (e > 0 && end - e < 3 && (bytes[e] & 0xc0) === 0x80) e--;
-  return e;
-}
 
 /** The start of a file too long to show whole, cut at max_chars characters. */
 function prefixResult(path, text, used, shownBytes, total) {
@@ -95,6 +43,7 @@ function prefixResult(path, text, used, shownBytes, total) {
 
 function textResult(path, text, used, bytes, o) {
   const totalLines = countLines(text);
+  if (o.start_line !== undefined && o.start_line > Math.max(totalLines, 1)) return pastEnd(path, used, bytes, totalLines, o.start_line);
   let from = 0, to = text.length, firstLine = 1;
   if (o.start_line !== undefined && o.start_line > 1) {
     from = offsetOfLine(text, o.start_line);
@@ -102,7 +51,7 @@ function textResult(path, text, used, bytes, o) {
   }
   if (o.max_lines !== undefined) to = Math.min(to, offsetOfLine(text, firstLine + o.max_lines, from, firstLine));
   const wanted = to - from;
-  const shown = Math.min(wanted, o.max_chars);
+  const shown = wanted > o.max_chars ? wholeChars(text.slice(from, from + o.max_chars + 1), o.max_chars) : wanted;
   const content = from === 0 && shown === text.length ? text : text.slice(from, from + shown);
   const out = { summary: "", path, size: bytes, lines: totalLines, encoding: used, content };
   if (firstLine > 1 || o.max_lines !== undefined) out.range = { start_line: firstLine, end_line: firstLine + countLines(content) - 1 };
@@ -114,6 +63,15 @@ function textResult(path, text, used, bytes, o) {
   }
   out.summary = summary;
   return out;
+}
+
+/** A start_line after the last line: no content, and a summary that says how long the file is. */
+function pastEnd(path, used, bytes, totalLines, startLine) {
+  const length = totalLines === 0 ? "the file is empty" : `the file has only ${totalLines} line${totalLines === 1 ? "" : "s"}`;
+  let summary = `Read ${path}: ${totalLines} line${totalLines === 1 ? "" : "s"}, ${size(bytes)}`;
+  if (used !== "utf-8") summary += `, decoded as ${used}`;
+  summary += `; nothing shown: start_line ${startLine} is past the end (${length})`;
+  return { summary, path, size: bytes, lines: totalLines, encoding: used, content: "" };
 }
 
 function binary(path, mime, bytes, data) {
@@ -128,15 +86,6 @@ function binary(path, mime, bytes, data) {
     out.summary = `${path} is a binary file (${mime}, ${size(bytes)}), attached`;
     return out;
   });
-}
-
-function utf8Length(s) {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? (i++, 4) : 3;
-  }
-  return n;
 }
 
 function countLines(s) {
