@@ -142,7 +142,7 @@ export class Connection {
 
   private async call(id: FrameId, method: string, raw: unknown): Promise<void> {
     if (method === "connect") return void this.send(resError(id, moltError("invalid_input", "already connected")));
-    if (!isMethod(method)) return void this.send(resError(id, moltError("not_found", `no method ${method.slice(0, 64)}`, "see DESIGN §8 for the methods")));
+    if (!isMethod(method)) return void this.send(resError(id, moltError("not_found", `no method ${method.slice(0, 64)}`, "see runtime/gateway/README.md for the methods")));
     if (this.role === "node" && !NODE_METHODS.has(method)) return void this.send(resError(id, moltError("unauthorized", `nodes may not call ${method}`)));
     const p = parseParams(method, raw);
     if (!p.ok) return void this.send(resError(id, p.error));

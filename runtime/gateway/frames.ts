@@ -84,7 +84,7 @@ export function isMethod(m: string): m is Method {
 function issueError(where: string, err: z.ZodError, code: "invalid_input" | "invalid_params" = "invalid_input"): MoltError {
   const issue = err.issues[0];
   const path = issue && issue.path.length > 0 ? `.${issue.path.join(".")}` : "";
-  return moltError(code, `${where}${path}: ${issue?.message ?? "invalid"}`, "see DESIGN §8 for the frame protocol");
+  return moltError(code, `${where}${path}: ${issue?.message ?? "invalid"}`, "see runtime/gateway/README.md for the frame protocol");
 }
 
 export const res = (id: FrameId | null, result: unknown) => JSON.stringify({ type: "res", id, ok: true, result });
