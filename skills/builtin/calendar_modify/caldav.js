@@ -1,6 +1,7 @@
 // CalDAV (RFC 4791) over the sandbox's plain fetch: REPORT calendar-query for a time range or
 // a UID, GET, PUT and DELETE with ETags. Authentication is added by the host from the user's
 // `caldav` credential (Authorization: Basic …); the skill never sees it.
+import { children, parseICal, uidOf } from "./ical.js";
 
 const XML = { "content-type": "application/xml; charset=utf-8", depth: "1" };
 
@@ -25,10 +26,22 @@ export function queryRange(url, from, to) {
   return report(url, `<C:comp-filter name="VEVENT"><C:time-range start="${stamp(from)}" end="${stamp(to)}"/></C:comp-filter>`);
 }
 
-/** The calendar object holding the event with this UID, or null. */
+/**
+ * The calendar object holding the event with exactly this UID, or null. A CalDAV text-match is a
+ * substring match (RFC 4791 §9.7.5 has no "equals"; radicale also ignores the collation and case),
+ * so the server only narrows the search and each answer's own UIDs decide. Two objects with the
+ * same UID are refused rather than guessed between.
+ */
 export async function findByUid(url, uid) {
   const found = await report(url, `<C:comp-filter name="VEVENT"><C:prop-filter name="UID"><C:text-match collation="i;octet">${xmlEscape(uid)}</C:text-match></C:prop-filter></C:comp-filter>`);
-  return found[0] ?? null;
+  const exact = found.filter((o) => {
+    const vcal = children(parseICal(o.data), "VCALENDAR")[0];
+    return vcal !== undefined && children(vcal, "VEVENT").some((e) => uidOf(e) === uid);
+  });
+  if (exact.length > 1) {
+    throw new Error(`${exact.length} calendar objects on the server hold an event with uid "${String(uid).slice(0, 100)}" (${exact.map((o) => o.href).join(", ")}); refusing to choose one — remove the duplicate in a calendar app`);
+  }
+  return exact[0] ?? null;
 }
 
 async function report(url, filter) {

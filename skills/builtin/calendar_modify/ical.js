@@ -54,8 +54,16 @@ export function unescapeText(v) {
   return String(v).replace(/\\([\\;,nN])/g, (_, c) => (c === "n" || c === "N" ? "\n" : c));
 }
 
+/** A UID as calendar_read shows it (TEXT unescaped), or undefined. */
+export const uidOf = (comp) => (prop(comp, "UID") ? unescapeText(prop(comp, "UID").value) : undefined);
+
+/** Control characters other than HTAB, CR and LF: TEXT may not hold them (RFC 5545 §3.3.11). */
+export const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Every line break (CRLF, a bare CR, LF) is written as the escape \n and other control characters
+ *  are dropped, so no input can start a property line of its own. */
 export function escapeText(v) {
-  return String(v).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+  return String(v).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r\n|\r|\n/g, "\\n").replace(new RegExp(CONTROL.source, "g"), "");
 }
 
 /** Folds one content line at 75 octets (UTF-8), never inside a multi-byte character. */
@@ -90,6 +98,13 @@ export function serialize(comp) {
 }
 
 export function line(name, params, value) {
-  const ps = Object.entries(params ?? {}).map(([k, v]) => `;${k}=${/[;:,]/.test(v) ? `"${v}"` : v}`).join("");
+  const ps = Object.entries(params ?? {}).map(([k, v]) => `;${k}=${paramValue(v)}`).join("");
   return `${name}${ps}:${value}`;
+}
+
+/** A parameter value can hold neither DQUOTE nor control characters (RFC 5545 §3.1); one with
+ *  ; : or , is quoted. */
+function paramValue(v) {
+  const s = String(v).replace(/[\u0000-\u0008\u000A-\u001F\u007F"]/g, "");
+  return /[;:,]/.test(s) ? `"${s}"` : s;
 }

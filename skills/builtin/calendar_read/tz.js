@@ -85,3 +85,16 @@ export function zoneOffset(vtz, wall) {
   const earliest = obs.reduce((a, b) => (a.start <= b.start ? a : b));
   return earliest.from ?? earliest.to;
 }
+
+/**
+ * The wall time (wall ms) in this zone at a UTC instant, or null without usable observances: the
+ * wall time whose own offset leads back to the instant (the earlier one if two do). An instant in
+ * the repeated hour of a fall-back change has none; it takes the offset of its own clock reading.
+ */
+export function wallAt(vtz, utc) {
+  const offsets = [...new Set(observances(vtz).flatMap((o) => [o.from, o.to]).filter((o) => o !== null))];
+  if (offsets.length === 0) return null;
+  const fits = offsets.map((o) => utc + o * 60000).filter((w) => zoneOffset(vtz, w) === (w - utc) / 60000);
+  if (fits.length) return Math.min(...fits);
+  return utc + zoneOffset(vtz, utc) * 60000;
+}

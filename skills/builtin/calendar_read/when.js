@@ -1,8 +1,9 @@
 // The time range a request means, and times shown back in the user's UTC offset (QuickJS has no
 // Intl, so the offset is a parameter: "+01:00"; the model knows the user's zone).
-import { parseOffset } from "./tz.js";
+import { daysIn, parseOffset } from "./tz.js";
 
 const DAY = 86400000;
+const MIN = 60000;
 
 export function offsetOf(text) {
   if (text === undefined) return 0;
@@ -11,17 +12,28 @@ export function offsetOf(text) {
   return o;
 }
 
-/** An ISO time with an offset, or a date (midnight at `offset`), → UTC ms. */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * An ISO time with an offset, or a date (midnight at `offset`), → UTC ms. Every field is checked:
+ * Date.UTC and Date.parse would silently turn February 30 into March 2.
+ */
 export function instant(text, offset, field) {
-  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
-  if (d) return Date.UTC(+d[1], +d[2] - 1, +d[3]) - offset * 60000;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(String(text))) {
-    throw new Error(`${field} must be a date (2026-01-28) or an ISO time (2026-01-28T09:00:00+01:00)`);
+  const s = String(text);
+  const m = ISO.exec(s);
+  if (!m) throw new Error(`${field} must be a date (2026-01-28) or an ISO time (2026-01-28T09:00:00+01:00)`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  if (y < 1000 || mo < 0 || mo > 11 || d < 1 || d > daysIn(y, mo)) throw new Error(`${field}: ${s.slice(0, 10)} is not a date`);
+  if (m[4] === undefined) return Date.UTC(y, mo, d) - offset * MIN;
+  const [h, mi, sec] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+  if (h > 23 || mi > 59 || sec > 59) throw new Error(`${field}: ${s.slice(11, m[6] === undefined ? 16 : 19)} is not a time of day`);
+  let zone = offset;
+  if (m[8] !== undefined) {
+    zone = m[8] === "Z" ? 0 : parseOffset(m[8]);
+    if (Math.abs(zone) > 14 * 60 || Number(m[8].slice(4)) > 59) throw new Error(`${field}: ${m[8]} is not a UTC offset`);
   }
-  const hasZone = /(Z|[+-]\d{2}:\d{2})$/.test(text);
-  const t = Date.parse(hasZone ? text : text + "Z");
-  if (Number.isNaN(t)) throw new Error(`${field} is not a valid time`);
-  return hasZone ? t : t - offset * 60000;
+  const ms = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
+  return Date.UTC(y, mo, d, h, mi, sec) + ms - zone * MIN;
 }
 
 /** [from, to) in UTC ms: explicit from/to, or `date` (default today at the offset) for `days` days. */
