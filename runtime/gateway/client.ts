@@ -8,6 +8,9 @@ export interface ClientOptions {
   role?: "client" | "node";
   /** How long to wait for the socket and the `connect` reply. */
   timeoutMs?: number;
+  /** Listens to every event from the start, so none sent right after `connect` (the user's open
+   *  approvals are replayed then) is missed. */
+  onEvent?: (e: { event: string; data: any }) => void;
 }
 
 export interface Hello {
@@ -58,6 +61,7 @@ export class GatewayClient {
       url,
     );
     const client = new GatewayClient(ws);
+    if (opts.onEvent) client.on("*", opts.onEvent);
     const params: Record<string, unknown> = { role: opts.role ?? "client" };
     if (opts.token !== undefined) params.token = opts.token;
     if (opts.name !== undefined) params.name = opts.name;

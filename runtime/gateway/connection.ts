@@ -4,7 +4,7 @@
 import type { ServerWebSocket } from "bun";
 import { moltError, MoltFailure, toMoltError, type MoltError } from "../contracts/errors.ts";
 import { tokenMatches } from "./auth.ts";
-import { isMethod, parseFrame, parseParams, res, resError, type AdvertisedSkill, type FrameId, type InboundFrame } from "./frames.ts";
+import { event, isMethod, parseFrame, parseParams, res, resError, type AdvertisedSkill, type FrameId, type InboundFrame } from "./frames.ts";
 import type { Hub } from "./hub.ts";
 import { HANDLERS, NODE_METHODS } from "./methods.ts";
 import { TokenBucket } from "./rate-limit.ts";
@@ -138,6 +138,8 @@ export class Connection {
     clearTimeout(this.connectTimer);
     this.hub.register(this);
     this.send(res(id, { user: this.user, role: this.role, session: this.hub.sessionFor(this.user), version: this.hub.opts.version }));
+    // A reload, a second tab or a new terminal gets the cards a live socket got, and may answer them.
+    if (this.role === "client") for (const a of this.hub.approvals.of(this.user)) this.send(event("approval.request", a));
   }
 
   private async call(id: FrameId, method: string, raw: unknown): Promise<void> {

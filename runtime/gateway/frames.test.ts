@@ -17,6 +17,10 @@ describe("frames", () => {
     const bad = parseParams("chat.send", { text: "x".repeat(100_001) });
     expect(bad).toMatchObject({ ok: false, error: { code: "invalid_params", message: expect.stringContaining("chat.send params.text") } });
     expect(JSON.stringify(bad).includes("xxxxxxxxxx")).toBe(false);
+    // What people type is answered in plain words, the path after them.
+    expect(bad).toMatchObject({ error: { message: "the message is too long: at most 100000 characters (chat.send params.text)" } });
+    expect(parseParams("chat.send", { text: " \n\t " })).toMatchObject({ ok: false, error: { code: "invalid_params", message: expect.stringMatching(/^the message is blank/) } });
+    expect(parseParams("chat.send", { text: 5 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^chat.send params.text: /) } });
     expect(parseParams("connect", { role: "client", name: "a b" })).toMatchObject({ ok: false, error: { message: expect.stringContaining("params.name") } });
     expect(parseParams("chat.send", { text: "x", session: "../etc" }).ok).toBe(false);
   });

@@ -25,6 +25,15 @@ const advertisedSkill = z.object({
 }).strict();
 export type AdvertisedSkill = z.infer<typeof advertisedSkill>;
 
+/** Longest `chat.send` text, in UTF-16 code units (JS string length); WebChat checks it too. */
+export const MAX_CHAT_TEXT = 100_000;
+
+// What people type: its limits are reported in plain words (see PLAIN below).
+const chatText = z.string()
+  .min(1, "the message is empty")
+  .max(MAX_CHAT_TEXT, `the message is too long: at most ${MAX_CHAT_TEXT} characters`)
+  .refine((s) => s.trim() !== "", "the message is blank: it has only spaces or line breaks");
+
 /** Parameters of each method; a method missing here does not exist. */
 export const METHOD_PARAMS = {
   connect: z.object({
@@ -33,7 +42,7 @@ export const METHOD_PARAMS = {
     skills: z.array(advertisedSkill).max(500).optional(),
     capabilities: z.record(z.string().max(64), z.unknown()).optional(),
   }).strict(),
-  "chat.send": z.object({ text: z.string().min(1).max(100_000), session: sessionLabel.optional() }).strict(),
+  "chat.send": z.object({ text: chatText, session: sessionLabel.optional() }).strict(),
   "approval.resolve": z.object({ id: z.string().min(1).max(64), approve: z.boolean(), always: z.boolean().optional() }).strict(),
   "chat.history": z.object({ session: sessionLabel.optional(), last: z.number().int().min(1).max(500).optional() }).strict(),
   "chat.stop": z.object({ session: sessionLabel.optional() }).strict(),
@@ -81,10 +90,14 @@ export function isMethod(m: string): m is Method {
   return Object.hasOwn(METHOD_PARAMS, m);
 }
 
+/** Fields a person fills in: their size errors read as plain words, the path after them. */
+const PLAIN = new Set(["chat.send params.text"]);
+
 function issueError(where: string, err: z.ZodError, code: "invalid_input" | "invalid_params" = "invalid_input"): MoltError {
   const issue = err.issues[0];
-  const path = issue && issue.path.length > 0 ? `.${issue.path.join(".")}` : "";
-  return moltError(code, `${where}${path}: ${issue?.message ?? "invalid"}`, "see runtime/gateway/README.md for the frame protocol");
+  const at = `${where}${issue && issue.path.length > 0 ? `.${issue.path.join(".")}` : ""}`;
+  if (issue && PLAIN.has(at) && issue.code !== "invalid_type") return moltError(code, `${issue.message} (${at})`);
+  return moltError(code, `${at}: ${issue?.message ?? "invalid"}`, "see runtime/gateway/README.md for the frame protocol");
 }
 
 export const res = (id: FrameId | null, result: unknown) => JSON.stringify({ type: "res", id, ok: true, result });

@@ -6,6 +6,8 @@ import type { ServerWebSocket } from "bun";
 import { moltError, toMoltError } from "../contracts/errors.ts";
 import type { JSONSchema, ToolContext, ToolResult } from "../contracts/tool.ts";
 import { Connection, type ConnData } from "./connection.ts";
+import { event } from "./frames.ts";
+import { OpenApprovals } from "./open-approvals.ts";
 import { DEFAULT_LIMITS, defaultSessionFor, type GatewayLimits, type GatewayOptions } from "./options.ts";
 import { FailureLimiter } from "./rate-limit.ts";
 import { TurnTracker } from "./turns.ts";
@@ -15,6 +17,8 @@ export class Hub {
   readonly turns: TurnTracker;
   readonly authFailures: FailureLimiter;
   readonly nodes = new Map<string, Connection>();
+  /** Approvals shown and not yet settled, replayed to every socket of their user on connect. */
+  readonly approvals = new OpenApprovals();
   private readonly conns = new Set<Connection>();
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly startedAt = Date.now();
@@ -52,6 +56,13 @@ export class Hub {
 
   sendToUser(user: string, text: string): void {
     for (const c of this.byUser.get(user) ?? []) c.send(text);
+  }
+
+  /** One event of a user's turn to all their sockets; a settled approval is announced first. */
+  sendTurnEvent(user: string, session: string, name: string, data: Record<string, unknown>): void {
+    const settled = this.approvals.observe(user, session, name, data);
+    if (settled) this.sendToUser(user, event("approval.resolved", settled));
+    this.sendToUser(user, event(name, data));
   }
 
   sessionFor(user: string, label?: string, channel = "webchat"): string {

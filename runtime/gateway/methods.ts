@@ -27,15 +27,18 @@ export const HANDLERS: Handlers = {
     if (hub.stopping) fail("internal", "the gateway is shutting down", "reconnect in a moment");
     const session = hub.sessionFor(conn.user, p.session);
     const user = conn.user;
-    const { turn, begin } = hub.turns.prepare(agent, { session, user, channel: "webchat", text: p.text }, (name, data) => hub.sendToUser(user, event(name, data)));
+    const { turn, begin } = hub.turns.prepare(agent, { session, user, channel: "webchat", text: p.text }, (name, data) => hub.sendTurnEvent(user, session, name, data as Record<string, unknown>));
     afterReply(() => void begin());
     return { turn, session };
   },
 
-  "approval.resolve": async ({ hub, conn }, p) => {
+  "approval.resolve": async ({ hub, conn, afterReply }, p) => {
     const answer = p.approve ? (p.always ? "always" : "approve") : "deny";
     const r = await agentOf(hub).resolveApproval(p.id, answer, conn.user);
     if (!r.ok) throw new MoltFailure(r.error);
+    // The first answer wins: every socket of the requester drops its card, this one after its reply.
+    const settled = hub.approvals.settle(p.id, p.approve ? "approved" : "denied", conn.user);
+    if (settled) afterReply(() => hub.sendToUser(settled.user, event("approval.resolved", settled.data)));
     return { id: p.id, answer };
   },
 

@@ -1,0 +1,91 @@
+// Approvals the gateway has shown and nobody has settled yet (DESIGN §8), so a reloaded page, a
+// second tab or a new `moltbot chat` of the same user gets the same card, and every socket of the
+// user learns when one is settled and its card goes stale. Only the gateway's own turns are here:
+// they are the ones its clients can answer. A turn waits on one approval at a time, so any later
+// event of that turn settles the open one.
+
+export type ApprovalOutcome = "approved" | "denied" | "expired" | "cancelled";
+
+/** The data of an `approval.request` event, exactly as clients got it. */
+export interface ApprovalEventData {
+  id: string;
+  turn: string;
+  expiresAt: string;
+  [key: string]: unknown;
+}
+
+export interface ResolvedEventData {
+  id: string;
+  turn: string;
+  state: ApprovalOutcome;
+  by?: string;
+}
+
+interface Open {
+  user: string;
+  session: string;
+  data: ApprovalEventData;
+}
+
+// Timers fire a hair late and answers race the expiry: a rejection this close to it counts as expired.
+const EXPIRY_SLACK_MS = 250;
+// What a tool.result summary starts with when nobody said yes (agent: `${code}: ${message}`).
+// The events a turn can send only once its wait is over.
+const SETTLING = new Set(["tool.result", "approval.request", "chat.final", "chat.error"]);
+const REFUSED = /^(confirmation_rejected|confirmation_required|permission_denied):/;
+
+export class OpenApprovals {
+  private readonly byId = new Map<string, Open>();
+  private readonly byTurn = new Map<string, string>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * Watches one event of a turn; returns the `approval.resolved` data to send before it when the
+   * event shows that the turn's open approval was settled somewhere the gateway did not see
+   * (expiry, another channel, a stop).
+   */
+  observe(user: string, session: string, name: string, data: Record<string, unknown>): ResolvedEventData | null {
+    const turn = String(data.turn);
+    const openId = SETTLING.has(name) ? this.byTurn.get(turn) : undefined;
+    const open = openId ? this.byId.get(openId) : undefined;
+    const settled = open ? this.settle(open.data.id, this.inferred(open, name, data))?.data ?? null : null;
+    if (name === "approval.request") {
+      const a = data as ApprovalEventData;
+      this.byId.set(a.id, { user, session, data: a });
+      this.byTurn.set(turn, a.id);
+    }
+    return settled;
+  }
+
+  /** Marks an approval settled: whose it was and the `approval.resolved` data, or null when it was not open. */
+  settle(id: string, state: ApprovalOutcome, by?: string): { user: string; data: ResolvedEventData } | null {
+    const open = this.byId.get(id.trim().toLowerCase()) ?? this.byId.get(id);
+    if (!open) return null;
+    this.byId.delete(open.data.id);
+    if (this.byTurn.get(open.data.turn) === open.data.id) this.byTurn.delete(open.data.turn);
+    return { user: open.user, data: { id: open.data.id, turn: open.data.turn, state, ...(by ? { by } : {}) } };
+  }
+
+  /** Open, unexpired approvals of a user (optionally of one session), oldest first. */
+  of(user: string, session?: string): ApprovalEventData[] {
+    const now = this.now();
+    return [...this.byId.values()]
+      .filter((o) => o.user === user && (session === undefined || o.session === session) && Date.parse(o.data.expiresAt) > now)
+      .map((o) => o.data);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  private inferred(open: Open, name: string, data: Record<string, unknown>): ApprovalOutcome {
+    const expired = this.now() >= Date.parse(open.data.expiresAt) - EXPIRY_SLACK_MS;
+    if (name === "chat.error") return expired ? "expired" : "cancelled";
+    if (name === "tool.result" && data.ok === true) return "approved";
+    if (name === "tool.result" && REFUSED.test(String(data.summary ?? ""))) return expired ? "expired" : "denied";
+    // It ran and failed, or the turn moved on to its next approval or its answer.
+    if (name === "tool.result" || name === "approval.request") return "approved";
+    return expired ? "expired" : "denied";
+  }
+}
