@@ -1,11 +1,13 @@
 // First run: create the home directory (0700) with a safe policy and a commented config (0600).
-// Files that exist are never touched; each new file is written atomically.
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+// Files and folders that exist are never touched (a folder the user made keeps its mode; see
+// looseHomeMode); each new file is written atomically.
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DEFAULT_POLICY_YAML } from "../policy/index.ts";
 import { homePaths } from "./home.ts";
 
-export const DEFAULT_CONFIG_YAML = `# Moltbot configuration. Values like \${VAR} or \${VAR:-default} come from the environment.
+export const DEFAULT_CONFIG_YAML = `# Moltbot configuration. Every key, its type and default: docs/config.md in the Moltbot source.
+# Values like \${VAR} or \${VAR:-default} come from the environment. Check this file with 'moltbot doctor'.
 # ai_provider: anthropic | openai | ollama (ollama needs no key and runs locally)
 ai_provider: ollama
 ollama: { model: llama3.2, base_url: "http://localhost:11434" }
@@ -16,7 +18,10 @@ gateway: { host: 127.0.0.1, port: 18789 }
 #   telegram: { token: "\${TELEGRAM_BOT_TOKEN}", dm: pairing }
 `;
 
-/** Creates what is missing; returns the files it created so the caller can tell the user. */
+/**
+ * Creates what is missing; returns exactly what it created (the home folder itself only when it
+ * did not exist), so the caller tells the user no more than happened.
+ */
 export function ensureHome(home: string): string[] {
   const created: string[] = [];
   if (!existsSync(home)) {
@@ -30,8 +35,25 @@ export function ensureHome(home: string): string[] {
     writeFileAtomic(file, text, 0o600);
     created.push(file);
   }
-  if (!existsSync(paths.skills)) mkdirSync(paths.skills, { mode: 0o700 });
+  if (!existsSync(paths.skills)) {
+    mkdirSync(paths.skills, { mode: 0o700 });
+    created.push(paths.skills);
+  }
   return created;
+}
+
+/**
+ * The home folder's mode when group or others may use it, else null. A folder the user made
+ * (`mkdir -p`, mode 755) is theirs: it is reported with the command that fixes it (as
+ * `moltbot doctor` does), never chmod-ed behind their back.
+ */
+export function looseHomeMode(home: string): number | null {
+  try {
+    const mode = statSync(home).mode & 0o777;
+    return mode & 0o077 ? mode : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Temp file in the same folder, fsync, rename: a reader sees the old file or the new, never half. */

@@ -81,6 +81,77 @@ describe("agent loop", () => {
     agent.close();
   });
 
+  test("a tool call without a name is a result the model can correct, shown and audited as (no name)", async () => {
+    home = new AgentHome();
+    await home.skill("add", "export default async ({ a, b }) => ({ sum: a + b });");
+    // What a provider hands on for `tool_calls:[{"function":{"arguments":{}}}]`: name "".
+    const provider = new ScriptedProvider((req, n) => (n === 0 ? call("", {}, "c-0") : say(`retrying: ${lastToolText(req)}`)));
+    const agent = home.agent(provider, pool, allow("add"));
+    const events = await collect(agent.run(turn("go")));
+    expect(events.map((e) => e.type)).toEqual(["tool_call", "tool_result", "delta", "final"]);
+    expect(events[0]).toMatchObject({ type: "tool_call", tool: "(no name)", params: {} });
+    expect(events[1]).toMatchObject({ type: "tool_result", tool: "(no name)", ok: false });
+    expect(finalOf(events)?.text).toBe("retrying: error: not_found: the model sent a tool call without a name; nothing was run");
+    expect(home.auditLines()).toMatchObject([{ tool: "(no name)", result: "error", error_code: "not_found", user_approved: null, skill_version: null, session: "s1" }]);
+    agent.close();
+  });
+
+  test("calls to unknown tools are audited: name as given (capped), params redacted, the policy's word for that name", async () => {
+    home = new AgentHome();
+    await home.skill("fine", "export default async () => 1;");
+    const long = `x${"y".repeat(500)}`;
+    const script = [call("nonexistent_tool", { path: "/tmp/a" }), call("system_delete", { path: "/", password: "hunter2" }), call(long, {})];
+    const provider = new ScriptedProvider((_req, n) => script[n] ?? say("done"));
+    const agent = home.agent(provider, pool, policyYaml("  allowedWithoutConfirmation: [fine]\n  forbidden: [system_delete]"));
+    const events = await collect(agent.run(turn("x")));
+    expect(events.filter((e) => e.type === "tool_result").map((e) => e.type === "tool_result" && e.summary)).toEqual([
+      "not_found: no tool named nonexistent_tool", "not_found: no tool named system_delete", `not_found: no tool named ${long.slice(0, 64)}…`,
+    ]);
+    const lines = home.auditLines();
+    expect(lines).toMatchObject([
+      { tool: "nonexistent_tool", parameters: { path: "/tmp/a" }, result: "error", error_code: "not_found", decision: "confirm", user_approved: null },
+      { tool: "system_delete", parameters: { path: "/", password: "[REDACTED]" }, result: "error", error_code: "not_found", decision: "forbid" },
+      { tool: `${long.slice(0, 64)}…`, result: "error", error_code: "not_found" },
+    ]);
+    agent.close();
+  });
+
+  test("an empty answer is asked for once more; the second answer is the turn's", async () => {
+    home = new AgentHome();
+    const provider = new ScriptedProvider((_req, n) => (n === 0 ? say("") : say("Here it is.")));
+    const agent = home.agent(provider, pool, allow());
+    const events = await collect(agent.run(turn("hi")));
+    expect(finalOf(events)?.text).toBe("Here it is.");
+    expect(provider.requests).toHaveLength(2);
+    expect(provider.requests[1]!.messages.at(-1)).toEqual({ role: "user", content: "[moltbot] Your last reply was empty. Answer the user's message." });
+    expect((await home.memory.readTranscript("s1")).map((e) => e.role)).toEqual(["user", "assistant"]);
+    agent.close();
+  });
+
+  test("two empty answers end the turn with provider_error, not a blank final", async () => {
+    home = new AgentHome();
+    const provider = new ScriptedProvider(() => [{ type: "text", delta: " \n" }, { type: "done", stopReason: "end" }]);
+    const agent = home.agent(provider, pool, allow());
+    const events = await collect(agent.run(turn("hi")));
+    expect(events.some((e) => e.type === "final")).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: "error", error: { code: "provider_error", message: "scripted: the model returned an empty answer, also when asked again" } });
+    expect(provider.requests).toHaveLength(2);
+    agent.close();
+  });
+
+  test("no final answer at the step limit: step_limit, whose hint names agent.max_steps in config.yaml", async () => {
+    home = new AgentHome();
+    await home.skill("again", "export default async () => 'more';");
+    const provider = new ScriptedProvider(() => call("again", {}));
+    const agent = home.agent(provider, pool, allow("again"), { maxSteps: 2 });
+    const events = await collect(agent.run(turn("loop")));
+    expect(events.at(-1)).toMatchObject({
+      type: "error",
+      error: { code: "step_limit", message: "stopped after 2 tool steps without a final answer", hint: "ask again in smaller steps, or raise agent.max_steps in config.yaml (default 8, at most 100; see docs/config.md)" },
+    });
+    agent.close();
+  });
+
   test("at the step limit the model is asked once more without tools for a final answer", async () => {
     home = new AgentHome();
     await home.skill("again", "export default async () => 'more';");

@@ -9,7 +9,7 @@ import type { Policy } from "../../policy/index.ts";
 import { ApprovalStore } from "../approvals/index.ts";
 import { SessionStore } from "../sessions/index.ts";
 import { ApprovalGate } from "./approval-gate.ts";
-import { callTool, type CallContext } from "./call-tool.ts";
+import { callTool, refuseUnknown, shownToolName, type CallContext } from "./call-tool.ts";
 import { buildContext, summariseDropped, type TranscriptEntry } from "./context.ts";
 import { EventQueue } from "./event-queue.ts";
 import { guardOptions, TurnGuard, type GuardOptions } from "./guard.ts";
@@ -20,6 +20,17 @@ import { DEFAULT_IMAGE_LIMITS, turnImages } from "./turn-images.ts";
 import type { AgentDeps } from "./types.ts";
 
 const STEP_LIMIT_NOTE = "[moltbot] The tool-step limit for this turn is reached. Answer now with what you have; no more tool calls.";
+
+const STEP_LIMIT_HINT = "ask again in smaller steps, or raise agent.max_steps in config.yaml (default 8, at most 100; see docs/config.md)";
+const EMPTY_ANSWER_NOTE = "[moltbot] Your last reply was empty. Answer the user's message";
+
+const isEmpty = (reply: { text: string; calls: unknown[] }) => reply.calls.length === 0 && reply.text.trim() === "";
+
+const emptyAnswer = (provider: string): MoltError => moltError(
+  "provider_error", `${provider}: the model returned an empty answer, also when asked again`,
+  "ask again, perhaps in other words; if it keeps happening, try another model (the model setting of your ai_provider in config.yaml)",
+  { provider },
+);
 
 export class MoltAgent implements Agent {
   readonly #deps: AgentDeps;
@@ -127,12 +138,19 @@ export class MoltAgent implements Agent {
       const req: ChatRequest = last
         ? { messages: [...messages, { role: "user", content: STEP_LIMIT_NOTE }] }
         : toolset.offered.length > 0 ? { messages, tools: toolset.offered } : { messages };
-      const reply = await askModel(provider, req, signal, (text) => emit({ type: "delta", turn, text }));
+      const onText = (text: string) => emit({ type: "delta", turn, text });
+      let reply = await askModel(provider, req, signal, onText);
+      // An empty answer (no text, no tool calls) is no answer: ask once more, saying so; a
+      // second empty one is the model's failure, not a blank reply to show the user.
+      if (reply.ok && isEmpty(reply) && !signal.aborted) {
+        reply = await askModel(provider, { ...req, messages: [...req.messages, { role: "user", content: `${EMPTY_ANSWER_NOTE}${req.tools ? ", or call one of the tools offered" : ""}.` }] }, signal, onText);
+        if (reply.ok && isEmpty(reply) && !signal.aborted) return emit({ type: "error", turn, error: emptyAnswer(provider.name) });
+      }
       if (signal.aborted) return emit(cancelled(turn));
       if (!reply.ok) return emit({ type: "error", turn, error: reply.error });
       if (reply.calls.length === 0 || last) {
         if (reply.calls.length > 0 && reply.text.trim() === "") {
-          return emit({ type: "error", turn, error: moltError("step_limit", `stopped after ${maxSteps} tool steps without a final answer`, "ask again in smaller steps, or raise the agent's maxSteps") });
+          return emit({ type: "error", turn, error: moltError("step_limit", `stopped after ${maxSteps} tool steps without a final answer`, STEP_LIMIT_HINT, { max_steps: maxSteps }) });
         }
         await memory.appendTranscript(input.session, { role: "assistant", text: reply.text, at: this.#now() });
         return emit({ type: "final", turn, text: reply.text });
@@ -140,14 +158,18 @@ export class MoltAgent implements Agent {
       const assistant: ChatMessage = { role: "assistant", content: reply.text, toolCalls: reply.calls };
       messages.push(assistant);
       for (const call of reply.calls) {
-        emit({ type: "tool_call", turn, id: call.id, tool: call.name, params: call.params });
+        // Providers hand on only string names ("" when the model gave none); an unknown name is
+        // a result the model can correct, audited like any call.
+        const tool = shownToolName(call.name);
+        emit({ type: "tool_call", turn, id: call.id, tool, params: call.params });
         const entry = toolset.find(call.name);
+        const deps = { runner: this.#deps.runner, policy, gate: this.#gate, remote: this.#deps.remote };
         const result = entry
-          ? await callTool(entry, call.params, ctx, { runner: this.#deps.runner, policy, gate: this.#gate, remote: this.#deps.remote })
-          : { ok: false as const, error: moltError("not_found", `no tool named ${call.name.slice(0, 64)}`, "use one of the tools offered") };
+          ? await callTool(entry, call.params, ctx, deps)
+          : refuseUnknown(call.name, call.params, toolset.offered.map((t) => t.name), ctx, deps);
         if (signal.aborted) return emit(cancelled(turn));
         const attachments = attachmentsOf(result);
-        emit({ type: "tool_result", turn, id: call.id, tool: call.name, ok: result.ok, summary: summaryOf(result), ...(attachments ? { attachments } : {}) });
+        emit({ type: "tool_result", turn, id: call.id, tool, ok: result.ok, summary: summaryOf(result), ...(attachments ? { attachments } : {}) });
         messages.push({ role: "tool", toolCallId: call.id, content: resultForModel(result, opts.toolResultChars ?? 8_000) });
       }
     }

@@ -98,6 +98,38 @@ async function callPlainTool(tool: Tool, builtin: boolean, params: unknown, guar
   return finish(result, result.ok ? "success" : result.error.code === "timeout" ? "timeout" : "error", approved);
 }
 
+/** How a call's tool name is shown in events, messages and the audit log: as the model gave it,
+ * capped (a name is at most 64 characters; a model can send anything), or "(no name)". */
+export function shownToolName(name: string): string {
+  if (name === "") return "(no name)";
+  return name.length <= MAX_SHOWN_NAME ? name : `${name.slice(0, MAX_SHOWN_NAME)}…`;
+}
+const MAX_SHOWN_NAME = 64;
+
+/**
+ * A call to a tool the turn does not have (not installed, misspelt, or no name at all): a
+ * not_found result the model can correct, and — like every tool call (DESIGN §6) — one audit
+ * line, result "error", written the way a forbidden plain tool's refusal is. `decision` is what
+ * the policy says for that name, so a call to an uninstalled but forbidden tool reads "forbid".
+ */
+export function refuseUnknown(name: string, params: unknown, offered: string[], ctx: CallContext, deps: CallDeps): ToolResult {
+  const started = performance.now();
+  const shown = shownToolName(name);
+  const list = offered.length > 0 ? `call one of the tools offered: ${capList(offered)}` : "no tools are offered in this conversation; answer in text";
+  const error = name === ""
+    ? moltError("not_found", "the model sent a tool call without a name; nothing was run", list)
+    : moltError("not_found", `no tool named ${shown}`, list);
+  const result: ToolResult = { ok: false, error };
+  const { trust } = trustLevel(deps.policy, name);
+  deps.runner.audit?.append(auditRecord(shown, params, ctx, trust, result, "error", null, performance.now() - started));
+  return result;
+}
+
+function capList(names: string[]): string {
+  const text = names.join(", ");
+  return text.length <= 300 ? text : `${text.slice(0, 300)}…`;
+}
+
 const asSkillCache = new WeakMap<Tool, Skill>();
 function asSkill(tool: Tool): Skill {
   let s = asSkillCache.get(tool);

@@ -28,7 +28,8 @@ async function* streamOnce(cfg: NonNullable<ProvidersConfig["anthropic"]>, url: 
     stream: true,
   }, { signal: io.signal });
 
-  const toolBlocks = new Map<number, { id: string; name: string; json: string; input: unknown }>();
+  // id and name as the server sent them (the SDK's types are not checked at run time).
+  const toolBlocks = new Map<number, { id: unknown; name: unknown; json: string; input: unknown }>();
   const budget = new ToolCallBudget("Anthropic");
   let stopReason: string | null | undefined;
   for await (const ev of stream) {
@@ -42,7 +43,7 @@ async function* streamOnce(cfg: NonNullable<ProvidersConfig["anthropic"]>, url: 
         }
         break;
       case "content_block_delta":
-        if (ev.delta.type === "text_delta" && ev.delta.text) yield { type: "text", delta: ev.delta.text };
+        if (ev.delta.type === "text_delta" && typeof ev.delta.text === "string" && ev.delta.text) yield { type: "text", delta: ev.delta.text };
         else if (ev.delta.type === "input_json_delta") {
           const b = toolBlocks.get(ev.index);
           if (!b) break;
@@ -56,7 +57,9 @@ async function* streamOnce(cfg: NonNullable<ProvidersConfig["anthropic"]>, url: 
         const b = toolBlocks.get(ev.index);
         if (!b) break;
         toolBlocks.delete(ev.index);
-        yield toolCallEvent("Anthropic", b.id, b.name, b.json === "" ? b.input ?? {} : b.json);
+        const call = toolCallEvent("Anthropic", { id: b.id, name: b.name, args: b.json === "" ? b.input : b.json }, `toolu_missing_${ev.index}`);
+        yield call;
+        if (call.type === "error") return;
         break;
       }
       case "message_delta":

@@ -44,13 +44,18 @@ async function* streamOnce(cfg: OllamaConfig, url: string, req: ChatRequest, io:
   let sawToolCalls = false;
   const budget = new ToolCallBudget("Ollama");
   for await (const part of stream) {
-    if (part.message?.content) yield { type: "text", delta: part.message.content };
-    for (const call of part.message?.tool_calls ?? []) {
+    const content: unknown = part.message?.content;
+    if (typeof content === "string" && content !== "") yield { type: "text", delta: content };
+    // Typed by the package, but only JSON from an untrusted server: a call may lack `function`,
+    // its name or its arguments, or not be an object at all. toolCallEvent checks each field.
+    const calls: unknown = part.message?.tool_calls;
+    for (const call of Array.isArray(calls) ? calls : []) {
       sawToolCalls = true;
+      const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
       // Whole calls, already parsed from one (capped) line each; many such lines add up.
-      const over = budget.start() ?? budget.add(call.function?.name, JSON.stringify(call.function ?? null).length);
+      const over = budget.start() ?? budget.add(fn?.name, JSON.stringify(call ?? null).length);
       if (over) return yield over;
-      const ev = toolCallEvent("Ollama", `ollama_call_${++callIds}`, call.function.name, call.function.arguments);
+      const ev = toolCallEvent("Ollama", { name: fn?.name, args: fn?.arguments }, `ollama_call_${++callIds}`);
       yield ev;
       if (ev.type === "error") return;
     }

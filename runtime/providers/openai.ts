@@ -35,20 +35,28 @@ async function* streamOnce(cfg: OpenAIConfig, url: string, policy: DrivePolicy, 
   const budget = new ToolCallBudget("OpenAI");
   let finish: string | null | undefined;
   for await (const chunk of stream) {
-    const choice = chunk.choices[0];
+    const choice = chunk.choices?.[0];
     if (!choice) continue;
-    if (choice.delta?.content) yield { type: "text", delta: choice.delta.content };
-    for (const d of choice.delta?.tool_calls ?? []) {
-      let call = calls.get(d.index);
+    const content: unknown = choice.delta?.content;
+    if (typeof content === "string" && content !== "") yield { type: "text", delta: content };
+    const deltas: unknown = choice.delta?.tool_calls;
+    for (const raw of Array.isArray(deltas) ? deltas : []) {
+      const d = (raw ?? {}) as { index?: unknown; id?: unknown; function?: unknown };
+      const index = typeof d.index === "number" ? d.index : 0;
+      let call = calls.get(index);
       if (!call) {
         const over = budget.start();
         if (over) return yield over;
-        calls.set(d.index, call = { id: "", name: "", args: "" });
+        calls.set(index, call = { id: "", name: "", args: "" });
       }
       const before = call.id.length + call.name.length + call.args.length;
-      if (d.id) call.id = String(d.id);
-      if (d.function?.name) call.name += d.function.name;
-      if (d.function?.arguments) call.args += d.function.arguments;
+      // Typed by the SDK, but only JSON from an untrusted server: strings are kept, anything
+      // else is not pasted in as "[object Object]"; toolCallEvent judges the assembled call.
+      const fn = d.function as { name?: unknown; arguments?: unknown } | undefined;
+      if (typeof d.id === "string" && d.id !== "") call.id = d.id;
+      if (typeof fn?.name === "string") call.name += fn.name;
+      if (typeof fn?.arguments === "string") call.args += fn.arguments;
+      else if (fn?.arguments != null && call.args === "") call.args = JSON.stringify(fn.arguments);
       const over = budget.add(call.name, call.id.length + call.name.length + call.args.length - before);
       if (over) return yield over;
     }
@@ -57,7 +65,7 @@ async function* streamOnce(cfg: OpenAIConfig, url: string, policy: DrivePolicy, 
   // The SDK ends quietly on abort; without a finish_reason the answer is not complete.
   if (io.signal.aborted || !finish) return;
   for (const [index, call] of [...calls].sort(([a], [b]) => a - b)) {
-    const ev = toolCallEvent("OpenAI", call.id || `call_${index}`, call.name, call.args);
+    const ev = toolCallEvent("OpenAI", { id: call.id, name: call.name, args: call.args }, `call_${index}`);
     yield ev;
     if (ev.type === "error") return;
   }

@@ -5,11 +5,22 @@ import type { ChatRequest } from "../contracts/index.ts";
 import { answerText, collect, startFakeAnthropic, startFakeOllama, startFakeOpenAI, type FakeModelServer } from "../../tests/fakes/model-servers/index.ts";
 import { createProvider, type ProviderRuntimeOptions, type ProvidersConfig } from "./index.ts";
 
-type Case = { name: "anthropic" | "openai" | "ollama"; label: string; start: () => Promise<FakeModelServer>; config: (url: string) => ProvidersConfig };
+/** One tool call on this protocol's wire, with any field left out (undefined) or odd. */
+type RawCall = (i: number, call: { id?: unknown; name?: unknown; args?: unknown }) => unknown;
+type Case = { name: "anthropic" | "openai" | "ollama"; label: string; start: () => Promise<FakeModelServer>; config: (url: string) => ProvidersConfig; raw: RawCall };
 const CASES: Case[] = [
-  { name: "anthropic", label: "Anthropic", start: () => startFakeAnthropic(), config: (url) => ({ ai_provider: "anthropic", anthropic: { model: "claude-test", api_key: "test-key", base_url: url } }) },
-  { name: "openai", label: "OpenAI", start: () => startFakeOpenAI(), config: (url) => ({ ai_provider: "openai", openai: { model: "gpt-test", api_key: "test-key", base_url: url } }) },
-  { name: "ollama", label: "Ollama", start: () => startFakeOllama(), config: (url) => ({ ai_provider: "ollama", ollama: { model: "llama3.2", base_url: url } }) },
+  {
+    name: "anthropic", label: "Anthropic", start: () => startFakeAnthropic(), config: (url) => ({ ai_provider: "anthropic", anthropic: { model: "claude-test", api_key: "test-key", base_url: url } }),
+    raw: (_i, c) => ({ type: "tool_use", id: c.id, name: c.name, input: c.args }),
+  },
+  {
+    name: "openai", label: "OpenAI", start: () => startFakeOpenAI(), config: (url) => ({ ai_provider: "openai", openai: { model: "gpt-test", api_key: "test-key", base_url: url } }),
+    raw: (index, c) => ({ index, id: c.id, type: "function", function: { name: c.name, arguments: typeof c.args === "string" || c.args === undefined ? c.args : JSON.stringify(c.args) } }),
+  },
+  {
+    name: "ollama", label: "Ollama", start: () => startFakeOllama(), config: (url) => ({ ai_provider: "ollama", ollama: { model: "llama3.2", base_url: url } }),
+    raw: (_i, c) => ({ function: { name: c.name, arguments: c.args } }),
+  },
 ];
 
 const hello: ChatRequest = { messages: [{ role: "user", content: "What is the weather in Oslo?" }] };
@@ -51,6 +62,31 @@ for (const c of CASES) {
       const last = events.at(-1);
       expect(last?.type === "error" && last.error.code).toBe("provider_error");
       expect(last?.type === "error" && last.error.message).toContain("'get_weather'");
+    });
+
+    test("a tool call without a name, or with a name that is no string, arrives named \"\" (the agent answers it); never undefined", async () => {
+      fake.script([{ rawToolCalls: [c.raw(0, { id: "id_a", args: { city: "Oslo" } }), c.raw(1, { id: "id_b", name: 42, args: {} })] }]);
+      const events = await collect(provider(), withTools);
+      const calls = events.filter((e) => e.type === "tool_call");
+      expect(calls.map((e) => e.type === "tool_call" && [e.name, e.params])).toEqual([["", { city: "Oslo" }], ["", {}]]);
+      expect(events.at(-1)).toEqual({ type: "done", stopReason: "tool_use" });
+    });
+
+    test("a tool call without an id gets one of its own; absent arguments are {}", async () => {
+      fake.script([{ rawToolCalls: [c.raw(0, { name: "get_weather" }), c.raw(1, { id: "", name: "get_time" })] }]);
+      const events = await collect(provider(), withTools);
+      const calls = events.flatMap((e) => (e.type === "tool_call" ? [e] : []));
+      expect(calls.map((e) => [e.name, e.params])).toEqual([["get_weather", {}], ["get_time", {}]]);
+      for (const call of calls) expect(call.id).toMatch(/^\S+$/);
+      expect(new Set(calls.map((e) => e.id)).size).toBe(2);
+    });
+
+    test("arguments that are JSON but not an object → provider_error naming the tool, not a call", async () => {
+      fake.script([{ rawToolCalls: [c.raw(0, { id: "id_c", name: "get_weather", args: [1, 2] })] }]);
+      const events = await collect(provider(), withTools);
+      expect(events.some((e) => e.type === "tool_call")).toBe(false);
+      const last = events.at(-1);
+      expect(last?.type === "error" && last.error).toMatchObject({ code: "provider_error", message: `${c.label} sent arguments for tool 'get_weather' that are not a JSON object (an array)` });
     });
 
     test("429 with Retry-After: waits as asked, then answers", async () => {

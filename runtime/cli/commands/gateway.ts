@@ -2,7 +2,7 @@ import { EXIT, fail } from "../../contracts/errors.ts";
 import { parse } from "../args.ts";
 import { writeErr, writeOut } from "../output.ts";
 import { homePaths, moltbotHome } from "../../home.ts";
-import { ensureHome } from "../../home-init.ts";
+import { ensureHome, looseHomeMode } from "../../home-init.ts";
 import pkg from "../../../package.json" with { type: "json" };
 
 const HELP = `Usage: moltbot [gateway] [--host H] [--port P]
@@ -18,6 +18,22 @@ The gateway runs until stopped, so it has no --json; check it with GET /health o
 Stops cleanly on Ctrl-C (SIGINT) or SIGTERM: running answers finish (or are cancelled after
 5 s), the audit log and memory are flushed, then it exits 0.
 `;
+
+/** What ensureHome made, and nothing else: a folder the user made is not "created (private)". */
+export function createdBanner(home: string, paths: ReturnType<typeof homePaths>, created: string[], url: string): string {
+  const what: Record<string, string> = {
+    [paths.config]: "model provider, gateway, channels (every key: docs/config.md)",
+    [paths.policy]: "what skills may do (safe defaults: reading in your home runs freely, anything that changes something asks first)",
+    [paths.skills]: "installed skills (none yet)",
+  };
+  const files = created.filter((f) => f !== home);
+  const head = created.includes(home) ? `First run: created ${home} (private, mode 700)${files.length > 0 ? " with" : ""}\n` : `Created in ${home}:\n`;
+  const lines = files.map((f) => `  ${f}${what[f] ? `  ${what[f]}` : ""}\n`).join("");
+  const next = created.includes(paths.config)
+    ? `Next: edit config.yaml to pick a model (Ollama on localhost by default), then open ${url}/ or run 'moltbot chat'.\n`
+    : "";
+  return head + lines + next;
+}
 
 export async function gatewayCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { host: { type: "string" }, port: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "gateway");
@@ -44,11 +60,10 @@ export async function gatewayCommand(argv: string[]): Promise<number> {
     config,
   });
   await writeOut(`moltbot gateway listening on ${gw.url} (health: ${gw.url}/health, WebChat: ${gw.url}/)\n`);
-  if (created.length > 0) {
-    await writeOut(
-      `First run: created ${home} (private) with\n  ${paths.config}  model provider, gateway, channels\n  ${paths.policy}  what skills may do (safe defaults: reading in your home runs freely, anything that changes something asks first)\n` +
-        `Next: edit config.yaml to pick a model (Ollama on localhost by default), then open ${gw.url}/ or run 'moltbot chat'.\n`,
-    );
+  if (created.length > 0) await writeOut(createdBanner(home, paths, created, gw.url));
+  const loose = looseHomeMode(home);
+  if (loose !== null) {
+    await writeErr(`warning: ${home} is readable by others (mode ${loose.toString(8)}); it holds your config, memory and audit log\nhint: chmod 700 ${home}\n`);
   }
   const shutdown = async (signal: string) => {
     await writeErr(`received ${signal}, shutting down\n`);

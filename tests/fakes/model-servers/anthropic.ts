@@ -42,7 +42,12 @@ async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<strin
     yield sse("content_block_stop", { index });
     index++;
   }
-  const stop_reason = reply.toolCalls?.length ? "tool_use" : "end_turn";
+  for (const content_block of reply.rawToolCalls ?? []) {
+    yield sse("content_block_start", { index, content_block });
+    yield sse("content_block_stop", { index });
+    index++;
+  }
+  const stop_reason = reply.toolCalls?.length || reply.rawToolCalls?.length ? "tool_use" : "end_turn";
   yield sse("message_delta", { delta: { stop_reason, stop_sequence: null }, usage: { output_tokens: 5 } });
   yield sse("message_stop", {});
 }

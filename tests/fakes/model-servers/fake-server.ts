@@ -28,6 +28,13 @@ export interface ScriptedReply {
   delayMs?: number;
   /** After the text, the stream carries the protocol's in-stream error (e.g. Anthropic's overloaded_error) and ends. */
   streamError?: string;
+  /**
+   * Tool calls put on the wire exactly as given, after `toolCalls`, for a model or server that
+   * misbehaves (no name, no id, arguments not an object): Ollama — entries of the message's
+   * `tool_calls`; OpenAI — each one `delta.tool_calls` entry in a chunk of its own; Anthropic —
+   * each the `content_block` of a content_block_start, then its content_block_stop.
+   */
+  rawToolCalls?: unknown[];
 }
 
 export interface FakeServerOptions {

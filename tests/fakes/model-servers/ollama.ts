@@ -23,6 +23,7 @@ async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<strin
     // Ollama sends tool calls whole (arguments as an object), in one message before the end.
     yield line({ tool_calls: reply.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.rawArguments ?? c.params ?? {} } })) });
   }
+  if (reply.rawToolCalls?.length) yield line({ tool_calls: reply.rawToolCalls });
   yield line({}, { done: true, done_reason: "stop", total_duration: 1000, eval_count: 5 });
 }
 

@@ -30,7 +30,8 @@ async function* stream(reply: ScriptedReply, body: unknown): AsyncIterable<strin
       await pause(reply);
     }
   }
-  yield chunk({}, reply.toolCalls?.length ? "tool_calls" : "stop");
+  for (const raw of reply.rawToolCalls ?? []) yield chunk({ tool_calls: [raw] });
+  yield chunk({}, reply.toolCalls?.length || reply.rawToolCalls?.length ? "tool_calls" : "stop");
   yield "data: [DONE]\n\n";
 }
 
