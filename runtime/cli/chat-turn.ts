@@ -5,7 +5,7 @@
 // the turn's end, or Ctrl-C.
 import type { GatewayClient } from "../gateway/client.ts";
 import { EXIT } from "../contracts/errors.ts";
-import { describeParams } from "./ask.ts";
+import { askApproval, RESOLVED, type Question } from "./chat-approval.ts";
 import type { ChatLines } from "./chat-lines.ts";
 import { formatError, writeErr, writeOut } from "./output.ts";
 
@@ -14,25 +14,9 @@ export interface RunningTurn {
   done: Promise<number>;
   /** Ctrl-C: cancels the turn on the gateway and withdraws a question on screen. */
   interrupt(): void;
+  /** Whether `turn` (an event's turn id) is this one; false until the gateway named it. */
+  owns(turn: string): boolean;
 }
-
-interface Question {
-  id: string;
-  expiresAt: number;
-  withdrawn: boolean;
-  timer?: ReturnType<typeof setTimeout>;
-}
-
-/** What the gateway's `approval.resolved` says happened, for a question still on screen. */
-const RESOLVED: Record<string, string> = {
-  expired: "approval expired",
-  cancelled: "cancelled",
-  approved: "approval answered elsewhere: approved",
-  denied: "approval answered elsewhere: denied",
-};
-
-/** A silent gateway still ends the question shortly after its expiry (its clock may differ a little). */
-const EXPIRY_GRACE_MS = 1_000;
 
 export function startTurn(client: GatewayClient, text: string, lines: ChatLines): RunningTurn {
   let id = "";
@@ -54,47 +38,28 @@ export function startTurn(client: GatewayClient, text: string, lines: ChatLines)
 
   const withdraw = (why: string | null) => {
     const q = question;
-    if (!q) return;
     question = null;
-    q.withdrawn = true;
-    clearTimeout(q.timer);
-    lines.withdraw();
-    if (why) write(`\n${why}\n`);
+    q?.withdraw(why);
   };
-  /** Why a question the turn went past is gone. */
-  const settledWhy = (q: Question) => (Date.now() >= q.expiresAt ? "approval expired" : "approval answered elsewhere");
-
   const ask = (data: any) => {
-    const q: Question = { id: data.id, expiresAt: Date.parse(data.expiresAt) || Infinity, withdrawn: false };
+    const q = askApproval(client, lines, write, data, streamed ? "\n" : "", () => ended);
     question = q;
-    if (Number.isFinite(q.expiresAt)) q.timer = setTimeout(() => question === q && withdraw("approval expired"), Math.max(0, q.expiresAt - Date.now()) + EXPIRY_GRACE_MS);
-    write(`${streamed ? "\n" : ""}\nApproval needed: ${data.tool} ${describeParams(data.params)}\n  why: ${data.reason}\n`);
     streamed = false;
-    void out.then(async () => {
-      if (q.withdrawn) return;
-      const answer = await lines.read("approve? [y/N/always] ");
-      if (q.withdrawn || ended) return;
-      question = null;
-      clearTimeout(q.timer);
-      const reply = (answer ?? "n").trim();
-      const always = /^a(lways)?$/i.test(reply);
-      const approve = always || /^y(es)?$/i.test(reply);
-      await client.request("approval.resolve", { id: q.id, approve, always }).catch((e) => write(formatError(e.error ?? e), true));
-    });
+    void q.settled.then(() => question === q && (question = null));
   };
 
   const handle = ({ event, data }: { event: string; data: any }) => {
     if (ended || data?.turn !== id) return;
     if (event === "approval.resolved") {
       const q = question;
-      if (q && q.id === data.id) withdraw(RESOLVED[data.state] ?? settledWhy(q));
+      if (q && q.id === data.id) withdraw(RESOLVED[data.state] ?? q.settledWhy());
       return;
     }
     if (event === "approval.request") {
-      if (question) withdraw(settledWhy(question));
+      if (question) withdraw(question.settledWhy());
       return ask(data);
     }
-    if (question) withdraw(event === "chat.error" && data.error?.code === "cancelled" ? "cancelled" : settledWhy(question));
+    if (question) withdraw(event === "chat.error" && data.error?.code === "cancelled" ? "cancelled" : question.settledWhy());
     if (event === "chat.delta") {
       if (!streamed) write("moltbot> ");
       streamed = true;
@@ -123,6 +88,7 @@ export function startTurn(client: GatewayClient, text: string, lines: ChatLines)
 
   return {
     done,
+    owns: (turn) => id !== "" && turn === id,
     interrupt() {
       if (ended) return;
       withdraw("cancelled");

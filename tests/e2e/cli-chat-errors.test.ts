@@ -106,6 +106,44 @@ describe("approval questions that stop mattering", () => {
     other.close();
   }, 20_000);
 
+  test("an approval another window is waiting on is asked in a chat opened later, and the answer counts", async () => {
+    askShell("echo joined", "Ran it for the other window.");
+    const other = await GatewayClient.connect(gw.url, { name: "joiner", token: TOKEN });
+    const request = new Promise<any>((r) => other.on("approval.request", r));
+    const final = new Promise<any>((r) => other.on("chat.final", r));
+    await other.request("chat.send", { text: "run echo joined" });
+    await request;
+    const t = pty(["--name", "joiner"]);
+    await t.until("Another window or an earlier chat is waiting for this:");
+    await t.until("approve? [y/N/always] ");
+    t.type("y");
+    expect((await final).text).toBe("Ran it for the other window.");
+    await t.until("you> ");
+    t.type("/quit");
+    expect(await t.proc.exited).toBe(0);
+    expect(t.output()).toContain("Approval needed: shell_execute");
+    other.close();
+  }, 20_000);
+
+  test("Ctrl-C at another window's question leaves it waiting; the chat goes on", async () => {
+    askShell("echo later", "Ran later.");
+    const other = await GatewayClient.connect(gw.url, { name: "skipper", token: TOKEN });
+    const request = new Promise<any>((r) => other.on("approval.request", r));
+    await other.request("chat.send", { text: "run echo later" });
+    const { id } = await request;
+    const t = pty(["--name", "skipper"]);
+    await t.until("approve? [y/N/always] ");
+    t.key("\x03");
+    await t.until(/not answered here; it still waits[\s\S]*you> /);
+    // Still open: the other window answers it.
+    const final = new Promise<any>((r) => other.on("chat.final", r));
+    await other.request("approval.resolve", { id, approve: true });
+    expect((await final).text).toBe("Ran later.");
+    t.type("/quit");
+    expect(await t.proc.exited).toBe(0);
+    other.close();
+  }, 20_000);
+
   test("Ctrl-C at the question cancels the turn and the question; the next line is sent", async () => {
     fake.script([{ toolCalls: [{ name: "shell_execute", params: { command: "git diff" } }] }]);
     const t = pty(["--name", "interrupt"]);

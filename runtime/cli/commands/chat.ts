@@ -5,6 +5,7 @@
 import { EXIT, fail, MoltFailure } from "../../contracts/errors.ts";
 import { GatewayClient } from "../../gateway/client.ts";
 import { parse } from "../args.ts";
+import { askApproval, RESOLVED, type ApprovalRequest, type Question } from "../chat-approval.ts";
 import { checkMessage, checkName, messageProblem } from "../chat-input.ts";
 import { ChatLines } from "../chat-lines.ts";
 import { chatTarget, TOKEN_WAYS } from "../chat-target.ts";
@@ -42,20 +43,60 @@ export async function chatCommand(argv: string[]): Promise<number> {
   const name = values.name !== undefined ? checkName(values.name) : (process.env.USER ?? "").replace(/[^A-Za-z0-9_.-]/g, "").slice(0, 64) || "terminal";
   if (values.token === "") fail("invalid_input", "chat: --token is empty", TOKEN_WAYS);
   const target = await chatTarget(values.url, values.token);
-  const client = await GatewayClient.connect(target.url, { name, ...(target.token ? { token: target.token } : {}) }).catch((e) => {
+  let running: RunningTurn | null = null;
+  let lines: ChatLines | undefined;
+  // Approvals of this user's other turns (another window, an earlier chat) still waiting: the
+  // gateway sends them on connect and as they come; they are asked between messages.
+  const waiting = new Map<string, ApprovalRequest>();
+  let foreign: Question | null = null;
+  /** Waiting at "you>" with nothing typed yet: a new question may take the line. */
+  let idle = false;
+  let woken = false;
+  const onEvent = ({ event, data }: { event: string; data: any }) => {
+    if (event === "approval.request" && !running?.owns(data.turn)) {
+      waiting.set(data.id, data);
+      if (idle && lines?.rl.line === "") {
+        woken = true;
+        lines.withdraw();
+      }
+    } else if (event === "approval.resolved") {
+      waiting.delete(data.id);
+      const q = foreign as Question | null;
+      if (q && q.id === data.id) q.withdraw(RESOLVED[data.state] ?? q.settledWhy());
+    }
+  };
+  const client = await GatewayClient.connect(target.url, { name, onEvent, ...(target.token ? { token: target.token } : {}) }).catch((e) => {
     if (e instanceof MoltFailure && e.error.code === "unauthorized") fail("unauthorized", `${e.error.message} (${target.tokenNote})`, TOKEN_WAYS);
     throw e;
   });
 
-  const lines = new ChatLines();
-  let running: RunningTurn | null = null;
+  lines = new ChatLines();
   let leaving = false;
   let lost: number | null = null;
-  lines.rl.on("SIGINT", () => (running ? running.interrupt() : lines.close()));
-  lines.intercept = (line) => Boolean(running && /^\/stop\s*$/.test(line) && (running.interrupt(), true));
+  // Ctrl-C or /stop at another turn's question leaves it for others to answer.
+  const skipForeign = () => (foreign as Question | null)?.withdraw("not answered here; it still waits");
+  lines.rl.on("SIGINT", () => (running ? running.interrupt() : foreign ? skipForeign() : lines.close()));
+  lines.intercept = (line) => {
+    if (!/^\/stop\s*$/.test(line)) return false;
+    if (running) running.interrupt();
+    else if (foreign) skipForeign();
+    else return false;
+    return true;
+  };
   void client.closed.then(({ code }) => !leaving && ((lost = code), lines.close()));
   const stillConnected = () => {
     if (lost !== null) fail("channel_error", `the gateway closed the connection (${lost})`, "is the gateway still running? start it with 'moltbot gateway'");
+  };
+  const askWaiting = async () => {
+    for (const [id, req] of waiting) {
+      waiting.delete(id);
+      if (Date.parse(req.expiresAt) <= Date.now()) continue;
+      const q = askApproval(client, lines, (text, toStderr) => (toStderr ? writeErr(text) : writeOut(text)), req, "\nAnother window or an earlier chat is waiting for this:", () => lost !== null);
+      foreign = q;
+      await q.settled;
+      foreign = null;
+      stillConnected();
+    }
   };
   const turn = async (text: string) => {
     running = startTurn(client, text, lines);
@@ -68,7 +109,15 @@ export async function chatCommand(argv: string[]): Promise<number> {
     if (values.message !== undefined) return await turn(values.message);
     await writeOut(`connected to ${target.url} as ${client.hello.user}; /quit to leave\n`);
     for (;;) {
+      await askWaiting();
+      idle = true;
       const line = await lines.read("you> ");
+      idle = false;
+      if (line === null && woken) {
+        woken = false;
+        await writeOut("\n");
+        continue;
+      }
       stillConnected();
       if (line === null || /^\/(quit|exit)\s*$/.test(line)) return EXIT.ok;
       if (line.trim() === "" || /^\/stop\s*$/.test(line)) continue; // nothing runs while we wait for input
