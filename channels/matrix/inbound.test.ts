@@ -54,7 +54,7 @@ describe("m.room.message", () => {
   });
 
   test("a bare /approve reply to a message with buttons presses its button", () => {
-    const r = parseEvent(msg({ msgtype: "m.text", body: "> quoted\n\n/approve", "m.relates_to": { "m.in_reply_to": { event_id: "$botq" } } }), ctx());
+    const r = parseEvent(msg({ msgtype: "m.text", body: "> <@molt:example.org> Approval needed: note_write\n\n/approve", "m.relates_to": { "m.in_reply_to": { event_id: "$botq" } } }), ctx());
     expect(r).toEqual({ kind: "action", action: { channel: "matrix", chatId: "!r:example.org", userId: "@ann:example.org", actionId: "approve:a1", messageId: "$botq" } });
     const withId = parseEvent(msg({ msgtype: "m.text", body: "/approve a1" }), ctx());
     expect(withId.kind === "message" && withId.message.text).toBe("/approve a1");
@@ -93,7 +93,37 @@ describe("reactions", () => {
   });
 });
 
-test("stripReplyFallback leaves ordinary quotes that are the whole message", () => {
+describe("Markdown quotes and reply fallbacks", () => {
+  const text = (content: Record<string, unknown>) => {
+    const r = parseEvent(msg({ msgtype: "m.text", ...content }), ctx());
+    if (r.kind !== "message") throw new Error(`not a message: ${r.kind}`);
+    return r.message.text;
+  };
+  const reply = { "m.relates_to": { "m.in_reply_to": { event_id: "$bot1" } } };
+
+  test("a message (no reply) that starts with a quote keeps it", () => {
+    expect(text({ body: "> To be, or not to be…\n\nWho wrote this line?" })).toBe("> To be, or not to be…\n\nWho wrote this line?");
+    expect(text({ body: "> only a quote, please explain it" })).toBe("> only a quote, please explain it");
+    // even when it looks like a fallback: without m.in_reply_to there is no reply to strip
+    expect(text({ body: "> <@bob:example.org> said this\n\nreally?" })).toBe("> <@bob:example.org> said this\n\nreally?");
+  });
+
+  test("a reply loses exactly the fallback; the user's own quote after it stays", () => {
+    expect(text({ body: "> <@molt:example.org> line one\n> line two\n>\n> line four\n\nthanks", ...reply })).toBe("thanks");
+    expect(text({ body: "> * <@molt:example.org> waves\n\nhi", ...reply })).toBe("hi");
+    expect(text({ body: "> <@molt:example.org> earlier\n\n> this part\n\nwhy?", ...reply })).toBe("> this part\n\nwhy?");
+  });
+
+  test("a reply without a fallback (as newer clients send) keeps a leading quote", () => {
+    expect(text({ body: "> quoted by hand\n\nwhy?", ...reply })).toBe("> quoted by hand\n\nwhy?");
+    expect(text({ body: "> just a quote", ...reply })).toBe("> just a quote");
+  });
+});
+
+test("stripReplyFallback strips only the spec's shape", () => {
   expect(stripReplyFallback("plain")).toBe("plain");
-  expect(stripReplyFallback("> a\n> b\n\nc\n> d")).toBe("c\n> d");
+  expect(stripReplyFallback("> <@a:x> a\n> b\n\nc\n> d")).toBe("c\n> d");
+  expect(stripReplyFallback("> a\n> b\n\nc")).toBe("> a\n> b\n\nc");
+  expect(stripReplyFallback("> <@a:x> a\nno blank line")).toBe("> <@a:x> a\nno blank line");
+  expect(stripReplyFallback("> <@a:x> a")).toBe("> <@a:x> a");
 });

@@ -49,13 +49,19 @@ const messageContent = z.object({
 
 const reactionContent = z.object({ "m.relates_to": z.object({ rel_type: z.literal("m.annotation"), event_id: z.string(), key: z.string() }) });
 
-/** Drops the quoted "> <@user> …" fallback that reply bodies start with. */
+/**
+ * Drops a rich reply's fallback: the spec's "> <@sender:server> original" lines (emotes as
+ * "> * <@sender:server> …") and the blank line after them. Only for an event that is a reply,
+ * and only that shape, so a message that merely starts with a Markdown quote keeps it.
+ */
 export function stripReplyFallback(body: string): string {
-  if (!body.startsWith("> ")) return body;
+  if (!/^> \*? ?<@[^>\s]+>/.test(body)) return body;
   const lines = body.split("\n");
   let i = 0;
-  while (i < lines.length && lines[i]!.startsWith(">")) i++;
-  return lines.slice(i).join("\n").replace(/^\n+/, "");
+  while (i < lines.length && (lines[i]!.startsWith("> ") || lines[i] === ">")) i++;
+  // The fallback is always followed by an empty line; without one this is no fallback.
+  if (i >= lines.length || lines[i] !== "") return body;
+  return lines.slice(i + 1).join("\n");
 }
 
 function escapeRe(s: string): string {
@@ -76,7 +82,7 @@ export function parseEvent(raw: unknown, ctx: InboundContext): Inbound {
   if (content["m.relates_to"]?.rel_type === "m.replace") return { kind: "ignore", why: "edit" };
   const replyTo = content["m.relates_to"]?.["m.in_reply_to"]?.event_id;
   const replyToBot = replyTo !== undefined && ctx.isBotEvent(replyTo);
-  let text = stripReplyFallback(content.body);
+  let text = replyTo !== undefined ? stripReplyFallback(content.body) : content.body;
 
   // "/approve" or "/deny" without an id, in reply to a message with buttons, presses that button.
   const bare = text.trim().match(/^\/(approve|deny)$/i);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { WAMessage } from "baileys";
 import { BOT } from "../../tests/fakes/whatsapp/fake-socket.ts";
-import { loadMessage, loadMessages, loadRaw } from "../../tests/fakes/whatsapp/fixtures.ts";
+import { loadMessage, loadMessages, loadRaw, textMessage } from "../../tests/fakes/whatsapp/fixtures.ts";
 import { parseInbound } from "./inbound.ts";
 import { botJids } from "./jid.ts";
 
@@ -77,5 +77,45 @@ describe("inbound WhatsApp messages", () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.malformed).toBe(true);
     }
+  });
+});
+
+describe("the bot's own mention is cut from the text", () => {
+  const GROUP = "120363041234567890@g.us";
+  const BO = "15550002222@s.whatsapp.net";
+  const said = (text: string, mentions?: string[]) => ok(textMessage({ chat: GROUP, from: BO, text, ...(mentions ? { mentions } : {}) })).message;
+
+  test("the group-mention fixture reads as the question alone", () => {
+    expect(ok(loadMessage("group-mention.json")).message.text).toBe("what's on my calendar?");
+  });
+
+  test.each([
+    ["phone JID, command", "@15550009999 /approve a1b2c3", ["15550009999@s.whatsapp.net"], "/approve a1b2c3"],
+    ["phone JID with a device suffix", "@15550009999 /stop", ["15550009999:7@s.whatsapp.net"], "/stop"],
+    ["LID", "@88000000000001 hi by lid", ["88000000000001@lid"], "hi by lid"],
+    ["LID listed, phone form typed", "@15550009999 hi", ["88000000000001@lid"], "hi"],
+    ["in the middle", "hi @15550009999 what time is it?", ["15550009999@s.whatsapp.net"], "hi what time is it?"],
+    ["at the end", "what time is it? @15550009999", ["15550009999@s.whatsapp.net"], "what time is it?"],
+    ["with a comma", "@15550009999, /deny a1b2c3", ["15550009999@s.whatsapp.net"], "/deny a1b2c3"],
+    ["twice", "@15550009999 hi @15550009999", ["15550009999@s.whatsapp.net"], "hi"],
+    ["others' mentions stay", "@15550004444 and @15550009999 lunch?", ["15550004444@s.whatsapp.net", "15550009999@s.whatsapp.net"], "@15550004444 and lunch?"],
+    ["a longer number that starts alike stays", "@155500099991 @15550009999 hi", ["155500099991@s.whatsapp.net", "15550009999@s.whatsapp.net"], "@155500099991 hi"],
+  ])("%s", (_what, text, mentions, expected) => {
+    const m = said(text, mentions);
+    expect(m.mentioned).toBe(true);
+    expect(m.text).toBe(expected);
+  });
+
+  test("the number typed without a real mention is left alone (and is no mention)", () => {
+    const m = said("call @15550009999 later");
+    expect(m).toMatchObject({ mentioned: false, text: "call @15550009999 later" });
+    expect(said("call @15550009999 later", ["15550004444@s.whatsapp.net"]).text).toBe("call @15550009999 later");
+  });
+
+  test("an image caption loses the mention too", () => {
+    const m = loadMessage("dm-image.json", "http://127.0.0.1:1");
+    m.message!.imageMessage!.caption = "@15550009999 what is this?";
+    m.message!.imageMessage!.contextInfo = { mentionedJid: ["15550009999@s.whatsapp.net"] };
+    expect(ok(m).message).toMatchObject({ text: "what is this?", mentioned: true });
   });
 });

@@ -3,6 +3,7 @@
 import { isJidBroadcast, isJidNewsletter, isJidStatusBroadcast, normalizeMessageContent, type WAMessage, type proto } from "baileys";
 import type { InboundMessage } from "../../runtime/contracts/channel.ts";
 import { isBot, isGroupJid, senderJid, userOf } from "./jid.ts";
+import { botMention } from "./mention.ts";
 
 export type Parsed =
   | { ok: true; message: InboundMessage; image?: proto.Message.IImageMessage }
@@ -38,16 +39,16 @@ export function parseInbound(m: WAMessage, bot: Set<string>, channel = "whatsapp
   if (!userId) return skip("no sender", true);
 
   const ctx = ext?.contextInfo ?? image?.contextInfo ?? undefined;
-  const mentions = Array.isArray(ctx?.mentionedJid) ? ctx.mentionedJid : [];
+  const { text: addressed, mentioned } = botMention(text, Array.isArray(ctx?.mentionedJid) ? ctx.mentionedJid : [], bot);
   const replyToBot = isBot(ctx?.participant, bot);
   const message: InboundMessage = {
     channel,
     chatId,
     userId,
     id: key.id,
-    text,
+    text: addressed,
     isGroup: isGroupJid(chatId),
-    mentioned: mentions.some((j) => typeof j === "string" && isBot(j, bot)),
+    mentioned,
     receivedAt: timestampOf(m),
   };
   if (typeof m.pushName === "string" && m.pushName) message.displayName = m.pushName;

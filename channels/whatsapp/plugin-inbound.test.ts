@@ -46,7 +46,7 @@ describe("WhatsApp inbound through the socket's events", () => {
     expect(got.length).toBe(0);
     sock.ev.flush();
     await until(() => got.length === 2, "flushed messages");
-    expect(got.map((m) => m.text)).toEqual(["@15550009999 what's on my calendar?", "and the day after?"]);
+    expect(got.map((m) => m.text)).toEqual(["what's on my calendar?", "and the day after?"]);
     expect(got[1]).toMatchObject({ replyToBot: true, replyTo: "3EB0BOTANSWER0000001" });
   });
 

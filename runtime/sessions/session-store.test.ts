@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MoltFailure } from "../contracts/errors.ts";
-import { SessionStore } from "./session-store.ts";
+import { configSchema } from "../config/schema.ts";
+import { IDENTITY_FORMATS, identityProblem, SessionStore } from "./session-store.ts";
 
 const dirs: string[] = [];
 function store(now?: () => number): { s: SessionStore; db: string } {
@@ -58,6 +59,50 @@ describe("sessions", () => {
     const { s } = store();
     expect(() => s.link("123", "matrix:@a:x")).toThrow(/not <channel>:<user id>/);
     expect(() => s.link("telegram:1", "telegram:1")).toThrow(MoltFailure);
+  });
+
+  test("a misspelled channel is refused (nothing stored), naming the known ones and the likely one", () => {
+    const { s } = store();
+    let err: unknown;
+    try { s.link("telgram:43", "matrix:@nobody:x"); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(MoltFailure);
+    const { error } = err as MoltFailure;
+    expect(error.code).toBe("invalid_input");
+    expect(error.message).toBe("identity link: the first identity 'telgram:43' names an unknown channel 'telgram' — did you mean telegram?");
+    expect(error.hint).toBe("known channels: telegram, matrix, signal, whatsapp, webchat");
+    expect(() => s.link("telegram:43", "matirx:@nobody:x")).toThrow(/second identity 'matirx:@nobody:x' names an unknown channel 'matirx' — did you mean matrix\?/);
+    expect(() => s.link("telegram:43", "irc:nobody")).toThrow(/unknown channel 'irc'$/);
+    expect(s.links()).toEqual([]);
+  });
+
+  test.each([
+    ["telegram:123456789", null],
+    ["telegram:@ann", "is not a telegram identity: expected a numeric user id"],
+    ["telegram:0", "is not a telegram identity"],
+    ["matrix:@me:example.org", null],
+    ["matrix:@me:localhost:8448", null],
+    ["matrix:me:example.org", "is not a matrix identity: expected a Matrix id @user:server"],
+    ["matrix:@me", "is not a matrix identity"],
+    ["signal:+15550001111", null],
+    ["signal:+1555", null],
+    ["signal:0b7a4a40-8c3e-4c56-9b3e-1f2d3c4b5a69", null],
+    ["signal:15550001111", "is not a signal identity: expected a phone number in +E.164 form or an account uuid"],
+    ["whatsapp:15550001111", null],
+    ["whatsapp:88000000000001", null],
+    ["whatsapp:+15550001111", "is not a whatsapp identity: expected the phone number in digits, without '+'"],
+    ["whatsapp:15550001111@s.whatsapp.net", "is not a whatsapp identity"],
+    ["webchat:ann", null],
+    ["webchat:ann smith", "is not a webchat identity"],
+    ["123", "is not <channel>:<user id>"],
+  ])("identity %s", (id, problem) => {
+    const got = identityProblem(id);
+    if (problem === null) expect(got).toBeNull();
+    else expect(got?.problem).toStartWith(problem);
+  });
+
+  test("the linkable channels are config.yaml's channels plus webchat", () => {
+    const configured = Object.keys(configSchema.shape.channels.unwrap().shape);
+    expect(Object.keys(IDENTITY_FORMATS).sort()).toEqual([...configured, "webchat"].sort());
   });
 
   test("state.db is created with mode 0600", () => {

@@ -23,6 +23,47 @@ export interface AdmissionConfig {
 
 const IDENTITY = /^[a-z0-9_-]+:.+$/;
 
+/**
+ * The channels whose people can be linked, with the user id each one puts after `<channel>:`
+ * (the channel plugins' `userId`; webchat's is the gateway client's name). A link naming any
+ * other channel, or an id of the wrong shape, would be stored and never match a message.
+ * Keep in step with config.yaml's `channels:` (a test compares them).
+ */
+export const IDENTITY_FORMATS: Readonly<Record<string, { id: RegExp; expected: string }>> = {
+  telegram: { id: /^[1-9]\d{0,19}$/, expected: "a numeric user id, e.g. telegram:123456789" },
+  matrix: { id: /^@[^:\s]+:\S+$/, expected: "a Matrix id @user:server, e.g. matrix:@me:example.org" },
+  signal: { id: /^(\+[1-9]\d{1,14}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, expected: "a phone number in +E.164 form or an account uuid, e.g. signal:+15550001111" },
+  whatsapp: { id: /^\d{5,20}$/, expected: "the phone number in digits, without '+', e.g. whatsapp:15550001111" },
+  webchat: { id: /^[A-Za-z0-9_.-]{1,64}$/, expected: "the --name given to 'moltbot chat' (letters, digits, '_', '.', '-')" },
+};
+
+const EXAMPLE = "e.g. moltbot identity link telegram:123 matrix:@me:example.org";
+
+/** What is wrong with `id` as a linkable identity (read after the id itself), or null. */
+export function identityProblem(id: string): { problem: string; hint: string } | null {
+  if (!IDENTITY.test(id)) return { problem: "is not <channel>:<user id>", hint: EXAMPLE };
+  const colon = id.indexOf(":");
+  const channel = id.slice(0, colon);
+  const format = IDENTITY_FORMATS[channel];
+  const known = Object.keys(IDENTITY_FORMATS);
+  if (!format) {
+    const near = known.find((k) => editDistance(k, channel.slice(0, 40)) <= 2);
+    return { problem: `names an unknown channel '${channel.slice(0, 40)}'${near ? ` — did you mean ${near}?` : ""}`, hint: `known channels: ${known.join(", ")}` };
+  }
+  if (!format.id.test(id.slice(colon + 1))) return { problem: `is not a ${channel} identity: expected ${format.expected}`, hint: EXAMPLE };
+  return null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
 export class SessionStore {
   readonly #db: Database;
   readonly #now: Clock;
@@ -49,7 +90,8 @@ export class SessionStore {
    */
   link(a: string, b: string): { canonical: string } {
     for (const [name, id] of [["first", a], ["second", b]] as const) {
-      if (!IDENTITY.test(id)) fail("invalid_input", `identity link: the ${name} identity '${id.slice(0, 80)}' is not <channel>:<user id>`, "e.g. moltbot identity link telegram:123 matrix:@me:example.org");
+      const bad = identityProblem(id);
+      if (bad) fail("invalid_input", `identity link: the ${name} identity '${id.slice(0, 80)}' ${bad.problem}`, bad.hint);
     }
     if (a === b) fail("invalid_input", "identity link: the two identities are the same");
     const ra = this.canonicalUser(a);

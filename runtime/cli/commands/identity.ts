@@ -11,6 +11,8 @@ const HELP = `Usage: moltbot identity <link|list> [--json]
       moltbot identity link telegram:123 matrix:@me:example.org
       They then continue one conversation with one memory on every channel. <a> stays the
       canonical identity: its conversation and profile are the ones that continue.
+      Identities: telegram:<numeric user id>, matrix:@user:server, signal:+<number> (or the
+      account uuid), whatsapp:<phone digits, no +>, webchat:<name given to moltbot chat>.
   identity list
       Show every linked identity and whom it resolves to.
 `;
