@@ -15,6 +15,11 @@ type Status = ReturnType<NonNullable<ChannelPlugin["status"]>>;
 export class MatrixChannel implements ChannelPlugin {
   readonly name = "matrix";
   readonly maxTextLength = 16_000;
+  // Matrix limits a whole event to 65536 bytes of JSON (Synapse: M_TOO_LARGE), and a message
+  // carries its text twice: `body` and the HTML `formatted_body`. 24 KiB of plain text (the
+  // router fills 90 %: ~21.6 KiB) gives ~43 KiB for the two copies of CJK or emoji text,
+  // leaving ~20 KiB for tags, HTML escaping, JSON escaping and the homeserver's envelope.
+  readonly maxTextBytes = 24 * 1024;
   #client?: MatrixClient;
   #cfg?: MatrixConfig;
   #ctx?: ChannelContext;

@@ -32,3 +32,29 @@ test("parameters longer than a message go over several messages; the buttons rid
 test("errors are one line", () => {
   expect(errorLine("model failed\nstack trace here", "is Ollama running?")).toBe("⚠️ model failed — is Ollama running?");
 });
+
+test("long parameters are folded between grapheme clusters, never inside an emoji or an accented letter", () => {
+  const segmenter = new Intl.Segmenter("und", { granularity: "grapheme" });
+  for (const cluster of ["😀", "👨‍👩‍👧‍👦", "🇫🇷", "👍🏽", "❤️", "e\u0301"]) {
+    for (let k = 0; k < 12; k++) {
+      const line = `v: ${"y".repeat(k)}${cluster.repeat(60)}`;
+      const pieces = formatParams({ v: line.slice(3) }).split("\n").map((l, i) => (i ? l.replace(/^ {2}↪ /, "") : l));
+      expect(pieces.join("")).toBe(line);
+      expect(pieces.length).toBeGreaterThan(1);
+      const starts = new Set([...segmenter.segment(line)].map((x) => x.index));
+      let at = 0;
+      for (const p of pieces) {
+        expect(starts.has(at)).toBe(true);
+        expect(p.length).toBeLessThanOrEqual(80);
+        at += p.length;
+      }
+    }
+  }
+});
+
+test("approval prompts respect a byte limit too", () => {
+  const msgs = approvalMessages(req({ text: "参数".repeat(2000) }), { maxTextLength: 16_000, maxTextBytes: 4096 });
+  expect(msgs.length).toBeGreaterThan(2);
+  for (const m of msgs) expect(new TextEncoder().encode(plainText(m.blocks ?? [])).length).toBeLessThanOrEqual(3686);
+  expect(msgs.at(-1)?.buttons).toHaveLength(2);
+});

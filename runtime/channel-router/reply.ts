@@ -4,17 +4,20 @@ import type { ApprovalRequest } from "../contracts/agent.ts";
 import type { Block, Message } from "../contracts/channel.ts";
 import { parseMarkdown } from "./markdown.ts";
 import { markdownText } from "./render.ts";
-import { budgetFor, splitBlocks } from "./split.ts";
+import { budgetFor, hardCut, type Limits, splitBlocks } from "./split.ts";
 
 const FOLD = 80;
 
-/** Markdown → one or more messages of at most `maxTextLength` (by their plain rendering). */
-export function markdownMessages(markdown: string, maxTextLength: number): Message[] {
-  return blocksMessages(parseMarkdown(markdown), maxTextLength);
+/**
+ * Markdown → one or more messages within the channel's limits (by their plain rendering):
+ * `maxTextLength`, and `maxTextBytes` when the channel declares one (pass the plugin).
+ */
+export function markdownMessages(markdown: string, limits: number | Limits): Message[] {
+  return blocksMessages(parseMarkdown(markdown), limits);
 }
 
-export function blocksMessages(blocks: Block[], maxTextLength: number): Message[] {
-  return splitBlocks(blocks, budgetFor(maxTextLength)).map((chunk) => ({ text: markdownText(chunk), format: "markdown", blocks: chunk }));
+export function blocksMessages(blocks: Block[], limits: number | Limits): Message[] {
+  return splitBlocks(blocks, budgetFor(limits)).map((chunk) => ({ text: markdownText(chunk), format: "markdown", blocks: chunk }));
 }
 
 /**
@@ -22,14 +25,14 @@ export function blocksMessages(blocks: Block[], maxTextLength: number): Message[
  * never cut), the reason, buttons, and the `/approve <id>` fallback for platforms without them.
  * The buttons ride on the last message when the parameters need more than one.
  */
-export function approvalMessages(a: ApprovalRequest, maxTextLength: number): Message[] {
+export function approvalMessages(a: ApprovalRequest, limits: number | Limits): Message[] {
   const blocks: Block[] = [
     { t: "para", children: [{ t: "bold", children: [{ t: "text", text: "Approval needed" }] }, { t: "text", text: `: ${a.tool}` }] },
     { t: "code_block", text: formatParams(a.params) },
     { t: "para", children: [{ t: "text", text: `Why: ${a.reason}${a.permission ? ` (${a.permission.kind}${a.permission.value ? ` ${a.permission.value}` : ""})` : ""}` }] },
     { t: "para", children: [{ t: "text", text: "Reply " }, { t: "code", text: `/approve ${a.id}` }, { t: "text", text: " or " }, { t: "code", text: `/deny ${a.id}` }, { t: "text", text: "." }] },
   ];
-  const messages = blocksMessages(blocks, maxTextLength);
+  const messages = blocksMessages(blocks, limits);
   const last = messages[messages.length - 1] as Message;
   last.buttons = [{ id: `approve:${a.id}`, label: "Approve" }, { id: `deny:${a.id}`, label: "Deny" }];
   return messages;
@@ -45,9 +48,8 @@ export function formatParams(params: unknown): string {
 function fold(line: string): string {
   return line.split("\n").flatMap((l) => {
     if (l.length <= FOLD) return [l];
-    const parts: string[] = [];
-    for (let i = 0; i < l.length; i += FOLD) parts.push((i ? "  ↪ " : "") + l.slice(i, i + FOLD));
-    return parts;
+    // Folded between grapheme clusters, so an emoji or an accented letter is never torn apart.
+    return hardCut(l, FOLD).map((part, i) => (i ? "  ↪ " : "") + part);
   }).join("\n");
 }
 

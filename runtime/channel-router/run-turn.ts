@@ -4,6 +4,7 @@
 import type { Agent, AgentEvent } from "../contracts/agent.ts";
 import type { Attachment, ChannelPlugin, InboundMessage, Message } from "../contracts/channel.ts";
 import { approvalMessages, errorLine, markdownMessages } from "./reply.ts";
+import type { Limits } from "./split.ts";
 
 export interface TurnDeps {
   agent: Agent;
@@ -23,7 +24,7 @@ export async function runTurn(deps: TurnDeps, msg: InboundMessage, session: stri
       // In a group others write too: what reaches the model there is not only the user's word.
       ...(msg.isGroup ? { untrusted: `a message in a ${msg.channel} group chat` } : {}),
     });
-    for await (const e of events) await onEvent(e, send, plugin.maxTextLength, msg);
+    for await (const e of events) await onEvent(e, send, plugin, msg);
   } catch (err) {
     await send({ text: errorLine(err instanceof Error ? err.message : String(err)) });
   } finally {
@@ -31,7 +32,7 @@ export async function runTurn(deps: TurnDeps, msg: InboundMessage, session: stri
   }
 }
 
-async function onEvent(e: AgentEvent, send: (m: Message) => Promise<void>, max: number, msg: InboundMessage): Promise<void> {
+async function onEvent(e: AgentEvent, send: (m: Message) => Promise<void>, max: Limits, msg: InboundMessage): Promise<void> {
   switch (e.type) {
     case "approval_request":
       for (const m of approvalMessages(e.approval, max)) await send(m);

@@ -80,6 +80,13 @@ export interface ChannelPlugin {
   name: string;
   /** Longest text one platform message may carry, as the channel measures it. */
   readonly maxTextLength: number;
+  /**
+   * Largest UTF-8 size of one message's text in bytes, for platforms whose limit is in bytes
+   * (Matrix: 65536 for a whole event). Measured like `maxTextLength`, on the plain rendering,
+   * so a channel whose wire form is bigger (markup, escaping, the text sent twice) declares it
+   * with that margin. Without it, only characters are counted.
+   */
+  readonly maxTextBytes?: number;
   connect(config: ChannelConfig, ctx: ChannelContext): Promise<void>;
   /** Sends to a chat; returns the platform's id of the (first) message sent. */
   send(chatId: string, message: Message): Promise<{ id: string }>;
