@@ -9,6 +9,7 @@ import { type AttachmentRef, parseReceive, type ParsedEnvelope, type SelfIds } f
 import { sendParams, target } from "./outbound.ts";
 import { type LoopTiming, ReceiveLoop } from "./receive-loop.ts";
 import { RpcClient, type RpcOptions } from "./rpc-client.ts";
+import { ChatQueue } from "./chat-queue.ts";
 import type { SseEvent } from "./sse-stream.ts";
 
 export interface SignalChannelOptions extends LoopTiming {
@@ -37,6 +38,7 @@ export class SignalChannel implements ChannelPlugin {
   #handler: MessageHandler | null = null;
   #self: SelfIds = { account: "" };
   #state: State = { state: "stopped" };
+  readonly #chats = new ChatQueue();
 
   constructor(opts: SignalChannelOptions = {}) {
     this.#opts = opts;
@@ -48,7 +50,7 @@ export class SignalChannel implements ChannelPlugin {
     this.#cfg = cfg;
     this.#self = { account: cfg.account };
     this.#ctx = ctx;
-    this.#rpc = new RpcClient(cfg, this.#opts.rpc);
+    this.#rpc = new RpcClient(cfg, { ...this.#opts.rpc, onRetry: (method, cause, ms) => ctx.log("warn", `${method}: signal-cli unreachable (${cause}); retrying in ${ms} ms`) });
     this.#cursor = new CursorState(ctx.stateDir, (m) => ctx.log("warn", m));
     this.#state = { state: "connecting" };
     this.#loop = new ReceiveLoop(cfg, {
@@ -69,7 +71,7 @@ export class SignalChannel implements ChannelPlugin {
 
   async send(chatId: string, message: Message): Promise<{ id: string }> {
     const { rpc, cfg } = this.#ready();
-    const result = await rpc.call<{ timestamp?: unknown }>("send", await sendParams(chatId, message));
+    const result = await this.#chats.run(chatId, async () => rpc.call<{ timestamp?: unknown }>("send", await sendParams(chatId, message)));
     const ts = typeof result?.timestamp === "number" ? result.timestamp : Date.now();
     return { id: `${cfg.account}:${ts}` };
   }

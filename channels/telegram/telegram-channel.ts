@@ -12,6 +12,8 @@ import { ButtonIds, keyboard, messageIdOf, sendMessage, textParts } from "./outb
 import { ALLOWED_UPDATES, pollLoop } from "./polling.ts";
 import { redact, safeMessage } from "./redact.ts";
 import { Backoff, gsig, retryOn429 } from "./retry.ts";
+import { ChatQueue } from "./chat-queue.ts";
+import { retryOnOutage, type OutageRetryOptions } from "./outage-retry.ts";
 import { startWebhookListener } from "./webhook.ts";
 import { MAX_TEXT } from "./render.ts";
 
@@ -20,6 +22,8 @@ export interface TelegramOptions {
   pollTimeoutSeconds?: number;
   /** Reconnect delays after network errors (default 500 ms doubling to 30 s). */
   backoff?: { initialMs: number; maxMs: number };
+  /** How sends ride out a Bot API outage (default: 500 ms doubling to 5 s, for up to 30 s). */
+  sendRetry?: OutageRetryOptions;
 }
 
 type State = "connected" | "connecting" | "failed" | "stopped";
@@ -41,6 +45,7 @@ export class TelegramChannel implements ChannelPlugin {
   #inflight = new Set<Promise<unknown>>();
   #queue: Promise<void> = Promise.resolve();
   readonly #ids = new ButtonIds();
+  readonly #chats = new ChatQueue();
 
   constructor(private readonly opts: TelegramOptions = {}) {}
 
@@ -56,6 +61,8 @@ export class TelegramChannel implements ChannelPlugin {
     this.#state = { state: "connecting" };
     const api = new Api(cfg.token, { apiRoot: cfg.api_root });
     api.config.use(retryOn429({ onWait: (method, s) => this.#log("info", `rate limited on ${method}; retrying in ${s} s`) }));
+    // Outermost, so each repeat of a send still waits out a 429 on its own.
+    api.config.use(retryOnOutage(this.#abort.signal, (method, cause, ms) => this.#log("warn", `${method}: Bot API unreachable (${cause}); retrying in ${ms} ms`), this.opts.sendRetry));
     this.#api = api;
     try {
       const me = await api.getMe(gsig(this.#abort.signal));
@@ -147,7 +154,8 @@ export class TelegramChannel implements ChannelPlugin {
   }
 
   async send(chatId: string, message: Message): Promise<{ id: string }> {
-    const ids = await this.#call("send", () => sendMessage(this.#requireApi(), chatId, message, this.#ids));
+    this.#requireApi();
+    const ids = await this.#call("send", () => this.#chats.run(chatId, () => sendMessage(this.#requireApi(), chatId, message, this.#ids)));
     if (!ids.length) throw new MoltFailure(moltError("invalid_input", "telegram: a message needs text or an image", "nothing was sent"));
     return { id: `${chatId}:${ids[0]}` };
   }
@@ -161,13 +169,13 @@ export class TelegramChannel implements ChannelPlugin {
     const part = textParts(message)[0];
     if (!mid || !part) throw new MoltFailure(moltError("invalid_input", "telegram: edit needs a message id and text", "pass the id send() returned"));
     const markup = keyboard(message, this.#ids);
-    await this.#call("edit", async () => {
+    await this.#call("edit", () => this.#chats.run(chatId, async () => {
       try {
         await this.#requireApi().editMessageText(chatId, mid, part.text, { ...(part.html ? { parse_mode: "HTML" as const } : {}), ...(markup ? { reply_markup: markup } : {}) });
       } catch (err) {
         if (!(err instanceof GrammyError && /not modified/.test(err.description))) throw err;
       }
-    });
+    }));
   }
 
   async disconnect(): Promise<void> {

@@ -49,6 +49,9 @@ export interface FakeSignalCli {
   /** Answer the next `n` event-stream requests with HTTP 503. */
   refuseStreams(n: number): void;
   openStreams(): number;
+  /** Stops listening (connections refused, streams closed) until `resume()`, on the same port: signal-cli restarting. */
+  pause(): void;
+  resume(): void;
   waitFor<T>(pick: () => T | undefined, what: string, timeoutMs?: number): Promise<T>;
   waitSent(match: (s: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
   stop(): Promise<void>;
@@ -114,9 +117,13 @@ export async function startFakeSignalCli(opts: FakeSignalOptions): Promise<FakeS
     return new Response(body, { headers: { "content-type": "text/event-stream" } });
   };
 
-  const server = Bun.serve({
+  const closeStreams = () => {
+    for (const c of streams) { try { c.close(); } catch { /* already closed */ } }
+    streams.clear();
+  };
+  const serve = (port: number) => Bun.serve({
     hostname: "127.0.0.1",
-    port: opts.port ?? 0,
+    port,
     idleTimeout: 0,
     async fetch(req) {
       const { pathname } = new URL(req.url);
@@ -130,12 +137,20 @@ export async function startFakeSignalCli(opts: FakeSignalOptions): Promise<FakeS
       } catch {
         return Response.json(rpcError(null, -32700, "Failed to parse JSON"));
       }
+      const httpAt = (state.faults.http ?? []).findIndex((f) => f.method === (body as { method?: unknown })?.method);
+      if (httpAt !== -1) {
+        const f = state.faults.http!.splice(httpAt, 1)[0]!;
+        state.calls.push({ method: f.method, params: ((body as { params?: unknown }).params ?? {}) as Record<string, unknown> });
+        return new Response(`HTTP ${f.status}`, { status: f.status });
+      }
       const one = (r: unknown) => handleRpc(r, { account: opts.account, attachments, state, now: () => ++clock });
       if (Array.isArray(body)) return Response.json(body.map(one).filter((r) => r !== null));
       const r = one(body);
       return r === null ? new Response(null, { status: 200 }) : Response.json(r);
     },
   });
+  let server: ReturnType<typeof Bun.serve> | null = serve(opts.port ?? 0);
+  const port = server.port as number;
 
   const waitFor = <T>(pick: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> =>
     new Promise((resolve, reject) => {
@@ -150,7 +165,7 @@ export async function startFakeSignalCli(opts: FakeSignalOptions): Promise<FakeS
     });
 
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url: `http://127.0.0.1:${port}`,
     account: opts.account,
     calls: state.calls,
     sent: state.sent,
@@ -192,12 +207,14 @@ export async function startFakeSignalCli(opts: FakeSignalOptions): Promise<FakeS
       kept.forEach((k, i) => { k.id = eventSeq - kept.length + i + 1; });
     },
     openStreams: () => streams.size,
+    pause() { closeStreams(); server?.stop(true); server = null; },
+    resume() { if (!server) server = serve(port); },
     waitFor,
     waitSent: (match, timeoutMs) => waitFor(() => state.sent.find(match), "a matching send", timeoutMs),
     async stop() {
-      for (const c of streams) { try { c.close(); } catch { /* already closed */ } }
-      streams.clear();
-      server.stop(true);
+      closeStreams();
+      server?.stop(true);
+      server = null;
     },
   };
 }

@@ -21,6 +21,8 @@ export interface SentMessage {
 export interface RpcFaults {
   /** Errors the next calls of a method get, in order (e.g. rate limits). */
   next: { method: string; code: number; message: string; retryAfterSeconds?: number }[];
+  /** HTTP statuses (a proxy's 502, a 403) the next calls of a method get instead of an answer; the call is still logged. */
+  http?: { method: string; status: number }[];
 }
 
 interface Ctx {

@@ -1,7 +1,8 @@
 // A fake Telegram Bot API server on 127.0.0.1:0 speaking the real wire protocol: methods at
 // `/bot<token>/<method>` (JSON, form and multipart bodies), long-polled getUpdates with
 // offset/timeout semantics (an update stays until a later offset confirms it), webhook delivery
-// after setWebhook, file downloads at `/file/bot<token>/<path>`, and 429s on request.
+// after setWebhook, file downloads at `/file/bot<token>/<path>`, and 429s, other errors and
+// refused connections (pause/resume) on request.
 import { callMethod, type ApiError, type BotInfo, type FakeState, type Params, type SentMessage, type Upload } from "./bot-methods.ts";
 import type { UpdateBody } from "./updates.ts";
 
@@ -23,6 +24,8 @@ export interface FakeTelegram {
   waitSent(match: (m: SentMessage) => boolean): Promise<SentMessage>;
   /** The next `n` calls (of `methods`, default any but getUpdates) answer 429 with `retry_after`. */
   rateLimitNext(n: number, retryAfter: number, methods?: string[]): void;
+  /** The next `n` calls of `methods` (default any but getUpdates) fail with this Bot API error (403 bot blocked, 502, …); each is still logged in `calls`. */
+  failNext(n: number, errorCode: number, description: string, methods?: string[]): void;
   /** A file the bot can fetch with getFile; returns its file_id. */
   addFile(bytes: Uint8Array, path?: string): string;
   /** As if Telegram lost the confirmations (a bot that crashed before confirming): everything is pending again. */
@@ -65,6 +68,7 @@ export async function startFakeTelegram(opts: { token?: string; bot?: Partial<Bo
   let confirmed = 0; // updates with id <= confirmed are gone
   let updateSeq = 100;
   let rateLimit = { n: 0, retryAfter: 1, methods: null as string[] | null };
+  let failing = { n: 0, errorCode: 500, description: "", methods: null as string[] | null };
   let pollers: (() => void)[] = [];
   let callWaiters: (() => void)[] = [];
   const notify = () => { for (const f of [...callWaiters]) f(); };
@@ -118,6 +122,10 @@ export async function startFakeTelegram(opts: { token?: string; bot?: Partial<Bo
       const body = { ok: false, error_code: 429, description: `Too Many Requests: retry after ${rateLimit.retryAfter}`, parameters: { retry_after: rateLimit.retryAfter } };
       return Response.json(body, { status: 429 });
     }
+    if (failing.n > 0 && (failing.methods ? failing.methods.includes(method) : method !== "getUpdates")) {
+      failing.n--;
+      return Response.json({ ok: false, error_code: failing.errorCode, description: failing.description }, { status: failing.errorCode });
+    }
     const result = method === "getUpdates" ? await getUpdates(params, req.signal) : callMethod(state, method, params, uploads);
     notify();
     if (result && typeof result === "object" && "error_code" in result) {
@@ -156,6 +164,7 @@ export async function startFakeTelegram(opts: { token?: string; bot?: Partial<Bo
     waitCall: (method, match = () => true) => waitFor(() => calls.find((c) => c.method === method && match(c))),
     waitSent: (match) => waitFor(() => state.sent.find(match)),
     rateLimitNext(n, retryAfter, methods) { rateLimit = { n, retryAfter, methods: methods ?? null }; },
+    failNext(n, errorCode, description, methods) { failing = { n, errorCode, description, methods: methods ?? null }; },
     addFile(bytes, path) {
       const id = `file-${state.files.size + 1}`;
       state.files.set(id, { path: path ?? `photos/${id}.jpg`, bytes });
