@@ -2,7 +2,7 @@
 // The `moltbot` command. Subcommands are imported lazily so that `--version` and
 // `policy check` do not pay for the gateway, the sandbox or the skill loader.
 import { EXIT } from "../contracts/errors.ts";
-import { exitAfterFlush, reportError, writeOut } from "./output.ts";
+import { exitAfterFlush, exitWhenReaderGoes, reportError, writeOut } from "./output.ts";
 import pkg from "../../package.json" with { type: "json" };
 
 const HELP = `moltbot ${pkg.version} — a local-first AI assistant whose skills run sandboxed
@@ -79,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  exitWhenReaderGoes();
   const code = await main(process.argv.slice(2));
   // The gateway keeps running; every other command exits with its code once output is flushed.
   if (code >= 0) await exitAfterFlush(code);

@@ -14,8 +14,26 @@ export async function writeErr(text: string): Promise<void> {
 function writeTo(stream: NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve) => {
     if (stream.write(text)) return resolve();
-    stream.once("drain", () => resolve());
+    // A stream that failed never drains (see exitWhenReaderGoes).
+    const done = () => {
+      stream.off("drain", done);
+      stream.off("error", done);
+      resolve();
+    };
+    stream.once("drain", done);
+    stream.once("error", done);
   });
+}
+
+/**
+ * `moltbot … | head`: once the reader of stdout or stderr has gone (EPIPE), nothing more can be
+ * said, so the command stops at once, with exit 0 as the reader chose to stop. Without a
+ * listener the failed write was printed as a raw error and the process spun at full CPU.
+ */
+export function exitWhenReaderGoes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => process.exit(e.code === "EPIPE" ? 0 : 1));
+  }
 }
 
 /** Waits until everything written to stdout/stderr has left the process, then exits. */
