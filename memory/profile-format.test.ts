@@ -37,3 +37,12 @@ describe("profile format", () => {
     expect(() => cleanSection("#")).toThrow("section name");
   });
 });
+
+describe("profile sections", () => {
+  test("a fact is filed under an existing heading's own spelling", async () => {
+    const { sectionIn } = await import("./profile-format.ts");
+    const p = "# Profile: u\n\n## Preferences\n- Tea\n";
+    expect(sectionIn(p, "preferences")).toBe("Preferences");
+    expect(sectionIn(p, "Pets")).toBe("Pets");
+  });
+});

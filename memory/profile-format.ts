@@ -13,8 +13,9 @@
 import { fail } from "../runtime/contracts/errors.ts";
 
 export const DEFAULT_SECTION = "Facts";
-const MAX_FACT = 1000;
-const MAX_SECTION = 60;
+/** A fact is one bullet, one sentence or so; longer text belongs in a daily note. */
+export const MAX_FACT = 1000;
+export const MAX_SECTION = 60;
 
 export function newProfile(user: string): string {
   return `# Profile: ${user}\n`;
@@ -34,11 +35,18 @@ export function cleanSection(section: string | undefined): string {
   return name;
 }
 
+/** The name under which a fact for `section` is filed: an existing heading of any case, or the name. */
+export function sectionIn(profile: string, section: string): string {
+  const lines = profile.split("\n");
+  const heading = findHeading(lines, section);
+  return heading === -1 ? section : headingName(lines[heading]!);
+}
+
 /** Adds "- fact" at the end of the section (created if missing); unchanged if already there. */
 export function addFactTo(profile: string, fact: string, section: string): string {
   // (?<!\n): a plain /\n+$/ is retried at every newline of a long run (quadratic).
   const lines = profile.replace(/(?<!\n)\n+$/, "").split("\n");
-  const heading = lines.findIndex((l) => /^##\s/.test(l) && l.replace(/^##\s+/, "").trim().toLowerCase() === section.toLowerCase());
+  const heading = findHeading(lines, section);
   if (heading === -1) return [...lines, "", `## ${section}`, `- ${fact}`].join("\n") + "\n";
   let end = lines.findIndex((l, i) => i > heading && /^#{1,2}\s/.test(l));
   if (end === -1) end = lines.length;
@@ -48,6 +56,14 @@ export function addFactTo(profile: string, fact: string, section: string): strin
   while (last > heading + 1 && lines[last - 1]!.trim() === "") last--;
   lines.splice(last, 0, `- ${fact}`);
   return lines.join("\n") + "\n";
+}
+
+function findHeading(lines: string[], section: string): number {
+  return lines.findIndex((l) => /^##\s/.test(l) && headingName(l).toLowerCase() === section.toLowerCase());
+}
+
+function headingName(line: string): string {
+  return line.replace(/^##\s+/, "").trim();
 }
 
 function bullet(line: string): string | null {

@@ -2,15 +2,23 @@
 // are the truth, each indexed file carries a stamp (mtime in ns, size, inode), and sync()
 // re-reads whatever changed on disk (our writes, another process's, a person's editor) and drops
 // what was deleted. A missing, corrupt or older-format index is simply rebuilt.
+//
+// Two FTS5 tables index the same text, kept once in `files` (external content): `docs` stems
+// (porter) for whole words, `words` does not, for prefixes — a stemmer stems the prefix too, so
+// "runn*" missed "running" (stem "run"). `extra` holds what unicode61 cannot derive itself
+// (folded spellings, CJK bigrams: search-text.ts).
 import { Database } from "bun:sqlite";
 import { readFileSync, rmSync } from "node:fs";
 import { classify } from "./paths.ts";
 import { parseTranscript } from "./transcript-format.ts";
-import { ftsQueries } from "./search-query.ts";
+import { ftsQueries, type FtsPass } from "./search-query.ts";
+import { extraText } from "./search-text.ts";
 import { listMarkdown, stampOf } from "./tree.ts";
 import { openSharedDb } from "../runtime/contracts/sqlite.ts";
 
-const VERSION = "1";
+// 2: the unstemmed `words` table, `extra`, the text moved into `files`.
+const VERSION = "2";
+const TOKENIZER = "unicode61 remove_diacritics 2";
 
 export interface SearchHit {
   path: string;
@@ -58,19 +66,16 @@ export class SearchIndex {
   /** Forgets everything and indexes every file again. */
   rebuild(): number {
     this.db.transaction(() => {
+      this.db.run("INSERT INTO docs(docs) VALUES ('delete-all')");
+      this.db.run("INSERT INTO words(words) VALUES ('delete-all')");
       this.db.run("DELETE FROM files");
-      this.db.run("DELETE FROM docs");
     }).immediate();
     return this.sync().files;
   }
 
   search(query: string, limit: number, user?: string): SearchHit[] {
-    const filter = user === undefined ? "" : "AND (f.shared = 1 OR instr(f.owners, ?) > 0)";
-    const sql = `SELECT f.path AS path, docs.title AS title, snippet(docs, 1, '**', '**', '…', 16) AS snippet, bm25(docs, 5.0, 1.0) AS rank
-      FROM docs JOIN files f ON f.id = docs.rowid WHERE docs MATCH ? ${filter} ORDER BY rank LIMIT ?`;
-    const stmt = this.db.query<{ path: string; title: string; snippet: string; rank: number }, (string | number)[]>(sql);
-    for (const match of ftsQueries(query)) {
-      const rows = user === undefined ? stmt.all(match, limit) : stmt.all(match, `\n${user}\n`, limit);
+    for (const pass of ftsQueries(query)) {
+      const rows = this.run(pass, limit, user);
       if (rows.length) return rows.map((r) => ({ path: r.path, title: r.title, snippet: r.snippet, score: Number((-r.rank).toPrecision(4)) }));
     }
     return [];
@@ -79,12 +84,46 @@ export class SearchIndex {
   /** Every indexed document, for comparing two indexes. */
   dump(): { path: string; title: string; body: string; owners: string }[] {
     return this.db.query<{ path: string; title: string; body: string; owners: string }, []>(
-      "SELECT f.path AS path, docs.title AS title, docs.body AS body, f.owners AS owners FROM files f JOIN docs ON docs.rowid = f.id ORDER BY f.path",
+      "SELECT path, title, body, owners FROM files ORDER BY path",
     ).all();
   }
 
   close(): void {
     this.db.close();
+  }
+
+  /**
+   * One pass of a query. All words: the table of the whole words ranks and gives the snippet,
+   * the other (if any) filters. Any word: each table on its own, merged by score.
+   */
+  private run(pass: FtsPass, limit: number, user?: string): Row[] {
+    if (!pass.any || pass.stemmed === undefined || pass.prefix === undefined) {
+      const [table, match] = pass.stemmed !== undefined ? ["docs", pass.stemmed] as const : ["words", pass.prefix!] as const;
+      const also = table === "docs" && pass.prefix !== undefined ? pass.prefix : undefined;
+      return this.select(table, match, also, limit, user);
+    }
+    const seen = new Set<string>();
+    return [...this.select("docs", pass.stemmed, undefined, limit, user), ...this.select("words", pass.prefix, undefined, limit, user)]
+      .sort((a, b) => a.rank - b.rank)
+      .filter((r) => !seen.has(r.path) && seen.add(r.path))
+      .slice(0, limit);
+  }
+
+  private select(table: "docs" | "words", match: string, prefix: string | undefined, limit: number, user?: string): Row[] {
+    const params: (string | number)[] = [match];
+    let where = `${table} MATCH ?`;
+    if (prefix !== undefined) {
+      where += " AND f.id IN (SELECT rowid FROM words WHERE words MATCH ?)";
+      params.push(prefix);
+    }
+    if (user !== undefined) {
+      where += " AND (f.shared = 1 OR instr(f.owners, ?) > 0)";
+      params.push(`\n${user}\n`);
+    }
+    params.push(limit);
+    const sql = `SELECT f.path AS path, f.title AS title, snippet(${table}, 1, '**', '**', '…', 16) AS snippet, bm25(${table}, 5.0, 1.0, 1.0) AS rank
+      FROM ${table} JOIN files f ON f.id = ${table}.rowid WHERE ${where} ORDER BY rank LIMIT ?`;
+    return this.db.query<Row, (string | number)[]>(sql).all(...params);
   }
 
   private put(rel: string): void {
@@ -96,18 +135,29 @@ export class SearchIndex {
     try { body = readFileSync(abs, "utf8"); } catch { return this.remove(rel); }
     const { shared, owners } = ownersOf(rel, body);
     const title = /^#\s+(.+)$/m.exec(body)?.[1]?.trim() ?? rel;
-    const row = this.db.query<{ id: number }, [string, string, number, string]>(
-      `INSERT INTO files(path, stamp, shared, owners) VALUES (?, ?, ?, ?)
-       ON CONFLICT(path) DO UPDATE SET stamp = excluded.stamp, shared = excluded.shared, owners = excluded.owners RETURNING id`,
-    ).get(rel, stamp, shared ? 1 : 0, owners)!;
-    this.db.run("DELETE FROM docs WHERE rowid = ?", [row.id]);
-    this.db.run("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)", [row.id, title, body]);
+    this.remove(rel);
+    const row = this.db.query<{ id: number }, [string, string, number, string, string, string, string]>(
+      "INSERT INTO files(path, stamp, shared, owners, title, body, extra) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    ).get(rel, stamp, shared ? 1 : 0, owners, title, body, extraText(body))!;
+    for (const t of ["docs", "words"]) {
+      this.db.run(`INSERT INTO ${t}(rowid, title, body, extra) SELECT id, title, body, extra FROM files WHERE id = ?`, [row.id]);
+    }
   }
 
   private remove(rel: string): void {
-    const row = this.db.query<{ id: number }, [string]>("DELETE FROM files WHERE path = ? RETURNING id").get(rel);
-    if (row) this.db.run("DELETE FROM docs WHERE rowid = ?", [row.id]);
+    // External content: FTS5 needs the old text to take its tokens out.
+    for (const t of ["docs", "words"]) {
+      this.db.run(`INSERT INTO ${t}(${t}, rowid, title, body, extra) SELECT 'delete', id, title, body, extra FROM files WHERE path = ?`, [rel]);
+    }
+    this.db.run("DELETE FROM files WHERE path = ?", [rel]);
   }
+}
+
+interface Row {
+  path: string;
+  title: string;
+  snippet: string;
+  rank: number;
 }
 
 /**
@@ -131,10 +181,12 @@ function open(file: string): Database {
     db.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     const version = db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'version'").get()?.value;
     if (version === VERSION) return;
-    db.run("DROP TABLE IF EXISTS files");
-    db.run("DROP TABLE IF EXISTS docs");
-    db.run("CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, stamp TEXT NOT NULL, shared INTEGER NOT NULL, owners TEXT NOT NULL)");
-    db.run("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')");
+    for (const t of ["docs", "words", "files"]) db.run(`DROP TABLE IF EXISTS ${t}`);
+    db.run(`CREATE TABLE files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, stamp TEXT NOT NULL, shared INTEGER NOT NULL, owners TEXT NOT NULL,
+      title TEXT NOT NULL, body TEXT NOT NULL, extra TEXT NOT NULL)`);
+    const content = "content = 'files', content_rowid = 'id'";
+    db.run(`CREATE VIRTUAL TABLE docs USING fts5(title, body, extra, ${content}, tokenize = 'porter ${TOKENIZER}')`);
+    db.run(`CREATE VIRTUAL TABLE words USING fts5(title, body, extra, ${content}, tokenize = '${TOKENIZER}')`);
     db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", [VERSION]);
   }).immediate();
   return db;

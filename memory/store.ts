@@ -7,7 +7,7 @@ import { appendToFile, readTail, readText, removeOrphanTemps, updateFile, writeF
 import { withFileLock } from "./file-lock.ts";
 import { appendNote, newDaily } from "./daily-format.ts";
 import { KINDS, layout } from "./paths.ts";
-import { addFactTo, cleanFact, cleanSection, newProfile } from "./profile-format.ts";
+import { addFactTo, cleanFact, cleanSection, newProfile, sectionIn } from "./profile-format.ts";
 import { SearchIndex, type SearchHit } from "./search-index.ts";
 import { appendEntry, newTranscript, parseTranscript, ROLES, type Role } from "./transcript-format.ts";
 
@@ -52,11 +52,19 @@ export class MemoryStore {
     return readText(this.paths.profile(user));
   }
 
-  /** Adds a bullet under section (default "Facts"); a fact already there is not repeated. */
-  async addFact(user: string, fact: string, section?: string): Promise<void> {
+  /**
+   * Adds a bullet under section (default "Facts"); a fact already there is not repeated. Returns
+   * the fact and the section as written: one line, and an existing heading's own spelling.
+   */
+  async addFact(user: string, fact: string, section?: string): Promise<{ fact: string; section: string }> {
     const clean = cleanFact(fact);
-    const name = cleanSection(section);
-    await this.update(this.paths.profile(user), (cur) => addFactTo(cur ?? newProfile(user), clean, name));
+    let name = cleanSection(section);
+    await this.update(this.paths.profile(user), (cur) => {
+      const profile = cur ?? newProfile(user);
+      name = sectionIn(profile, name);
+      return addFactTo(profile, clean, name);
+    });
+    return { fact: clean, section: name };
   }
 
   async appendDaily(text: string, date: Date = new Date()): Promise<void> {
@@ -105,9 +113,9 @@ export class MemoryStore {
     this.index.refresh(relative(this.root, path));
   }
 
-  write(req: WriteRequest): Promise<void> {
+  async write(req: WriteRequest): Promise<void> {
     switch (req.kind) {
-      case "profile": return this.addFact(req.user, req.text, req.section);
+      case "profile": await this.addFact(req.user, req.text, req.section); return;
       case "daily": return this.appendDaily(req.text, req.date);
       case "note": return this.writeNote(req.name, req.text);
     }

@@ -3,7 +3,7 @@
 // agent's own store). The worker has already checked `memory: read` / `write`; here the
 // arguments are validated and the user comes from the pool's copy of the job, never the skill.
 import { MoltFailure } from "../../contracts/errors.ts";
-import { MemoryStore, type SearchHit } from "../../../memory/index.ts";
+import { MemoryStore, MAX_FACT, type SearchHit } from "../../../memory/index.ts";
 import { homePaths, moltbotHome } from "../../home.ts";
 import type { ServiceCall } from "../../sandbox/types.ts";
 import { ServiceError, firstLine } from "../service-error.ts";
@@ -18,7 +18,9 @@ export interface MemoryServiceOptions {
 
 export const QUERY_MAX = 500;
 export const LIMIT_MAX = 20;
+/** A daily note's limit; a fact, one bullet of a profile, is shorter (FACT_MAX). */
 export const TEXT_MAX = 4000;
+export const FACT_MAX = MAX_FACT;
 export const SECTION_MAX = 60;
 
 export type MemoryWriteResult = { kind: "fact"; user: string; section: string } | { kind: "daily" };
@@ -61,7 +63,7 @@ export class MemoryService {
 
   async #write(o: Record<string, unknown>, call: ServiceCall): Promise<MemoryWriteResult> {
     if (o.kind !== "fact" && o.kind !== "daily") throw new ServiceError('memory.write: kind must be "fact" or "daily"', "invalid_params");
-    const body = text(o.text, "memory.write: text", TEXT_MAX);
+    const body = o.kind === "fact" ? text(o.text, "memory.write: a fact's text", FACT_MAX, "; a longer text belongs in a \"daily\" note") : text(o.text, "memory.write: text", TEXT_MAX);
     const section = o.section === undefined || o.section === null ? undefined : text(o.section, "memory.write: section", SECTION_MAX);
     if (o.kind === "daily") {
       await guarded(() => this.#open().appendDaily(body));
@@ -71,15 +73,16 @@ export class MemoryService {
     if (user === undefined || user === "") {
       throw new ServiceError('memory.write: this call has no user to file the fact under; use kind "daily" instead', "invalid_input");
     }
-    await guarded(() => this.#open().addFact(user, body, section));
-    return { kind: "fact", user, section: section ?? "Facts" };
+    // What was written: the section as cleaned, or the existing heading it matched.
+    const written = await guarded(() => this.#open().addFact(user, body, section));
+    return { kind: "fact", user, section: written.section };
   }
 }
 
-function text(v: unknown, what: string, max: number): string {
+function text(v: unknown, what: string, max: number, hint = ""): string {
   if (typeof v !== "string" || v.trim() === "") throw new ServiceError(`${what} must be a non-empty string`, "invalid_params");
   const t = v.trim();
-  if (t.length > max) throw new ServiceError(`${what} is longer than ${max} characters`, "invalid_params");
+  if (t.length > max) throw new ServiceError(`${what} is longer than ${max} characters (${t.length})${hint}`, "invalid_params");
   return t;
 }
 

@@ -13,6 +13,8 @@ import { loadSkill } from "../../../skills/index.ts";
 import { runSkill } from "../../runner/run-skill.ts";
 import { SandboxPool } from "../../sandbox/index.ts";
 import { createHostServices } from "../index.ts";
+import type { ServiceCall } from "../../sandbox/types.ts";
+import { MemoryService } from "./memory-service.ts";
 
 const root = mkdtempSync(join(tmpdir(), "moltbot-memskills-"));
 const store = new MemoryStore(join(root, "memory"));
@@ -94,9 +96,32 @@ describe("memory skill packages", () => {
     for (const params of [{}, { query: "" }, { query: "x", limit: 0 }, { query: "x", limit: 2.5 }, { query: 5 }]) {
       expect(await run(search, params, "u")).toMatchObject({ ok: false, error: { code: "invalid_params" } });
     }
-    const blank = await run(write, { kind: "fact", text: "   " }, "u");
-    expect(blank.ok).toBe(false);
-    if (!blank.ok) expect(blank.error.message).toContain("memory.write: text must be a non-empty string");
+    // Blank text, section or query: refused by the schema (invalid_params), not a skill_error.
+    for (const params of [{ kind: "fact", text: "   " }, { kind: "daily", text: "\n\t" }, { kind: "fact", text: "x", section: "  " }]) {
+      expect(await run(write, params, "u")).toMatchObject({ ok: false, error: { code: "invalid_params", message: expect.stringContaining("must match pattern") } });
+    }
+    expect(await run(search, { query: " \n " }, "u")).toMatchObject({ ok: false, error: { code: "invalid_params" } });
+  });
+
+  test("a fact is at most 1000 characters, a daily note 4000: the schema and the service agree", async () => {
+    const long = await run(write, { kind: "fact", text: "x".repeat(1001) }, "u");
+    expect(long).toMatchObject({ ok: false, error: { code: "invalid_params", message: "params.text: must NOT have more than 1000 characters" } });
+    expect(await run(write, { kind: "fact", text: "y".repeat(1000) }, "telegram:5")).toMatchObject({ ok: true });
+    expect(await run(write, { kind: "daily", text: "z".repeat(4000) }, "u")).toMatchObject({ ok: true });
+    expect(await run(write, { kind: "daily", text: "z".repeat(4001) }, "u")).toMatchObject({ ok: false, error: { code: "invalid_params" } });
+    // A caller that skips the schema still gets the limit from the service, by kind.
+    const service = new MemoryService({ store });
+    await expect(service.call("write", [{ kind: "fact", text: "x".repeat(1500) }], { user: "u" } as ServiceCall)).rejects.toMatchObject({
+      code: "invalid_params", message: expect.stringContaining("longer than 1000 characters (1500)"),
+    });
+  });
+
+  test("memory_write reports the section it wrote: one line, an existing heading's spelling", async () => {
+    const injected = await run(write, { kind: "fact", text: "likes tea", section: "## Prefs\n- injected" }, "telegram:6");
+    expect(injected).toEqual({ ok: true, output: { summary: "Remembered in telegram:6's profile under Prefs - injected: likes tea", kind: "fact", section: "Prefs - injected" } });
+    await run(write, { kind: "fact", text: "Short answers", section: "Preferences" }, "telegram:6");
+    expect(await run(write, { kind: "fact", text: "Mornings", section: "preferences" }, "telegram:6")).toMatchObject({ ok: true, output: { section: "Preferences" } });
+    expect(await store.readProfile("telegram:6")).toBe("# Profile: telegram:6\n\n## Prefs - injected\n- likes tea\n\n## Preferences\n- Short answers\n- Mornings\n");
   });
 
   test("no grant, no access: the shipped skills under a policy without memory grants are denied", async () => {
