@@ -153,5 +153,5 @@ async function startChannels(config: Config, agent: MoltAgent, sessions: Session
 /** The main-process services skills reach by RPC, configured from config.yaml and the home. */
 async function hostServices(config: Config, memory: MemoryServiceOptions) {
   const { createHostServices } = await import("./services/index.ts");
-  return createHostServices({ memory, ...(config.camera ? { camera: { device: config.camera.device } } : {}) });
+  return createHostServices({ memory, ...(config.camera?.device ? { camera: { device: config.camera.device } } : {}) });
 }

@@ -43,7 +43,7 @@ export const configSchema = z.object({
   channels: channels.default({}),
   mail: z.object({ imap: mailServer.optional(), smtp: mailServer.extend({ from: z.string().min(3).optional() }).strict().optional() }).strict().optional(),
   credentials: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), z.object({ value: z.string().min(1), host: z.string().min(1).optional() }).strict()).default({}),
-  camera: z.object({ device: z.string().min(1).default("/dev/video0") }).strict().optional(),
+  camera: z.object({ device: z.string().min(1).optional() }).strict().optional(),
   agent: z.object({
     max_steps: z.number().int().min(1).max(100).default(8),
     guard: z.object({ enabled: z.boolean().default(true), untrusted: z.array(z.string()).optional(), side_effects: z.array(z.string()).optional() }).strict().optional(),

@@ -9,8 +9,9 @@ const root = mkdtempSync(join(tmpdir(), "moltbot-install-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const paths = { skillsDir: join(root, "home", "skills"), lockFile: join(root, "home", "skills.lock") };
 
-function source(name: string, version = "1.0.0", files: Record<string, string> = {}): string {
-  const dir = join(root, "src", `${name}-${version}`);
+/** A skill folder; `folder` names where it lives (default `<name>-<version>`), so one source can be given a new version. */
+function source(name: string, version = "1.0.0", files: Record<string, string> = {}, folder = `${name}-${version}`): string {
+  const dir = join(root, "src", folder);
   mkdirSync(join(dir, "lib"), { recursive: true });
   writeFileSync(join(dir, "skill.json"), JSON.stringify({ name, version, description: "d", implementation: "main.js" }));
   writeFileSync(join(dir, "main.js"), `import { x } from "./lib/x.js"; export default async () => x;`);
@@ -40,8 +41,8 @@ describe("skill install / verify / remove", () => {
     expect(verifySkills(paths)).toEqual([expect.objectContaining({ name: "weather", state: "ok" })]);
   });
 
-  test("reinstalling replaces the old version whole", async () => {
-    const r = await installSkill(source("weather", "2.0.0"), paths);
+  test("reinstalling from the same source replaces the old version whole", async () => {
+    const r = await installSkill(source("weather", "2.0.0", {}, "weather-1.0.0"), paths);
     expect(r.replaced).toBe(true);
     expect(readFileSync(join(paths.skillsDir, "weather", "lib", "x.js"), "utf8")).toContain("2.0.0");
     expect(readLock(paths.lockFile).skills.weather?.version).toBe("2.0.0");
@@ -108,7 +109,7 @@ describe("a failed install or remove changes nothing", () => {
   test("when skills.lock cannot be written, the move is rolled back", async () => {
     mkdirSync(lockTmp); // the lock's temp file cannot be created
     try {
-      await expect(installSkill(source("clock", "3.0.0"), p)).rejects.toThrow();
+      await expect(installSkill(source("clock", "3.0.0"), p, { force: true })).rejects.toThrow();
       expect(readFileSync(join(p.skillsDir, "clock", "lib", "x.js"), "utf8")).toContain("1.0.0");
       await expect(installSkill(source("fresh"), p)).rejects.toThrow();
       expect(readdirSync(p.skillsDir)).toEqual(["clock"]);
@@ -129,5 +130,55 @@ describe("a failed install or remove changes nothing", () => {
     removeSkill("clock", p);
     expect(readdirSync(p.skillsDir)).toEqual([]);
     expect(readLock(p.lockFile).skills).toEqual({});
+  });
+});
+
+describe("replacing an installed skill", () => {
+  const home = join(root, "replace");
+  const p = { skillsDir: join(home, "skills"), lockFile: join(home, "skills.lock") };
+  const lockOf = () => readLock(p.lockFile).skills.radio;
+
+  test("another source is refused, naming both, and nothing changes", async () => {
+    const mine = source("radio", "1.0.0", {}, "mine/radio");
+    await installSkill(mine, p);
+    const before = readFileSync(p.lockFile, "utf8");
+    const e = await errorOf(installSkill(source("radio", "2.0.0", {}, "theirs/radio"), p));
+    expect(e.code).toBe("invalid_input");
+    expect(e.message).toBe(`radio 1.0.0 is installed from ${mine}; not replacing it with 2.0.0 from a different source, ${join(root, "src", "theirs/radio")}`);
+    expect(e.hint).toContain("--force");
+    expect(readFileSync(p.lockFile, "utf8")).toBe(before);
+    expect(readFileSync(join(p.skillsDir, "radio", "lib", "x.js"), "utf8")).toContain("1.0.0");
+  });
+
+  test("an older version from the same source is refused; the same or a newer one is an update", async () => {
+    const e = await errorOf(installSkill(source("radio", "0.9.0", {}, "mine/radio"), p));
+    expect(e).toMatchObject({ code: "invalid_input", message: expect.stringContaining("not replacing it with 0.9.0, an older version") });
+    expect(lockOf()?.version).toBe("1.0.0");
+    expect((await installSkill(source("radio", "1.0.0", {}, "mine/radio"), p)).replaced).toBe(true);
+    const r = await installSkill(source("radio", "1.10.0", {}, "mine/radio"), p);
+    expect(r).toMatchObject({ replaced: true, previous: { version: "1.0.0" } });
+    expect(r.forced).toBeUndefined();
+    expect(lockOf()?.version).toBe("1.10.0");
+  });
+
+  test("--force replaces it anyway and says what it overrode", async () => {
+    const theirs = source("radio", "0.1.0", {}, "theirs/radio");
+    const r = await installSkill(theirs, p, { force: true });
+    expect(r.forced).toContain("from a different source");
+    expect(lockOf()).toMatchObject({ version: "0.1.0", source: theirs });
+  });
+
+  test("a folder in skills/ that skills.lock does not know is not overwritten without --force", async () => {
+    mkdirSync(join(p.skillsDir, "tv"));
+    writeFileSync(join(p.skillsDir, "tv", "keep"), "x");
+    const e = await errorOf(installSkill(source("tv"), p));
+    expect(e.message).toContain("tv is already in the skills folder but not in skills.lock");
+    expect(existsSync(join(p.skillsDir, "tv", "keep"))).toBe(true);
+  });
+
+  test("a skill whose code imports a package or node: module is not installed", async () => {
+    const e = await errorOf(installSkill(source("pkg", "1.0.0", { "main.js": `import _ from "lodash";\nexport default async () => _;` }), p));
+    expect(e).toMatchObject({ code: "invalid_manifest", message: 'main.js:1: imports "lodash", a package the sandbox cannot load' });
+    expect(existsSync(join(p.skillsDir, "pkg"))).toBe(false);
   });
 });

@@ -109,9 +109,17 @@ async function runChecks(): Promise<Check[]> {
       ? { ok: false, detail: `${r.skills.length} loaded, ${r.problems.length} skipped: ${r.problems[0]!.error.message}`, hint: "fix or remove the skill; see 'moltbot skill lint <dir>'" }
       : { ok: true, detail: `${r.skills.length} loaded` };
   });
-  for (const [tool, path, use] of [["chromium", "/usr/bin/chromium", "browser_control"], ["ffmpeg", "/usr/bin/ffmpeg", "camera_access"]] as const) {
-    const found = existsSync(path) || Bun.which(tool) !== null;
-    checks.push({ name: tool, ok: found, optional: true, detail: found ? `found (for ${use})` : `not installed: ${use} will not work`, hint: `apt-get install ${tool}` });
+  const { findFfmpeg } = await import("../../services/camera/camera-service.ts");
+  // Each tool found the way its service finds it: ffmpeg is spawned by name from PATH.
+  const tools = [
+    ["chromium", existsSync("/usr/bin/chromium") || Bun.which("chromium") !== null, "browser_control", undefined],
+    ["ffmpeg", findFfmpeg() !== null, "camera_access", "not in PATH"],
+  ] as const;
+  for (const [tool, found, use, where] of tools) {
+    checks.push({
+      name: tool, ok: found, optional: true, hint: `apt-get install ${tool}`,
+      detail: found ? `found (for ${use})` : `not installed${where ? ` (${where})` : ""}: ${use} will not work`,
+    });
   }
   await attempt("audit", async () => {
     const { verifyAudit } = await import("../../audit/index.ts");

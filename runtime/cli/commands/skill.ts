@@ -14,15 +14,20 @@ const HELP = `Usage: moltbot skill <run|lint|list|info> ...
                       (never to a deny or forbidden)
       --json          print {ok, output} or {ok:false, error} on stdout
   skill lint <dir> [--strict] [--json]
-      Check a skill folder's manifest without running anything. Exit 0 loadable (warnings on
-      stderr), 2 not loadable. --strict applies the Agent Skills spec to SKILL.md.
+      Check a skill folder's manifest and its imports without running anything. Exit 0
+      loadable (warnings on stderr), 2 not loadable. --strict applies the Agent Skills spec to
+      SKILL.md. A skill may import only files in its own folder (./util.js): an import of a
+      package ("lodash"), a node: or bun: module or a path outside the folder is an error.
   skill list [--installed] [--json]
                                built-in skills and those installed under ~/.moltbot/skills
   skill info <dir|name> [--json]
-  skill install <dir> [--strict] [--json]
-      Validate a skill folder (nothing is run) and copy it to ~/.moltbot/skills/<name>,
-      recording version, source and content hash in ~/.moltbot/skills.lock.
-      A built-in skill's name cannot be taken. If anything fails, nothing changes.
+  skill install <dir> [--strict] [--force] [--json]
+      Validate a skill folder as skill lint does (nothing is run) and copy it to
+      ~/.moltbot/skills/<name>, recording version, source and content hash in
+      ~/.moltbot/skills.lock. A built-in skill's name cannot be taken. If anything fails,
+      nothing changes. An installed skill is updated only from the same source at the same or
+      a higher version; replacing it from another source or with an older version (policy.yaml's
+      skills.<name> block would then apply to it) is refused (exit 2) unless --force is given.
   skill remove <name> [--json] delete an installed skill and its lock entry
   skill verify [--json]        compare installed skills with skills.lock; exit 1 if any was
                                modified or is missing
@@ -92,10 +97,11 @@ async function lint(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { strict: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill lint");
   if (values.help) return writeOut(HELP).then(() => EXIT.ok);
   const dir = requireValue(positionals[0], "<dir>", "skill lint");
-  const { loadSkill } = await import("../../../skills/index.ts");
+  const { checkImports, loadSkill } = await import("../../../skills/index.ts");
   const { resolve } = await import("node:path");
   try {
     const { skill, warnings } = await loadSkill(resolve(dir), { strict: Boolean(values.strict) });
+    checkImports(skill);
     if (values.json) {
       await writeOut(JSON.stringify({ ok: true, output: { name: skill.name, kind: skill.kind, warnings } }) + "\n");
     } else {
@@ -164,12 +170,17 @@ async function installPaths() {
 }
 
 async function install(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { strict: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, "skill install");
+  const { values, positionals } = parse(argv, {
+    strict: { type: "boolean" }, force: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
+  }, "skill install");
   if (values.help) return writeOut(HELP).then(() => EXIT.ok);
   const { installSkill } = await import("../../../skills/install/index.ts");
-  const r = await installSkill(requireValue(positionals[0], "<dir>", "skill install"), await installPaths(), { strict: Boolean(values.strict) });
+  const r = await installSkill(requireValue(positionals[0], "<dir>", "skill install"), await installPaths(), {
+    strict: Boolean(values.strict), force: Boolean(values.force),
+  });
   for (const w of r.warnings) await writeErr(`warning: ${w.file}${w.field ? `: ${w.field}` : ""}: ${w.message}\n`);
-  if (values.json) await writeOut(JSON.stringify({ ok: true, output: { name: r.skill.name, ...r.entry, replaced: r.replaced } }) + "\n");
+  if (r.forced) await writeErr(`warning: --force: ${r.forced.replace(" is installed from ", " was installed from ").replace("; not replacing it", "; replaced it")}\n`);
+  if (values.json) await writeOut(JSON.stringify({ ok: true, output: { name: r.skill.name, ...r.entry, replaced: r.replaced, ...(r.previous ? { previous: r.previous } : {}) } }) + "\n");
   else await writeOut(`${r.replaced ? "updated" : "installed"} ${r.skill.name} ${r.entry.version} (${r.entry.sha256.slice(0, 19)}…) in ${r.skill.dir}\n`);
   return EXIT.ok;
 }

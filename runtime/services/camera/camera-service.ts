@@ -3,11 +3,15 @@
 // device opened twice answers EBUSY.
 import type { ServiceCall } from "../../sandbox/types.ts";
 import { ServiceError, firstLine } from "../service-error.ts";
-import { DEFAULT_DEVICE, inputArgs } from "./camera-device.ts";
+import { chooseDevice, inputArgs, type CameraDevice } from "./camera-device.ts";
 
 export interface CameraServiceOptions {
-  /** V4L2 path or "lavfi:<source>"; default $MOLTBOT_CAMERA_DEVICE or /dev/video0. */
+  /**
+   * V4L2 path or "lavfi:<source>" from config.yaml camera.device (errors say so); without it
+   * $MOLTBOT_CAMERA_DEVICE, else /dev/video0.
+   */
   device?: string;
+  /** The ffmpeg command, looked up in PATH as `findFfmpeg` does; default "ffmpeg". */
   ffmpeg?: string;
   /** Longest a capture may take, whatever the call's own limit; default 10 s. */
   timeoutMs?: number;
@@ -21,17 +25,27 @@ export interface Photo {
   base64: string;
 }
 
+/**
+ * Where the camera finds `command`: PATH as this process has it, as for any spawned command
+ * (an absolute path is taken as is). `moltbot doctor` asks the same question.
+ */
+export function findFfmpeg(command = "ffmpeg"): string | null {
+  return Bun.which(command);
+}
+
 export const MAX_WIDTH = 4096;
 const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 export class CameraService {
   readonly device: string;
+  readonly #device: CameraDevice;
   readonly #ffmpeg: string;
   readonly #timeoutMs: number;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(opts: CameraServiceOptions = {}) {
-    this.device = opts.device ?? process.env.MOLTBOT_CAMERA_DEVICE ?? DEFAULT_DEVICE;
+    this.#device = chooseDevice(opts.device);
+    this.device = this.#device.path;
     this.#ffmpeg = opts.ffmpeg ?? "ffmpeg";
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
   }
@@ -63,12 +77,16 @@ export class CameraService {
   /** One frame as PNG bytes from ffmpeg. */
   async #grab(timeoutMs: number): Promise<Uint8Array> {
     if (timeoutMs <= 0) throw new ServiceError("camera.capture: the call has no time left", "timeout");
-    const argv = [this.#ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", ...inputArgs(this.device), "-frames:v", "1", "-f", "image2pipe", "-c:v", "png", "-"];
+    const input = inputArgs(this.#device);
+    const ffmpeg = findFfmpeg(this.#ffmpeg);
+    const notFound = () => new ServiceError(`camera: ffmpeg was not found (looked for "${this.#ffmpeg}" in PATH); install ffmpeg`, "not_found");
+    if (ffmpeg === null) throw notFound();
+    const argv = [ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", ...input, "-frames:v", "1", "-f", "image2pipe", "-c:v", "png", "-"];
     let proc: ReturnType<typeof Bun.spawn<"ignore", "pipe", "pipe">>;
     try {
       proc = Bun.spawn(argv, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     } catch {
-      throw new ServiceError(`camera: ffmpeg was not found (looked for "${this.#ffmpeg}"); install ffmpeg`, "not_found");
+      throw notFound();
     }
     let timedOut = false;
     const timer = setTimeout(() => ((timedOut = true), proc.kill("SIGKILL")), timeoutMs);
