@@ -29,7 +29,7 @@ export type Escape = { escaped: number };
 
 /** Host error codes a call may end with when the skill lets the host's error escape. Anything
  *  else (and any error a skill builds itself) is a skill_error. */
-const HOST_CODES = new Set<ErrorCode>(["not_found", "invalid_config", "timeout", "output_limit", "unauthorized", "rate_limited", "provider_error"]);
+const HOST_CODES = new Set<ErrorCode>(["not_found", "invalid_params", "invalid_config", "timeout", "output_limit", "unauthorized", "rate_limited", "provider_error"]);
 
 export function describeFailure(
   ctx: QuickJSContext, rt: QuickJSRuntime, internals: Internals, error: QuickJSHandle,

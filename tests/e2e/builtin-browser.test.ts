@@ -95,7 +95,7 @@ describe("browser_control (CLI)", () => {
 
   test("text before any open in a new conversation says to open a page first", async () => {
     const r = await run(SKILL, { action: "text" });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error.message).toContain("call browser.open(url) first");
   });
 });

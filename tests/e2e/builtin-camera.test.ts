@@ -67,7 +67,7 @@ describe("camera_access (CLI)", () => {
     const dir = sb.skill("snap", { permissions: { camera: true } }, { "main.js": `export default () => camera.capture("png")` });
     const p = sb.file("snap.yaml", "version: 1\nprompt: false\ntrust: { default: allow }\nskills:\n  snap: { allow: { camera: true } }\n");
     const r = await sb.run(["skill", "run", dir, "--policy", p, "--audit", audit, "--json"], { MOLTBOT_CAMERA_DEVICE: TEST_SOURCE });
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).error).toMatchObject({ code: "skill_error", message: expect.stringContaining('pass options as an object, e.g. { format: "png"') });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: "invalid_params", message: expect.stringContaining('pass options as an object, e.g. { format: "png"') });
   });
 });

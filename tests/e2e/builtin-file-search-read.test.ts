@@ -136,8 +136,8 @@ describe("file_read", () => {
 
   test("a named pipe or socket is refused at once; /proc files still read", async () => {
     const fifo = await run("file_read", { path: "~/pipe" });
-    expect(fifo.code).toBe(1);
-    expect(fifo.out.error).toMatchObject({ code: "skill_error", message: `${join(home, "pipe")}: is a named pipe (FIFO), not a regular file; only regular files are read` });
+    expect(fifo.code).toBe(2);
+    expect(fifo.out.error).toMatchObject({ code: "invalid_params", message: `${join(home, "pipe")}: is a named pipe (FIFO), not a regular file; only regular files are read` });
     const sock = await run("file_read", { path: "~/sock" });
     expect(sock.out.error.message).toBe(`${join(home, "sock")}: is a socket, not a regular file; only regular files are read`);
     const procPolicy = sb.file("proc.yaml", DEFAULT_POLICY_YAML.replace('file_read: { allow: { read: ["~"] } }', 'file_read: { allow: { read: ["~", "/proc"] } }'));
