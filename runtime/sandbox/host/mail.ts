@@ -4,7 +4,7 @@
 import { mailList, mailRead, mailSearch } from "./mail-read.ts";
 import { mailSend } from "./mail-send.ts";
 import { denyWith } from "./guard.ts";
-import { REDACTED } from "./redact.ts";
+import { dropCutSecretEnd, REDACTED } from "./redact.ts";
 import type { HostContext, HostFn } from "./types.ts";
 
 const MIN_SECRET = 4;
@@ -40,9 +40,16 @@ const guarded = (f: (ctx: HostContext, arg: unknown) => Promise<unknown>): HostF
     }
   };
 
+/** A body cut at maxChars may end in part of the password: that part is cut too. */
+async function mailReadCut(ctx: HostContext, arg: unknown): Promise<unknown> {
+  const r = (await mailRead(ctx, arg)) as { text?: unknown; truncated?: unknown };
+  if (r.truncated && typeof r.text === "string") r.text = dropCutSecretEnd(r.text, mailSecrets(ctx));
+  return r;
+}
+
 export const MAIL = {
   list: guarded(mailList),
-  read: guarded(mailRead),
+  read: guarded(mailReadCut),
   search: guarded(mailSearch),
   send: guarded(async (ctx, arg) => {
     // The skill never learns the password; if it did anyway, it must not mail it out.

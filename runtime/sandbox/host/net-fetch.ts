@@ -7,7 +7,7 @@ import { allowedAddresses } from "./net-resolve.ts";
 import { parseRequestInit, refuseSecrets, type OutgoingRequest } from "./net-request.ts";
 import { parseTarget, type NetTarget } from "./net-target.ts";
 import { normalizeHost } from "../../../policy/decide.ts";
-import { redactBytes, redactText, secretValues } from "./redact.ts";
+import { dropCutSecretEndBytes, redactBytes, redactText, secretValues } from "./redact.ts";
 import { HostError, type HostContext, type HostFn } from "./types.ts";
 
 /** Largest response body handed to a skill. */
@@ -56,7 +56,8 @@ export async function hostFetch(ctx: HostContext, url: unknown, init: unknown, o
         statusText: redactText(res.statusText, secrets),
         url: redactText(target.url.href, secrets),
         headers: [...res.headers].map(([k, v]) => [k, redactText(v, secrets)] as [string, string]),
-        body: redactBytes(body, secrets),
+        // Cut at maxBodyBytes, the body may end in part of a credential the host sent.
+        body: truncated ? dropCutSecretEndBytes(redactBytes(body, secrets), secrets) : redactBytes(body, secrets),
         truncated,
       };
     }

@@ -185,6 +185,19 @@ describe("net.fetch credentials", () => {
     expect(r.headers.find(([k]) => k === "x-echo-auth")?.[1]).toBe("Bearer [REDACTED]");
   });
 
+  test("a body cut at maxBodyBytes inside the echoed credential shows none of it", async () => {
+    const ctx = ctxFor(`{ net: ["${A}"] }`, { credentials: cred("127.0.0.1") });
+    const whole = text(await fetchFn(ctx, [`http://${A}/echo`]));
+    const at = whole.indexOf("[REDACTED]");
+    expect(at).toBeGreaterThan(0);
+    // Every cut inside where the credential was: the part of it that would show is cut too.
+    for (let k = 1; k < SECRET.length; k++) {
+      const r = (await fetchFn(ctx, [`http://${A}/echo`, { maxBodyBytes: at + k }])) as FetchResult;
+      expect(r.truncated).toBe(true);
+      expect(text(r)).toBe(whole.slice(0, at));
+    }
+  });
+
   test("requests to other hosts never carry it", async () => {
     const r = await fetchFn(ctxFor(`{ net: ["${A}"] }`, { credentials: cred("api.example.com") }), [`http://${A}/echo`]);
     expect(json(r).authorization).toBeNull();

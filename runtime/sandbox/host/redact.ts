@@ -43,3 +43,43 @@ export function bytesContainSecret(bytes: Uint8Array, secrets: string[]): boolea
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   return secrets.some((s) => text.includes(Buffer.from(s, "utf8").toString("latin1")));
 }
+
+// A text cut from a longer one may end in a secret's first characters, or (the kept end of an
+// output) begin with its last ones: redaction matches only whole values, so such a piece is
+// dropped too, or the two ends of a cut output would spell the secret between them.
+
+/** `text` without a trailing proper prefix of any secret (its end was cut). */
+export function dropCutSecretEnd(text: string, secrets: string[]): string {
+  let drop = 0;
+  for (const s of secrets) {
+    for (let k = Math.min(s.length - 1, text.length); k > drop; k--) {
+      if (text.endsWith(s.slice(0, k))) {
+        drop = k;
+        break;
+      }
+    }
+  }
+  return drop === 0 ? text : text.slice(0, text.length - drop);
+}
+
+/** `text` without a leading proper suffix of any secret (its start was cut). */
+export function dropCutSecretStart(text: string, secrets: string[]): string {
+  let drop = 0;
+  for (const s of secrets) {
+    for (let k = Math.min(s.length - 1, text.length); k > drop; k--) {
+      if (text.startsWith(s.slice(s.length - k))) {
+        drop = k;
+        break;
+      }
+    }
+  }
+  return text.slice(drop);
+}
+
+/** dropCutSecretEnd for bytes (secrets matched as their UTF-8 bytes). */
+export function dropCutSecretEndBytes(bytes: Uint8Array, secrets: string[]): Uint8Array {
+  if (secrets.length === 0) return bytes;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  const kept = dropCutSecretEnd(text, secrets.map((s) => Buffer.from(s, "utf8").toString("latin1")));
+  return kept.length === text.length ? bytes : bytes.subarray(0, kept.length);
+}

@@ -6,7 +6,7 @@ import type { RunRequest } from "../../../policy/index.ts";
 import { asDecision, checkFailed, safeCheck, settle } from "./guard.ts";
 import { fsError, onPath } from "./paths.ts";
 import { runProcess, type Captured } from "./process-runner.ts";
-import { redactText, secretValues } from "./redact.ts";
+import { dropCutSecretEnd, dropCutSecretStart, redactText, secretValues } from "./redact.ts";
 import { resolveCommand, type ResolvedCommand } from "./shell-resolve.ts";
 import { HostError, type HostContext, type HostFn } from "./types.ts";
 import { statSync } from "node:fs";
@@ -46,10 +46,13 @@ export const cutMarker = (chars: number) => `\n[… ${chars} characters cut from
 
 /** Redacted, and for a cut stream the start and end joined by a marker saying what is missing. */
 function shown(c: Captured, secrets: string[]): { text: string; cut?: StreamCut } {
-  const head = redactText(c.head, secrets);
-  if (!c.cut) return { text: head };
-  const tail = redactText(c.tail, secrets);
-  const chars = c.chars + (head.length - c.head.length) + (tail.length - c.tail.length);
+  const whole = redactText(c.head, secrets);
+  if (!c.cut) return { text: whole };
+  const tailWhole = redactText(c.tail, secrets);
+  const chars = c.chars + (whole.length - c.head.length) + (tailWhole.length - c.tail.length);
+  // A credential across either cut would show in two halves: what is left of it is cut too.
+  const head = dropCutSecretEnd(whole, secrets);
+  const tail = dropCutSecretStart(tailWhole, secrets);
   return { text: head + cutMarker(Math.max(0, chars - head.length - tail.length)) + tail, cut: { head: head.length, tail: tail.length, chars, lines: c.lines } };
 }
 

@@ -204,6 +204,22 @@ describe("shell.run", () => {
     expect(r.stdout).toContain(cutMarker(total - HEAD_BYTES - r.cut!.stdout!.tail));
   });
 
+  test("a credential across either cut shows no part of it at the start's end or the end's start", async () => {
+    const secret = "ghp_supersecret123";
+    const ctx = testContext({
+      policy: policyWith(`{ run: [sh] }`),
+      permissions: { run: "all" },
+      credentials: [{ name: "gh", host: "api.github.com", header: "Authorization", format: "Bearer {value}", value: secret }],
+    });
+    const out = async (before: number, after: number) =>
+      ((await run(ctx, ["sh", ["-c", `head -c ${before} /dev/zero | tr '\\0' a; printf ${secret}; head -c ${after} /dev/zero | tr '\\0' b`]])) as Result).stdout;
+    // The head cut 7 characters into the credential, then the tail cut 7 characters before its end.
+    const atHead = await out(HEAD_BYTES - 7, TAIL_BYTES + 1000);
+    expect(atHead.slice(0, atHead.indexOf("\n[… "))).toBe("a".repeat(HEAD_BYTES - 7));
+    const atTail = await out(HEAD_BYTES + 1000, TAIL_BYTES - 7);
+    expect(atTail.slice(atTail.indexOf(" …]\n") + 4)).toBe("b".repeat(TAIL_BYTES - 7));
+  });
+
   test("stdin is passed through", async () => {
     const r = (await run(ctxFor(`{ run: [sh] }`), ["sh", ["-c", "tr a-z A-Z"], { stdin: "shout" }])) as Result;
     expect(r.stdout).toBe("SHOUT");
