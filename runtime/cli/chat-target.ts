@@ -1,6 +1,7 @@
 // Which gateway `moltbot chat` talks to and with which token. The configured gateway.token goes
-// only to this config's gateway (same host and port): sending it to whatever --url names would
-// hand the local gateway's secret to another server.
+// only to this config's gateway: the very address it listens on, and its port. Sending it to
+// whatever --url names would hand the secret to another server — and on this machine any user
+// may listen on 127.0.0.2 or [::1] at the same port while the gateway holds only 127.0.0.1.
 import { fail } from "../contracts/errors.ts";
 import { homePaths, moltbotHome } from "../home.ts";
 
@@ -22,9 +23,11 @@ const EXAMPLE = "e.g. --url ws://127.0.0.1:18789";
 export const TOKEN_WAYS = "set MOLTBOT_TOKEN (preferred), pass --token (visible to other users in 'ps'), or put it in config.yaml as gateway.token (used for this config's gateway only)";
 
 export async function chatTarget(urlArg: string | undefined, tokenArg: string | undefined): Promise<ChatTarget> {
-  const url = urlArg === undefined ? undefined : checkUrl(urlArg);
+  let url = urlArg === undefined ? undefined : checkUrl(urlArg);
   // With --url the config is only consulted for its token: a broken config must not stop the chat.
   const gw = url === undefined ? await configuredGateway() : await configuredGateway().catch(() => undefined);
+  // "localhost" may resolve to another address than the one the gateway holds: connect to that one.
+  if (url !== undefined && gw !== undefined) url = pinLocalhost(url, gw);
   const target = url ?? `http://${urlHost(gw!.host)}:${gw!.port}`;
   if (tokenArg !== undefined) return { url: target, token: tokenArg, tokenNote: "the token given with --token was used" };
   const env = process.env.MOLTBOT_TOKEN || undefined;
@@ -39,25 +42,35 @@ async function configuredGateway(): Promise<GatewayConfig> {
   return loadConfig(homePaths(moltbotHome()).config).gateway;
 }
 
-/** A bind address as a host to connect to: the wildcard binds are reached over loopback. */
+/**
+ * A bind address as the host to connect to: the wildcard binds are reached over loopback, and
+ * "localhost" at the address the gateway then holds (Bun binds it to 127.0.0.1), never at
+ * whatever the name resolves to first (::1 on many machines).
+ */
 function urlHost(host: string): string {
-  if (host === "0.0.0.0") return "127.0.0.1";
-  if (host === "::") return "[::1]";
-  return host.includes(":") ? `[${host}]` : host;
+  const h = bare(host);
+  if (h === "0.0.0.0" || h === "localhost") return "127.0.0.1";
+  if (h === "::") return "[::1]";
+  return h.includes(":") ? `[${h}]` : h;
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|0:0:0:0:0:0:0:1)$/i;
 const bare = (host: string) => host.replace(/^\[|\]$/g, "").toLowerCase();
+const portOf = (u: URL) => (u.port === "" ? (/^(wss|https):$/.test(u.protocol) ? 443 : 80) : Number(u.port));
 
-/** Same port, and the same host — any loopback name counts as a loopback or wildcard bind. */
+/** The same port, and exactly the address the gateway is reached at (see urlHost). */
 function sameGateway(url: string, gw: GatewayConfig): boolean {
   const u = new URL(url);
-  const port = u.port === "" ? (/^(wss|https):$/.test(u.protocol) ? 443 : 80) : Number(u.port);
-  if (port !== gw.port) return false;
-  const host = bare(u.hostname);
+  return portOf(u) === gw.port && bare(u.hostname) === bare(urlHost(gw.host));
+}
+
+/** --url ws://localhost:PORT for this config's gateway: the address it holds, not the name. */
+function pinLocalhost(url: string, gw: GatewayConfig): string {
+  const u = new URL(url);
+  if (bare(u.hostname) !== "localhost" || portOf(u) !== gw.port) return url;
   const bound = bare(gw.host);
-  if (host === bound) return true;
-  return LOOPBACK.test(host) && (LOOPBACK.test(bound) || bound === "0.0.0.0" || bound === "::");
+  if (bound !== "localhost" && bound !== "0.0.0.0" && bound !== "::" && !/^127\./.test(bound) && bound !== "::1") return url;
+  u.hostname = urlHost(gw.host);
+  return u.toString();
 }
 
 /** ws://, wss://, http:// or https://; a bare host:port is refused with the URL it likely meant. */
