@@ -16,16 +16,21 @@ function setup() {
   dirs.push(dir);
   const store = new ApprovalStore(join(dir, "state.db"));
   const gate = new ApprovalGate(store, () => 60_000, () => "none");
+  /** The approval requests shown, and how each ended. */
   const shown: AgentEvent[] = [];
-  let reply: ApprovalAnswer = "deny";
+  const ended: AgentEvent[] = [];
+  let reply: ApprovalAnswer | null = "deny";
+  const abort = new AbortController();
   const ctx: AskContext = {
-    turn: "t1", session: "s1", user: "telegram:1", unattended: false, signal: new AbortController().signal,
+    turn: "t1", session: "s1", user: "telegram:1", unattended: false, signal: abort.signal,
     emit(e) {
+      if (e.type === "approval_resolved") return void ended.push(e);
       shown.push(e);
-      if (e.type === "approval_request") queueMicrotask(() => gate.resolve(e.approval.id, reply, ["telegram:1"]));
+      const a = reply;
+      if (e.type === "approval_request" && a !== null) queueMicrotask(() => gate.resolve(e.approval.id, a, ["telegram:1"]));
     },
   };
-  return { gate, ctx, shown, answer: (a: ApprovalAnswer) => (reply = a) };
+  return { gate, ctx, shown, ended, abort, answer: (a: ApprovalAnswer | null) => (reply = a) };
 }
 
 const RUN_SH = { kind: "run", value: "sh" };
@@ -62,3 +67,27 @@ describe("ApprovalGate remembered answers", () => {
     expect(shown).toHaveLength(2);
   });
 });
+
+describe("ApprovalGate says how each approval ended", () => {
+  test("approved, denied, expired and cancelled, each after its request and before the turn goes on", async () => {
+    const { gate, ctx, ended, abort, answer } = setup();
+    answer("approve");
+    expect(await gate.ask(ctx, { tool: "a", params: {}, reason: "r", guarded: false })).toBe(true);
+    answer("deny");
+    expect(await gate.ask(ctx, { tool: "b", params: {}, reason: "r", guarded: false })).toBe(false);
+    answer(null);
+    // A gate whose approvals expire after 20 ms, and nobody answers.
+    const short = new ApprovalGate(storeOf(), () => 20, () => "none");
+    expect(await short.ask(ctx, { tool: "c", params: {}, reason: "r", guarded: false })).toBe(false);
+    const waiting = gate.ask(ctx, { tool: "d", params: {}, reason: "r", guarded: false });
+    abort.abort();
+    expect(await waiting).toBe(false);
+    expect(ended.map((e) => (e.type === "approval_resolved" ? e.state : e.type))).toEqual(["approved", "denied", "expired", "cancelled"]);
+  });
+});
+
+function storeOf(): ApprovalStore {
+  const dir = mkdtempSync(join(tmpdir(), "moltbot-gate-"));
+  dirs.push(dir);
+  return new ApprovalStore(join(dir, "state.db"));
+}

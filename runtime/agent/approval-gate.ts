@@ -46,6 +46,7 @@ export class ApprovalGate {
       turn: ctx.turn, session: ctx.session, user: ctx.user, tool: req.tool, params: req.params, reason: req.reason,
       ...(req.permission ? { permission: req.permission } : {}), timeoutMs: this.#timeoutMs(),
     });
+    let cancelled = false;
     const answer = await new Promise<ApprovalAnswer | null>((resolve) => {
       const done = (a: ApprovalAnswer | null) => {
         clearTimeout(timer);
@@ -53,12 +54,14 @@ export class ApprovalGate {
         this.#waiters.delete(approval.id);
         resolve(a);
       };
-      const onAbort = () => done(null);
-      const timer = setTimeout(onAbort, Math.max(0, Date.parse(approval.expiresAt) - Date.now()));
+      const onAbort = () => ((cancelled = true), done(null));
+      const timer = setTimeout(() => done(null), Math.max(0, Date.parse(approval.expiresAt) - Date.now()));
       ctx.signal.addEventListener("abort", onAbort, { once: true });
       this.#waiters.set(approval.id, done);
       ctx.emit({ type: "approval_request", turn: ctx.turn, approval });
     });
+    // Every client that showed the question learns how it ended, wherever it was answered.
+    ctx.emit({ type: "approval_resolved", turn: ctx.turn, id: approval.id, state: answer === null ? (cancelled ? "cancelled" : "expired") : answer === "deny" ? "denied" : "approved" });
     if (answer === null) {
       this.#store.expire(approval.id);
       return false;

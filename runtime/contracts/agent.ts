@@ -34,11 +34,14 @@ export interface ApprovalRequest {
 }
 
 export type ApprovalAnswer = "approve" | "deny" | "always";
+export type ApprovalOutcome = "approved" | "denied" | "expired" | "cancelled";
 
 export type AgentEvent =
   | { type: "delta"; turn: string; text: string }
   | { type: "tool_call"; turn: string; id: string; tool: string; params: unknown }
   | { type: "approval_request"; turn: string; approval: ApprovalRequest }
+  /** How a waiting approval ended, wherever it was answered (or not), before the turn goes on. */
+  | { type: "approval_resolved"; turn: string; id: string; state: ApprovalOutcome }
   | { type: "tool_result"; turn: string; id: string; tool: string; ok: boolean; summary: string; attachments?: Attachment[] }
   | { type: "final"; turn: string; text: string; attachments?: Attachment[] }
   | { type: "error"; turn: string; error: MoltError };

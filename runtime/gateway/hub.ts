@@ -7,7 +7,7 @@ import { moltError, toMoltError } from "../contracts/errors.ts";
 import type { JSONSchema, ToolContext, ToolResult } from "../contracts/tool.ts";
 import { Connection, type ConnData } from "./connection.ts";
 import { event } from "./frames.ts";
-import { OpenApprovals } from "./open-approvals.ts";
+import { OpenApprovals, type ApprovalOutcome } from "./open-approvals.ts";
 import { DEFAULT_LIMITS, defaultSessionFor, type GatewayLimits, type GatewayOptions } from "./options.ts";
 import { FailureLimiter } from "./rate-limit.ts";
 import { TurnTracker } from "./turns.ts";
@@ -60,6 +60,12 @@ export class Hub {
 
   /** One event of a user's turn to all their sockets; a settled approval is announced first. */
   sendTurnEvent(user: string, session: string, name: string, data: Record<string, unknown>): void {
+    if (name === "approval.resolved") {
+      // The agent's word on how it ended; already announced when a client here answered it.
+      const settled = this.approvals.settle(String(data.id), data.state as ApprovalOutcome);
+      if (settled) this.sendToUser(user, event(name, settled.data));
+      return;
+    }
     const settled = this.approvals.observe(user, session, name, data);
     if (settled) this.sendToUser(user, event("approval.resolved", settled));
     this.sendToUser(user, event(name, data));

@@ -19,16 +19,14 @@ describe("OpenApprovals", () => {
     expect(open.of("webchat:b")).toEqual([]);
   });
 
-  test("the turn's next event settles its approval: how it ended is read from that event", () => {
+  test("an approval still open at a later event of its turn was left behind: expired or cancelled, never guessed approved", () => {
     let now = 0;
     const open = new OpenApprovals(() => now);
     const cases: [string, Record<string, unknown>, number, string][] = [
-      ["tool.result", { ok: true, summary: "ok" }, 0, "approved"],
-      ["tool.result", { ok: false, summary: "confirmation_rejected: running x was rejected" }, 0, "denied"],
+      ["tool.result", { ok: true, summary: "ok" }, 0, "cancelled"],
       ["tool.result", { ok: false, summary: "confirmation_rejected: running x was rejected" }, 10_000, "expired"],
-      ["tool.result", { ok: false, summary: "sandbox_error: boom" }, 0, "approved"],
       ["chat.error", { error: { code: "cancelled" } }, 0, "cancelled"],
-      ["approval.request", request("b", "t", 99_000), 0, "approved"],
+      ["approval.request", request("b", "t", 99_000), 10_000, "expired"],
     ];
     for (const [name, data, t, state] of cases) {
       now = 0;

@@ -1,10 +1,11 @@
 // Approvals the gateway has shown and nobody has settled yet (DESIGN §8), so a reloaded page, a
 // second tab or a new `moltbot chat` of the same user gets the same card, and every socket of the
 // user learns when one is settled and its card goes stale. Only the gateway's own turns are here:
-// they are the ones its clients can answer. A turn waits on one approval at a time, so any later
-// event of that turn settles the open one.
+// they are the ones its clients can answer. The agent says how each one ended (approval.resolved);
+// a turn waits on one approval at a time, so one still open at a later event was left behind.
+import type { ApprovalOutcome } from "../contracts/agent.ts";
 
-export type ApprovalOutcome = "approved" | "denied" | "expired" | "cancelled";
+export type { ApprovalOutcome };
 
 /** The data of an `approval.request` event, exactly as clients got it. */
 export interface ApprovalEventData {
@@ -29,10 +30,8 @@ interface Open {
 
 // Timers fire a hair late and answers race the expiry: a rejection this close to it counts as expired.
 const EXPIRY_SLACK_MS = 250;
-// What a tool.result summary starts with when nobody said yes (agent: `${code}: ${message}`).
 // The events a turn can send only once its wait is over.
 const SETTLING = new Set(["tool.result", "approval.request", "chat.final", "chat.error"]);
-const REFUSED = /^(confirmation_rejected|confirmation_required|permission_denied):/;
 
 export class OpenApprovals {
   private readonly byId = new Map<string, Open>();
@@ -49,7 +48,7 @@ export class OpenApprovals {
     const turn = String(data.turn);
     const openId = SETTLING.has(name) ? this.byTurn.get(turn) : undefined;
     const open = openId ? this.byId.get(openId) : undefined;
-    const settled = open ? this.settle(open.data.id, this.inferred(open, name, data))?.data ?? null : null;
+    const settled = open ? this.settle(open.data.id, this.inferred(open))?.data ?? null : null;
     if (name === "approval.request") {
       const a = data as ApprovalEventData;
       this.byId.set(a.id, { user, session, data: a });
@@ -79,13 +78,12 @@ export class OpenApprovals {
     return this.byId.size;
   }
 
-  private inferred(open: Open, name: string, data: Record<string, unknown>): ApprovalOutcome {
-    const expired = this.now() >= Date.parse(open.data.expiresAt) - EXPIRY_SLACK_MS;
-    if (name === "chat.error") return expired ? "expired" : "cancelled";
-    if (name === "tool.result" && data.ok === true) return "approved";
-    if (name === "tool.result" && REFUSED.test(String(data.summary ?? ""))) return expired ? "expired" : "denied";
-    // It ran and failed, or the turn moved on to its next approval or its answer.
-    if (name === "tool.result" || name === "approval.request") return "approved";
-    return expired ? "expired" : "denied";
+  /**
+   * The agent announces how every approval ended (approval.resolved) before its turn goes on, so
+   * one still open at a later event was left behind by a turn that failed or was stopped: never
+   * guessed to be approved (it may have expired unseen, or been denied on another channel).
+   */
+  private inferred(open: Open): ApprovalOutcome {
+    return this.now() >= Date.parse(open.data.expiresAt) - EXPIRY_SLACK_MS ? "expired" : "cancelled";
   }
 }

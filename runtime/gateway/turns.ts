@@ -40,6 +40,8 @@ export function toWsEvent(ev: AgentEvent, turn: string): { event: string; data: 
       const a = ev.approval;
       return { event: "approval.request", data: { id: a.id, turn, tool: a.tool, params: a.params, reason: a.reason, expiresAt: a.expiresAt, ...(a.permission ? { permission: a.permission } : {}) } };
     }
+    case "approval_resolved":
+      return { event: "approval.resolved", data: { id: ev.id, turn, state: ev.state } };
     case "tool_result":
       return { event: "tool.result", data: { turn, id: ev.id, tool: ev.tool, ok: ev.ok, summary: ev.summary, attachments: wireAttachments(ev.attachments) } };
     case "final":
