@@ -109,26 +109,31 @@ function inside(root: string, p: string): boolean {
 
 let transpiler: Bun.Transpiler | undefined;
 
+/** Re-parses spent on finding lines: each costs a parse of the whole file, so a file repeating a
+ *  specifier's text thousands of times cannot make lint or install take hours. */
+const MAX_PROBES = 64;
+
 /**
  * The module's static imports, re-exports and `import("literal")` calls with their lines. Bun's
- * scan gives specifiers without positions, so each quoted occurrence of a specifier in the text
- * is tried: it is an import if replacing it changes what the scan finds. An occurrence not found
- * that way (an escape inside the quotes) is reported without a line.
+ * scan gives specifiers without positions, so quoted occurrences of a specifier in the text are
+ * tried: it is an import if replacing it changes what the scan finds. An occurrence not found
+ * that way (an escape inside the quotes, or past MAX_PROBES tries) is reported without a line.
  */
 export function scanImports(code: string): Found[] {
   transpiler ??= new Bun.Transpiler({ loader: "js" });
   const t = transpiler;
-  const all = t.scanImports(code).filter((i) => i.kind === "import-statement" || i.kind === "dynamic-import");
+  const counts = new Map<string, number>();
+  for (const i of t.scanImports(code)) {
+    if (i.kind === "import-statement" || i.kind === "dynamic-import") counts.set(i.path, (counts.get(i.path) ?? 0) + 1);
+  }
   const out: Found[] = [];
-  const done = new Set<string>();
-  for (const { path: specifier } of all) {
-    if (done.has(specifier)) continue;
-    done.add(specifier);
-    const count = all.filter((i) => i.path === specifier).length;
+  let probes = 0;
+  for (const [specifier, count] of counts) {
     const lines: number[] = [];
     for (const quote of ['"', "'", "`"]) {
       const literal = quote + specifier + quote;
-      for (let at = code.indexOf(literal); at !== -1; at = code.indexOf(literal, at + 1)) {
+      for (let at = code.indexOf(literal); at !== -1 && lines.length < count && probes < MAX_PROBES; at = code.indexOf(literal, at + 1)) {
+        probes++;
         const probe = `${quote}\0moltbot-probe${quote}`;
         const changed = code.slice(0, at) + probe + code.slice(at + literal.length);
         let isImport = false;
