@@ -66,3 +66,36 @@ export function addresses(fn: string, a: Args, key: string, required: boolean): 
   if (required && list.length === 0) throw new HostError(`${fn}: ${key} is required`, "invalid_params");
   return list as string[];
 }
+
+/** Most ids in a References list passed to or returned by mail.*; each at most MAX_MSG_ID characters. */
+export const MAX_REFERENCES = 50;
+export const MAX_MSG_ID = 500;
+
+/**
+ * A msg-id as a header holds it: `<left@right>` in printable ASCII, so nothing in it can end the
+ * id, fold the line or start another header (nodemailer writes these ids as given).
+ */
+export function isMsgId(id: string): boolean {
+  return id.length <= MAX_MSG_ID && /^<[\x21-\x3b=\x3f-\x7e]+@[\x21-\x3b=\x3f-\x7e]+>$/.test(id);
+}
+
+/** One msg-id; the angle brackets may be left out (`a@b`), and are put back. */
+export function msgId(fn: string, a: Args, key: string): string | undefined {
+  const v = str(fn, a, key, { max: MAX_MSG_ID });
+  if (v === undefined) return undefined;
+  const id = v.startsWith("<") ? v : `<${v}>`;
+  if (!isMsgId(id)) throw new HostError(`${fn}: ${key} must be a Message-ID such as <abc@example.com>`, "invalid_params");
+  return id;
+}
+
+export function msgIds(fn: string, a: Args, key: string): string[] {
+  const v = a[key];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.length > MAX_REFERENCES || v.some((x) => typeof x !== "string")) {
+    throw new HostError(`${fn}: ${key} must be a list of at most ${MAX_REFERENCES} Message-IDs`, "invalid_params");
+  }
+  for (const [i, x] of (v as string[]).entries()) {
+    if (!isMsgId(x)) throw new HostError(`${fn}: ${key}[${i}] must be a Message-ID such as <abc@example.com> (at most ${MAX_MSG_ID} characters)`, "invalid_params");
+  }
+  return v as string[];
+}

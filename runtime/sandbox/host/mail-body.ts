@@ -1,15 +1,24 @@
 // What a message's MIME structure offers a reader: the part holding its text (text/plain
 // preferred, else text/html, which mail.read turns into text with html.toMarkdown's converter)
-// and its attachments as names and sizes only; and the arithmetic on what was read of them
-// (decoded attachment sizes, the text cut to what the caller asked for).
-import type { MessageStructureObject } from "imapflow";
+// and its attachments as names and sizes only; the thread it belongs to (References); and the
+// arithmetic on what was read of them (decoded attachment sizes, the text cut to what the
+// caller asked for).
+import type { MessageAddressObject, MessageStructureObject } from "imapflow";
+import { MAX_REFERENCES, isMsgId } from "./mail-args.ts";
 
 export interface AttachmentInfo {
   name: string;
   mime: string;
   /** Decoded bytes (IMAP reports base64 parts as sent, a third larger; see base64DecodedSize). */
   size: number;
+  /** A message/rfc822 attachment (a message forwarded as an attachment): its own headers. */
+  forwarded?: { subject: string; from: string };
 }
+
+export const addressText = (a: MessageAddressObject) => (a.name ? `${a.name} <${a.address ?? ""}>` : String(a.address ?? ""));
+
+/** Whole messages carried as a part: an attachment, however many parts they hold themselves. */
+const MESSAGE_TYPES = new Set(["message/rfc822", "message/global"]);
 
 export interface BodyPlan {
   /** Part number to download ("1", "1.2"); imapflow maps "1" of a single-part message to its body. */
@@ -30,17 +39,22 @@ export function planBody(root: MessageStructureObject | undefined): BodyPlan {
   const partOf = (node: MessageStructureObject) => (node === root ? "1" : node.part ?? "1");
   const walk = (node: MessageStructureObject, depth: number) => {
     if (depth > 32) return;
-    if (node.childNodes && node.childNodes.length > 0) {
+    const type = String(node.type ?? "").toLowerCase();
+    // A forwarded message is checked before the descent: IMAP lists its parts as children of
+    // the message/rfc822 part, and its text and files are the forwarded mail's, not this one's.
+    const isMessage = MESSAGE_TYPES.has(type);
+    if (!isMessage && node.childNodes && node.childNodes.length > 0) {
       for (const child of node.childNodes) walk(child, depth + 1);
       return;
     }
-    const type = String(node.type ?? "").toLowerCase();
     const name = node.dispositionParameters?.filename ?? node.parameters?.name;
     const isAttachment = String(node.disposition ?? "").toLowerCase() === "attachment" || (name !== undefined && !type.startsWith("text/"));
-    if (isAttachment || type === "message/rfc822") {
+    if (isAttachment || isMessage) {
       const size = Number(node.size ?? 0);
       if (String(node.encoding ?? "").toLowerCase() === "base64" && size > 0) base64.push({ index: attachments.length, part: partOf(node), size });
-      attachments.push({ name: String(name ?? "(unnamed)"), mime: type, size });
+      const info: AttachmentInfo = { name: String(name ?? "(unnamed)"), mime: type, size };
+      if (isMessage && node.envelope) info.forwarded = { subject: node.envelope.subject ?? "", from: (node.envelope.from ?? []).map(addressText).join(", ") };
+      attachments.push(info);
     } else if (type === "text/plain") plain.push(node);
     else if (type === "text/html") html.push(node);
   };
@@ -49,6 +63,22 @@ export function planBody(root: MessageStructureObject | undefined): BodyPlan {
   const plan: BodyPlan = { textPart: chosen && partOf(chosen), html: chosen !== undefined && plain[0] === undefined, attachments, base64 };
   if (chosen?.size !== undefined) plan.textSize = Number(chosen.size);
   return plan;
+}
+
+/**
+ * The thread a message belongs to, oldest first, as a reply's References starts (RFC 5322
+ * §3.6.4): the ids of its References header (`header`, the raw field as fetched), else the one
+ * id of its In-Reply-To (none when it holds several). Only ids mail.send accepts, so a reply can
+ * pass them on unchanged; a longer thread keeps its first id and the newest, MAX_REFERENCES in all.
+ */
+export function threadOf(header: string, inReplyTo: string | undefined): string[] {
+  const found = (text: string) => (text.match(/<[^<>]*>/g) ?? []).map((id) => id.replace(/\s+/g, "")).filter(isMsgId);
+  let ids = [...new Set(found(header))];
+  if (ids.length === 0) {
+    const parent = found(inReplyTo ?? "");
+    if (parent.length === 1) ids = parent;
+  }
+  return ids.length > MAX_REFERENCES ? [ids[0]!, ...ids.slice(-(MAX_REFERENCES - 1))] : ids;
 }
 
 /** Last bytes of a base64 part read to learn its line length and padding. */

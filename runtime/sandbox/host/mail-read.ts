@@ -2,9 +2,9 @@
 // bodies fetched with BODY.PEEK, so reading never marks a message seen). Results are plain data
 // with the newest messages first; bodies are decoded text, capped; attachments are names and
 // decoded sizes.
-import type { FetchMessageObject, ImapFlow, MessageAddressObject, SearchObject } from "imapflow";
+import type { FetchMessageObject, ImapFlow, SearchObject } from "imapflow";
 import { type Args, argsOf, bool, date, int, str } from "./mail-args.ts";
-import { type AttachmentInfo, BASE64_TAIL_BYTES, type BodyPlan, type CappedText, base64DecodedSize, capText, planBody } from "./mail-body.ts";
+import { type AttachmentInfo, BASE64_TAIL_BYTES, type BodyPlan, type CappedText, addressText as addr, base64DecodedSize, capText, planBody, threadOf } from "./mail-body.ts";
 import { htmlToMarkdown } from "./html-markdown.ts";
 import { withImap } from "./mail-imap.ts";
 import { HostError, type HostContext } from "./types.ts";
@@ -33,7 +33,6 @@ export interface MessageList {
   messages: MessageSummary[];
 }
 
-const addr = (a: MessageAddressObject) => (a.name ? `${a.name} <${a.address ?? ""}>` : String(a.address ?? ""));
 const SUMMARY_QUERY = { uid: true, envelope: true, flags: true, internalDate: true, size: true, bodyStructure: true } as const;
 
 function isoDate(when: Date | string | undefined): string | null {
@@ -111,6 +110,11 @@ export interface MessageText extends Omit<MessageSummary, "hasAttachments"> {
   folder: string;
   cc: string[];
   messageId: string | null;
+  /**
+   * The thread this message answers, oldest first (its References, else its In-Reply-To; at most
+   * MAX_REFERENCES ids): a reply passes it to mail.send as `references` with `inReplyTo: messageId`.
+   */
+  references: string[];
   text: string;
   /**
    * Present when `text` is not the whole body: cut to `maxChars` (`total` is the body's length in
@@ -139,7 +143,7 @@ export async function mailRead(ctx: HostContext, raw: unknown): Promise<MessageT
   if (uid === 0) throw new HostError(`${fn}: uid is required (from mail.list or mail.search)`, "invalid_params");
   const maxChars = int(fn, a, "maxChars", 100, MAX_TEXT_CHARS, DEFAULT_TEXT_CHARS);
   return withImap(ctx, fn, folder, async (client) => {
-    const m = await client.fetchOne(String(uid), SUMMARY_QUERY, { uid: true });
+    const m = await client.fetchOne(String(uid), { ...SUMMARY_QUERY, headers: ["references"] }, { uid: true });
     if (!m) throw new HostError(`${fn}: there is no message with uid ${uid} in ${folder}`, "not_found");
     const plan = planBody(m.bodyStructure);
     const body = plan.textPart ? await readText(client, uid, plan) : { text: "", whole: true, notes: [] };
@@ -150,6 +154,7 @@ export async function mailRead(ctx: HostContext, raw: unknown): Promise<MessageT
       folder,
       cc: (m.envelope?.cc ?? []).map(addr),
       messageId: m.envelope?.messageId ?? null,
+      references: threadOf(m.headers?.toString("utf8") ?? "", m.envelope?.inReplyTo),
       ...capText(body.text, maxChars, body.whole),
       attachments,
     };

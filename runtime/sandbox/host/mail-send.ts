@@ -1,6 +1,8 @@
 // mail.send: one plain-text message from the configured address (the skill chooses recipients,
 // subject and text, never the sender, headers or attachments), over SMTP to the checked address.
-import { addresses, argsOf, str } from "./mail-args.ts";
+// A reply names its parent (inReplyTo) and the parent's thread (references, from mail.read); the
+// headers are built here from ids checked one by one, never from the skill's text.
+import { addresses, argsOf, msgId, msgIds, str } from "./mail-args.ts";
 import { beforeDeadline, checkedServer, timeLeft } from "./mail-server.ts";
 import { HostError, type HostContext } from "./types.ts";
 
@@ -19,7 +21,11 @@ export async function mailSend(ctx: HostContext, raw: unknown): Promise<SendResu
   const cc = addresses(fn, a, "cc", false);
   const subject = str(fn, a, "subject", { required: true, max: 500 }) as string;
   const text = str(fn, a, "text", { required: true, max: MAX_SEND_TEXT }) as string;
-  const inReplyTo = str(fn, a, "inReplyTo", { max: 500 });
+  const inReplyTo = msgId(fn, a, "inReplyTo");
+  const thread = msgIds(fn, a, "references");
+  if (thread.length > 0 && inReplyTo === undefined) throw new HostError(`${fn}: references needs inReplyTo, the Message-ID of the message replied to`, "invalid_params");
+  // RFC 5322 §3.6.4: the parent's References (or In-Reply-To), then the parent's own id.
+  const references = inReplyTo === undefined ? undefined : [...new Set([...thread.filter((id) => id !== inReplyTo), inReplyTo])];
   const { ip, servername, server } = await checkedServer(ctx, "send", fn);
   const from = ctx.mail?.smtp?.from;
   if (typeof from !== "string" || from === "") throw new HostError(`${fn}: mail.smtp.from is not configured in config.yaml`, "invalid_config");
@@ -39,7 +45,7 @@ export async function mailSend(ctx: HostContext, raw: unknown): Promise<SendResu
   });
   try {
     const info = await beforeDeadline(fn, remaining, () => transport.close(),
-      transport.sendMail({ from, to, cc: cc.length > 0 ? cc : undefined, subject, text, inReplyTo, references: inReplyTo }));
+      transport.sendMail({ from, to, cc: cc.length > 0 ? cc : undefined, subject, text, inReplyTo, references }));
     const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : String((x as { address?: string }).address ?? ""))) : []);
     return { messageId: String(info.messageId ?? ""), accepted: list(info.accepted), rejected: list(info.rejected) };
   } catch (err) {
