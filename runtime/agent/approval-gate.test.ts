@@ -5,17 +5,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentEvent, ApprovalAnswer } from "../contracts/agent.ts";
+import type { Remember } from "../../policy/index.ts";
 import { ApprovalStore } from "../approvals/index.ts";
 import { ApprovalGate, type AskContext } from "./approval-gate.ts";
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
 
-function setup() {
+function setup(remember: Remember = "always") {
   const dir = mkdtempSync(join(tmpdir(), "moltbot-gate-"));
   dirs.push(dir);
   const store = new ApprovalStore(join(dir, "state.db"));
-  const gate = new ApprovalGate(store, () => 60_000, () => "none");
+  const policy = { remember };
+  const gate = new ApprovalGate(store, () => 60_000, () => policy.remember);
   /** The approval requests shown, and how each ended. */
   const shown: AgentEvent[] = [];
   const ended: AgentEvent[] = [];
@@ -30,7 +32,7 @@ function setup() {
       if (e.type === "approval_request" && a !== null) queueMicrotask(() => gate.resolve(e.approval.id, a, ["telegram:1"]));
     },
   };
-  return { gate, ctx, shown, ended, abort, answer: (a: ApprovalAnswer | null) => (reply = a) };
+  return { gate, ctx, shown, ended, abort, policy, store, answer: (a: ApprovalAnswer | null) => (reply = a) };
 }
 
 const RUN_SH = { kind: "run", value: "sh" };
@@ -65,6 +67,71 @@ describe("ApprovalGate remembered answers", () => {
     // A permission grant holds whatever the call's params are.
     expect(await gate.ask(ctx, { tool: "notes", params: { q: 3 }, reason: "prompt", guarded: false, permission: RUN_SH })).toBe(true);
     expect(shown).toHaveLength(2);
+  });
+});
+
+describe("ApprovalGate: the policy's confirmation.remember bounds 'always'", () => {
+  const git = { command: "git", args: ["status"] };
+  const ask = (gate: ApprovalGate, ctx: AskContext, session = "s1") =>
+    gate.ask({ ...ctx, session }, { tool: "shell_execute", params: git, reason: "policy requires confirmation", guarded: false });
+
+  test("none: 'always' is a plain approve — the same call asks again, in the same session and another", async () => {
+    const { gate, ctx, shown, answer, store } = setup("none");
+    answer("always");
+    expect(await ask(gate, ctx)).toBe(true);
+    answer("deny");
+    expect(await ask(gate, ctx)).toBe(false);
+    expect(await ask(gate, ctx, "s2")).toBe(false);
+    expect(shown).toHaveLength(3);
+    expect(store.grants.list()).toEqual([]);
+  });
+
+  test("session: 'always' holds in that session only", async () => {
+    const { gate, ctx, shown, answer, store } = setup("session");
+    answer("always");
+    expect(await ask(gate, ctx)).toBe(true);
+    answer("deny");
+    expect(await ask(gate, ctx)).toBe(true);
+    expect(shown).toHaveLength(1);
+    expect(await ask(gate, ctx, "s2")).toBe(false);
+    expect(shown).toHaveLength(2);
+    expect(store.grants.list().map((g) => [g.scope, g.session])).toEqual([["session", "s1"]]);
+  });
+
+  test("always: 'always' holds in every session of that user", async () => {
+    const { gate, ctx, shown, answer } = setup("always");
+    answer("always");
+    expect(await ask(gate, ctx)).toBe(true);
+    answer("deny");
+    expect(await ask(gate, ctx)).toBe(true);
+    expect(await ask(gate, ctx, "s2")).toBe(true);
+    expect(shown).toHaveLength(1);
+  });
+
+  test("a plain approve is never remembered, whatever remember says", async () => {
+    for (const remember of ["none", "session", "always"] as const) {
+      const { gate, ctx, shown, answer, store } = setup(remember);
+      answer("approve");
+      expect(await ask(gate, ctx)).toBe(true);
+      answer("deny");
+      expect(await ask(gate, ctx)).toBe(false);
+      expect(shown).toHaveLength(2);
+      expect(store.grants.list()).toEqual([]);
+    }
+  });
+
+  test("a policy narrowed later stops honouring what a wider one kept", async () => {
+    const { gate, ctx, shown, answer, policy } = setup("always");
+    answer("always");
+    expect(await ask(gate, ctx)).toBe(true);
+    answer("deny");
+    policy.remember = "session";
+    expect(await ask(gate, ctx)).toBe(false); // kept for good, but the policy now allows a session at most
+    policy.remember = "none";
+    expect(await ask(gate, ctx)).toBe(false);
+    policy.remember = "always";
+    expect(await ask(gate, ctx)).toBe(true);
+    expect(shown).toHaveLength(3);
   });
 });
 

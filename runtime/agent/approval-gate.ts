@@ -1,6 +1,9 @@
 // Where a running turn waits for a person (DESIGN §8): persist the request, emit
 // `approval_request`, then wait for `resolveApproval`, the expiry timer, or cancellation —
 // whichever comes first. Anything but an explicit approve/always is a rejection (fail closed).
+// The policy's `confirmation.remember` bounds what "always" may keep and which kept answers are
+// read back: `none` — nothing (an "always" is a plain approve), `session` — that session only,
+// `always` — for good. A plain approve is never kept.
 import type { AgentEvent, ApprovalAnswer, ApprovalRequest } from "../contracts/agent.ts";
 import type { MoltError } from "../contracts/errors.ts";
 import type { Answer } from "../runner/run-skill.ts";
@@ -41,7 +44,9 @@ export class ApprovalGate {
     if (ctx.unattended) return "unavailable";
     if (ctx.signal.aborted) return false;
     const key = grantKey(req);
-    if (!req.guarded && this.#store.isRemembered(ctx.user, req.tool, key, ctx.session)) return true;
+    // Read per question: a policy reloaded with a narrower `remember` drops what was kept before.
+    const limit = this.#remember();
+    if (!req.guarded && limit !== "none" && this.#store.isRemembered(ctx.user, req.tool, key, ctx.session, limit)) return true;
     const approval: ApprovalRequest = this.#store.create({
       turn: ctx.turn, session: ctx.session, user: ctx.user, tool: req.tool, params: req.params, reason: req.reason,
       ...(req.permission ? { permission: req.permission } : {}), timeoutMs: this.#timeoutMs(),
@@ -67,7 +72,7 @@ export class ApprovalGate {
       return false;
     }
     if (answer === "deny") return false;
-    const scope = answer === "always" ? "always" : this.#remember();
+    const scope = answer === "always" ? this.#remember() : "none";
     if (scope !== "none") this.#store.remember(ctx.user, req.tool, key, scope, ctx.session);
     return true;
   }

@@ -77,24 +77,37 @@ describe("approvals", () => {
     const { a } = open();
     const confirm = (params: unknown) => ({ kind: "confirm" as const, params });
     a.remember("telegram:1", "shell_execute", confirm({ cmd: "ls", args: ["-l"] }), "always", "s1");
-    expect(a.isRemembered("telegram:1", "shell_execute", confirm({ args: ["-l"], cmd: "ls" }), "s2")).toBe(true);
-    expect(a.isRemembered("telegram:1", "shell_execute", confirm({ cmd: "rm" }), "s1")).toBe(false);
-    expect(a.isRemembered("telegram:2", "shell_execute", confirm({ cmd: "ls", args: ["-l"] }), "s1")).toBe(false);
+    expect(a.isRemembered("telegram:1", "shell_execute", confirm({ args: ["-l"], cmd: "ls" }), "s2", "always")).toBe(true);
+    expect(a.isRemembered("telegram:1", "shell_execute", confirm({ cmd: "rm" }), "s1", "always")).toBe(false);
+    expect(a.isRemembered("telegram:2", "shell_execute", confirm({ cmd: "ls", args: ["-l"] }), "s1", "always")).toBe(false);
     a.remember("telegram:1", "email_send", confirm({ to: "a@b" }), "session", "s1");
-    expect(a.isRemembered("telegram:1", "email_send", confirm({ to: "a@b" }), "s1")).toBe(true);
-    expect(a.isRemembered("telegram:1", "email_send", confirm({ to: "a@b" }), "s2")).toBe(false);
+    expect(a.isRemembered("telegram:1", "email_send", confirm({ to: "a@b" }), "s1", "always")).toBe(true);
+    expect(a.isRemembered("telegram:1", "email_send", confirm({ to: "a@b" }), "s2", "always")).toBe(false);
+  });
+
+  test("the policy's remember bounds what is read back: session reads only this session's grants", () => {
+    const { a } = open();
+    const key = { kind: "confirm" as const, params: { cmd: "git" } };
+    a.remember("telegram:1", "shell_execute", key, "always", "s1");
+    // Kept for good under a wider policy; a policy now saying `session` does not honour it.
+    expect(a.isRemembered("telegram:1", "shell_execute", key, "s1", "always")).toBe(true);
+    expect(a.isRemembered("telegram:1", "shell_execute", key, "s1", "session")).toBe(false);
+    a.remember("telegram:1", "email_send", { kind: "confirm", params: { to: "a@b" } }, "session", "s1");
+    expect(a.isRemembered("telegram:1", "email_send", { kind: "confirm", params: { to: "a@b" } }, "s1", "session")).toBe(true);
+    expect(a.isRemembered("telegram:1", "email_send", { kind: "confirm", params: { to: "a@b" } }, "s2", "session")).toBe(false);
+    expect(a.isRemembered("telegram:1", "email_send", { kind: "confirm", params: { to: "a@b" } }, "s2", "always")).toBe(false);
   });
 
   test("a confirmation and a permission prompt never answer each other, whatever the params hold", () => {
     const { a } = open();
     const perm = { kind: "run", value: "sh" };
     a.remember("telegram:1", "notes", { kind: "confirm", params: { permission: perm } }, "always", "s1");
-    expect(a.isRemembered("telegram:1", "notes", { kind: "permission", permission: perm }, "s1")).toBe(false);
+    expect(a.isRemembered("telegram:1", "notes", { kind: "permission", permission: perm }, "s1", "always")).toBe(false);
     a.remember("telegram:1", "notes", { kind: "permission", permission: { kind: "read", value: "/etc" } }, "always", "s1");
-    expect(a.isRemembered("telegram:1", "notes", { kind: "confirm", params: { permission: { kind: "read", value: "/etc" } } }, "s1")).toBe(false);
-    expect(a.isRemembered("telegram:1", "notes", { kind: "permission", permission: { kind: "read", value: "/etc" } }, "s2")).toBe(true);
+    expect(a.isRemembered("telegram:1", "notes", { kind: "confirm", params: { permission: { kind: "read", value: "/etc" } } }, "s1", "always")).toBe(false);
+    expect(a.isRemembered("telegram:1", "notes", { kind: "permission", permission: { kind: "read", value: "/etc" } }, "s2", "always")).toBe(true);
     // A params value shaped like the stored text of the other kind does not match it either.
-    expect(a.isRemembered("telegram:1", "notes", { kind: "confirm", params: 'permission:{"kind":"read","value":"/etc"}' }, "s1")).toBe(false);
+    expect(a.isRemembered("telegram:1", "notes", { kind: "confirm", params: 'permission:{"kind":"read","value":"/etc"}' }, "s1", "always")).toBe(false);
     expect(a.grants.list("telegram:1").map((g) => g.kind)).toEqual(["confirm", "permission"]);
   });
 
@@ -109,10 +122,10 @@ describe("approvals", () => {
     put.run("telegram:1", "notes", canonicalJson({ permission: { kind: "run" }, other: 1 }));
     raw.close();
     const again = new ApprovalStore(db);
-    expect(again.isRemembered("telegram:1", "shell_execute", { kind: "confirm", params: { cmd: "ls" } }, "s1")).toBe(true);
-    expect(again.isRemembered("telegram:1", "notes", { kind: "permission", permission: { kind: "run", value: "sh" } }, "s1")).toBe(false);
-    expect(again.isRemembered("telegram:1", "notes", { kind: "confirm", params: { permission: { kind: "run", value: "sh" } } }, "s1")).toBe(false);
-    expect(again.isRemembered("telegram:1", "notes", { kind: "confirm", params: { other: 1, permission: { kind: "run" } } }, "s1")).toBe(true);
+    expect(again.isRemembered("telegram:1", "shell_execute", { kind: "confirm", params: { cmd: "ls" } }, "s1", "always")).toBe(true);
+    expect(again.isRemembered("telegram:1", "notes", { kind: "permission", permission: { kind: "run", value: "sh" } }, "s1", "always")).toBe(false);
+    expect(again.isRemembered("telegram:1", "notes", { kind: "confirm", params: { permission: { kind: "run", value: "sh" } } }, "s1", "always")).toBe(false);
+    expect(again.isRemembered("telegram:1", "notes", { kind: "confirm", params: { other: 1, permission: { kind: "run" } } }, "s1", "always")).toBe(true);
     expect(again.grants.list().map((g) => g.pattern).sort()).toEqual(['{"cmd":"ls"}', '{"other":1,"permission":{"kind":"run"}}']);
     again.close();
     // Opening again changes nothing more.
@@ -124,6 +137,6 @@ describe("approvals", () => {
   test("an unknown kind of key is never remembered (fail closed)", () => {
     const { a } = open();
     expect(() => a.remember("telegram:1", "x", { cmd: "ls" } as never, "always", "s1")).toThrow();
-    expect(a.isRemembered("telegram:1", "x", { cmd: "ls" } as never, "s1")).toBe(false);
+    expect(a.isRemembered("telegram:1", "x", { cmd: "ls" } as never, "s1", "always")).toBe(false);
   });
 });

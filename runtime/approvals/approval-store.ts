@@ -115,8 +115,10 @@ export class ApprovalStore {
     this.grants.add(user, tool, key, scope, session);
   }
 
-  isRemembered(user: string, tool: string, key: GrantKey, session: string): boolean {
-    return this.grants.has(user, tool, key, session);
+  /** `within` is the policy's `confirmation.remember`: `session` reads only answers kept for
+   *  this session, `always` also those kept for good. */
+  isRemembered(user: string, tool: string, key: GrantKey, session: string, within: RememberScope): boolean {
+    return this.grants.has(user, tool, key, session, within);
   }
 
   close(): void {

@@ -54,8 +54,10 @@ export class RememberedGrants {
       .run(user, tool, grantPattern(key), scope, scope === "always" ? "" : session, this.#now());
   }
 
-  /** Fails closed: a key that cannot be written as a pattern was never remembered. */
-  has(user: string, tool: string, key: GrantKey, session: string): boolean {
+  /** Fails closed: a key that cannot be written as a pattern was never remembered. `within`
+   *  bounds what counts: `session` — only grants kept for this session (a grant kept for good
+   *  under an earlier, wider policy no longer holds), `always` — those and grants kept for good. */
+  has(user: string, tool: string, key: GrantKey, session: string, within: RememberScope): boolean {
     let pattern: string;
     try {
       pattern = grantPattern(key);
@@ -63,7 +65,8 @@ export class RememberedGrants {
       return false;
     }
     const row = this.#db.query<{ n: number }, [string, string, string, string]>(
-      "SELECT COUNT(*) AS n FROM approval_memory WHERE user = ? AND tool = ? AND pattern = ? AND (scope = 'always' OR session = ?)",
+      `SELECT COUNT(*) AS n FROM approval_memory WHERE user = ? AND tool = ? AND pattern = ? AND
+        ${within === "always" ? "(scope = 'always' OR (scope = 'session' AND session = ?))" : "scope = 'session' AND session = ?"}`,
     ).get(user, tool, pattern, session);
     return (row?.n ?? 0) > 0;
   }

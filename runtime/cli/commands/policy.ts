@@ -12,10 +12,13 @@ const HELP = `Usage: moltbot policy <check|explain|lint> ...
       or a path to a skill folder; KIND is one of ${PERMISSION_KINDS.join(", ")}; V is a
       host[:port], a path, a command or a variable name (browser and camera take none). Prints
       the decision (allow|prompt|deny|forbidden), the tool's trust level (allow|confirm|forbid)
-      and the rule. Files in Moltbot's own home are denied, as the sandbox denies them.
+      and the rule. Files in Moltbot's own home are denied, as the sandbox denies them. For a
+      skill holding mail, net of a host it does not declare is judged as its configured mail
+      server: by the policy's grants alone, never prompted.
       Exit 0 allow, 3 deny or forbidden, 4 prompt, 2 bad input.
   policy explain <skill> [--policy F] [--json]
-      List the skill's effective permissions: declared ∩ granted − denied.
+      List the skill's effective permissions: declared ∩ granted − denied; for a skill holding
+      mail, also the mail server of config.yaml (which must be granted under allow.net).
   policy lint [F]
       Validate a policy file (default ~/.moltbot/policy.yaml). Exit 0 valid, 2 not.
 `;
@@ -55,7 +58,14 @@ async function check(argv: string[]): Promise<number> {
   const { checkPermission, trustLevel } = await import("../../../policy/index.ts");
   const { skill } = await loadSkillArg(skillArg);
   const req: PermissionRequest = { kind: kind as PermissionKind, value };
-  const d = await asSandbox(req, checkPermission(policy, skill, req, { home: userHome() }));
+  let decided = checkPermission(policy, skill, req, { home: userHome() });
+  // A skill holding `mail` reaches the mail server of config.yaml without declaring it: the
+  // sandbox judges that server by the policy alone, never prompting (host/mail-server.ts).
+  if (kind === "net" && value !== undefined && skill.permissions.mail !== undefined && decided.rule === "manifest") {
+    const { checkMailServer } = await import("../../../policy/explain.ts");
+    decided = checkMailServer(policy, skill, value, { home: userHome() });
+  }
+  const d = await asSandbox(req, decided);
   const { trust } = trustLevel(policy, skill.name);
   if (values.json) {
     await writeOut(JSON.stringify({ decision: d.decision, trust, rule: d.rule, reason: d.reason }) + "\n");
@@ -112,7 +122,7 @@ async function explain(argv: string[]): Promise<number> {
   const { explainSkill, trustLevel } = await import("../../../policy/index.ts");
   const { userHome } = await import("../../home.ts");
   const { skill } = await loadSkillArg(requireValue(positionals[0], "<skill>", "policy explain"));
-  const explained = explainSkill(policy, skill, { home: userHome() });
+  const explained = explainSkill(policy, skill, { home: userHome() }, skill.permissions.mail === undefined ? {} : await mailServers());
   const trust = trustLevel(policy, skill.name);
   if (values.json) {
     await writeOut(JSON.stringify({ ok: true, output: { skill: skill.name, trust, permissions: explained } }) + "\n");
@@ -121,11 +131,35 @@ async function explain(argv: string[]): Promise<number> {
   let text = `${skill.name}: trust ${trust.trust} (${trust.rule})\n`;
   if (explained.length === 0) text += "  declares no host permissions\n";
   for (const k of explained) {
-    text += `  ${k.kind}:\n`;
+    text += k.server ? `  ${k.kind} (the configured ${k.server.toUpperCase()} server, never prompted):\n` : `  ${k.kind}:\n`;
     for (const e of k.entries) text += `    ${String(e.value).padEnd(32)} ${e.decision.padEnd(9)} ${e.rule}\n`;
+    if (k.note) text += `    note: ${k.note}\n`;
   }
   await writeOut(text);
   return EXIT.ok;
+}
+
+/** The mail servers of config.yaml as `net` values, as the sandbox writes them; none when the
+ *  config cannot be read (explain then says what any configured server needs). */
+async function mailServers(): Promise<Partial<Record<"imap" | "smtp", string>>> {
+  const { loadConfig } = await import("../../config/load-config.ts");
+  const { homePaths, moltbotHome } = await import("../../home.ts");
+  const { normalizeHost } = await import("../../../policy/index.ts");
+  const { withPort } = await import("../../sandbox/host/net-target.ts");
+  let mail;
+  try {
+    mail = loadConfig(homePaths(moltbotHome()).config).mail;
+  } catch {
+    return {};
+  }
+  const out: Partial<Record<"imap" | "smtp", string>> = {};
+  for (const which of ["imap", "smtp"] as const) {
+    const server = mail?.[which];
+    const host = server ? normalizeHost(String(server.host ?? "").replace(/^\[(.*)\]$/, "$1")) : null;
+    const port = Number(server?.port);
+    if (host !== null && Number.isInteger(port) && port >= 1 && port <= 65535) out[which] = withPort(host, port).value;
+  }
+  return out;
 }
 
 async function lint(argv: string[]): Promise<number> {
