@@ -3,7 +3,7 @@ export { loadSkillArg, resolveSkillDir } from "./skill-resolve.ts";
 import { resolve } from "node:path";
 import { homePaths, moltbotHome, userHome } from "./home.ts";
 import { ensureHome } from "./home-init.ts";
-import { loadPolicyFile, type Policy } from "../policy/index.ts";
+import { loadPolicyFile, trustLevel, type Policy } from "../policy/index.ts";
 import { SandboxPool } from "./sandbox/index.ts";
 import { AuditLog } from "./audit/index.ts";
 import { startGateway, type GatewayOptions, type RunningGateway } from "./gateway/server.ts";
@@ -114,6 +114,8 @@ export async function startLocalGateway(opts: GatewayOptions & { config?: Config
   return (gateway = startGateway({
     ...opts,
     agent,
+    // A client's node.invoke passes this gateway's trust tiers and lands in its audit log.
+    nodeGate: { trust: (tool) => trustLevel(policy, tool), audit: (record) => void audit.append(record) },
     // One conversation per person: identity links (`moltbot identity link`) join them.
     sessionFor: (user, channel, label) => {
       const base = sessions.sessionFor({ channel, chatId: user, user, isGroup: false });

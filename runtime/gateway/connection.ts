@@ -4,7 +4,8 @@
 import type { ServerWebSocket } from "bun";
 import { moltError, MoltFailure, toMoltError, type MoltError } from "../contracts/errors.ts";
 import { tokenMatches } from "./auth.ts";
-import { event, isMethod, parseFrame, parseParams, res, resError, type AdvertisedSkill, type FrameId, type InboundFrame } from "./frames.ts";
+import { checkAdvertised, type AdvertisedSkill } from "./advertised-skills.ts";
+import { event, isMethod, parseFrame, parseParams, res, resError, type FrameId, type InboundFrame } from "./frames.ts";
 import type { Hub } from "./hub.ts";
 import { HANDLERS, NODE_METHODS } from "./methods.ts";
 import { TokenBucket } from "./rate-limit.ts";
@@ -27,7 +28,14 @@ export class Connection {
   /** What a node advertised in `connect` (DESIGN §9); empty for clients. */
   skills: AdvertisedSkill[] = [];
   capabilities: Record<string, unknown> = {};
+  /** It presented the configured token (the owner's secret), not just a loopback address. */
+  withToken = false;
   private preAuth = 0;
+  /** When a node last showed it is alive: a pong or any frame. A frozen process keeps its socket open. */
+  private lastSeen = Date.now();
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Why a node was dropped, for the calls still waiting on it. */
+  private lostReason = "";
   private limitedInARow = 0;
   private readonly bucket: TokenBucket;
   private readonly connectTimer: ReturnType<typeof setTimeout>;
@@ -46,6 +54,7 @@ export class Connection {
 
   onMessage(raw: string | Buffer): void {
     if (this.state === "closed") return;
+    this.lastSeen = Date.now();
     const limited = !this.bucket.take();
     const parsed = parseFrame(raw);
     if (limited) {
@@ -77,12 +86,31 @@ export class Connection {
     this.onClose();
   }
 
+  onPong(): void {
+    this.lastSeen = Date.now();
+  }
+
+  /** A node silent for more than one ping interval (and half another for the answer) may be replaced. */
+  unresponsive(): boolean {
+    return Date.now() - this.lastSeen > this.hub.limits.nodePingIntervalMs * 1.5;
+  }
+
+  /** Drops a node that stopped answering: its socket is cut (a close handshake would wait on it). */
+  lose(reason: string): void {
+    if (this.state === "closed") return;
+    this.lostReason = reason;
+    this.ws.terminate();
+    this.onClose();
+  }
+
   /** Called once the socket is gone, whoever closed it. */
   onClose(): void {
     if (this.state === "closed") return;
     this.state = "closed";
     clearTimeout(this.connectTimer);
-    for (const p of this.invocations.values()) p.reject(moltError("channel_error", `node ${this.name} disconnected`));
+    clearInterval(this.heartbeat);
+    const why = this.lostReason || `node ${this.name} disconnected`;
+    for (const p of this.invocations.values()) p.reject(moltError("channel_error", `${why}; the call did not complete`));
     this.invocations.clear();
     this.hub.forget(this);
   }
@@ -127,19 +155,39 @@ export class Connection {
       this.send(resError(id, moltError("unauthorized", message, "pass the gateway token (gateway.token or MOLTBOT_TOKEN)")));
       return this.close(CLOSE.policy, "unauthorized");
     }
+    this.withToken = token !== undefined;
     this.role = p.params.role;
     this.name = p.params.name ?? this.id;
-    if (this.role === "node" && this.hub.nodes.has(this.name)) {
-      return this.rejectPreAuth(id, moltError("invalid_input", `a node named ${this.name} is already connected`, "pick another --name"));
+    let skipped: { name: string; reason: string }[] = [];
+    if (this.role === "node") {
+      const old = this.hub.nodes.get(this.name);
+      if (old && !old.unresponsive()) return this.rejectPreAuth(id, moltError("invalid_input", `a node named ${this.name} is already connected`, "pick another --name"));
+      // A frozen node under this name would otherwise block its own restart until it is closed.
+      old?.lose(`node ${this.name} stopped answering pings and was replaced by a new connection`);
+      const ad = checkAdvertised(p.params.skills ?? []);
+      (this.skills = ad.skills, skipped = ad.skipped, this.capabilities = p.params.capabilities ?? {});
     }
-    if (this.role === "node") (this.skills = p.params.skills ?? [], this.capabilities = p.params.capabilities ?? {});
     this.user = `${this.role === "node" ? "node" : "webchat"}:${this.name}`;
     this.state = "ready";
     clearTimeout(this.connectTimer);
     this.hub.register(this);
-    this.send(res(id, { user: this.user, role: this.role, session: this.hub.sessionFor(this.user), version: this.hub.opts.version }));
+    if (this.role === "node") this.startHeartbeat();
+    this.send(res(id, { user: this.user, role: this.role, session: this.hub.sessionFor(this.user), version: this.hub.opts.version, ...(skipped.length ? { skipped } : {}) }));
     // A reload, a second tab or a new terminal gets the cards a live socket got, and may answer them.
     if (this.role === "client") for (const a of this.hub.approvals.of(this.user)) this.send(event("approval.request", a));
+  }
+
+  /** Pings a node every interval and drops it once it has been silent for `nodeDeadMs`. */
+  private startHeartbeat(): void {
+    const { nodePingIntervalMs: every, nodeDeadMs: dead } = this.hub.limits;
+    let lastPing = Date.now();
+    // Checked twice per interval, so a silent node goes soon after `dead`, not up to an interval later.
+    this.heartbeat = setInterval(() => {
+      const now = Date.now();
+      const silent = now - this.lastSeen;
+      if (silent > dead) return this.lose(`node ${this.name} stopped answering (no reply to pings for ${Math.round(silent / 1000)} s)`);
+      if (now - lastPing >= every) (lastPing = now, this.ws.ping());
+    }, Math.max(5, Math.floor(Math.min(every, dead) / 2)));
   }
 
   private async call(id: FrameId, method: string, raw: unknown): Promise<void> {

@@ -16,15 +16,6 @@ export type InboundFrame = z.infer<typeof inbound>;
 const name = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "1-64 letters, digits, '_', '.' or '-'");
 const sessionLabel = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, "1-128 letters, digits or _.:@-");
 
-/** A skill a node advertises in `connect`: what the model sees of it, and its version for audit. */
-const advertisedSkill = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "a tool name (a-z, 0-9, '_' or '-', at most 64)"),
-  description: z.string().max(4_096),
-  parameters: z.record(z.string(), z.unknown()),
-  version: z.string().min(1).max(64),
-}).strict();
-export type AdvertisedSkill = z.infer<typeof advertisedSkill>;
-
 /** Longest `chat.send` text, in UTF-16 code units (JS string length); WebChat checks it too. */
 export const MAX_CHAT_TEXT = 100_000;
 
@@ -38,8 +29,9 @@ const chatText = z.string()
 export const METHOD_PARAMS = {
   connect: z.object({
     token: z.string().max(512).optional(), role: z.enum(["client", "node"]), name: name.optional(),
-    // What a node offers (DESIGN §9); clients send neither.
-    skills: z.array(advertisedSkill).max(500).optional(),
+    // What a node offers (DESIGN §9); clients send neither. Each skill is checked on its own
+    // (advertised-skills.ts), so one bad entry is skipped rather than the node refused.
+    skills: z.array(z.unknown()).max(500).optional(),
     capabilities: z.record(z.string().max(64), z.unknown()).optional(),
   }).strict(),
   "chat.send": z.object({ text: chatText, session: sessionLabel.optional() }).strict(),

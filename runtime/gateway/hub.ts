@@ -77,7 +77,9 @@ export class Hub {
 
   /** Every skill the connected nodes advertise, node by node in connection order (DESIGN §9 routing). */
   remoteTools(): { node: string; name: string; description: string; parameters: JSONSchema; version: string }[] {
-    return [...this.nodes.values()].flatMap((n) => n.skills.map((s) => ({ node: n.name, ...s })));
+    // A name a local skill has is never routed away (the agent's rule too), whichever node offers it.
+    const local = new Set((this.opts.skills?.() ?? []).map((s) => s.name));
+    return [...this.nodes.values()].flatMap((n) => n.skills.filter((s) => !local.has(s.name)).map((s) => ({ node: n.name, ...s })));
   }
 
   /** Runs a tool on a connected node; errors (unknown node, the node's denial, a lost socket) are values. */
@@ -86,6 +88,9 @@ export class Hub {
     if (!conn) return { ok: false, error: moltError("not_found", `no node named ${node} is connected`, "see 'status' for the connected nodes") };
     const context: Record<string, unknown> = {};
     for (const k of ["session", "channel", "user"] as const) if (ctx[k] !== undefined) context[k] = ctx[k];
+    // The agent's relayed yes to this very call (runtime/agent/call-remote.ts); a client's node.invoke never has one.
+    const approved = (ctx as { approved?: unknown }).approved;
+    if (approved !== undefined) context.approved = approved;
     // The node applies its own time limits; this only bounds a node that never answers.
     const call = conn.invoke(tool, params, this.limits.nodeInvokeTimeoutMs, context).then(
       (output): ToolResult => ({ ok: true, output }),

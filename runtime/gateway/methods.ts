@@ -4,6 +4,7 @@ import { fail, MoltFailure } from "../contracts/errors.ts";
 import type { Connection } from "./connection.ts";
 import { event, type Method, type ParamsOf } from "./frames.ts";
 import type { Hub } from "./hub.ts";
+import { clientNodeInvoke } from "./node-invoke.ts";
 
 export interface MethodContext {
   hub: Hub;
@@ -59,8 +60,5 @@ export const HANDLERS: Handlers = {
 
   status: ({ hub, conn }) => ({ ...hub.status(), user: conn.user }),
 
-  "node.invoke": async ({ hub }, p) => {
-    const node = hub.nodes.get(p.node) ?? fail("not_found", `no node named ${p.node} is connected`, "see 'status' for the connected nodes");
-    return { node: p.node, result: await node.invoke(p.tool, p.params) };
-  },
+  "node.invoke": ({ hub, conn }, p) => clientNodeInvoke(hub, conn, p),
 };

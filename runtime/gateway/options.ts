@@ -2,6 +2,7 @@
 // sessions, history, skills, status). Everything but host/port/version is optional so the
 // gateway can start before the rest is wired.
 import type { Agent } from "../contracts/agent.ts";
+import type { AuditRecord } from "../contracts/audit.ts";
 
 export interface HistoryEntry {
   role: string;
@@ -32,6 +33,10 @@ export interface GatewayLimits {
   shutdownGraceMs: number;
   /** How long the agent waits for a remote node's answer to one tool call. */
   nodeInvokeTimeoutMs: number;
+  /** How often a node is pinged (WS ping); any frame or pong from it counts as an answer. */
+  nodePingIntervalMs: number;
+  /** A node silent this long is closed and its pending calls fail (a frozen process keeps its socket open). */
+  nodeDeadMs: number;
   /** Turns one user may have running or queued at once; more `chat.send`s get `rate_limited`. */
   turnsPerUser: number;
   /** Turns the whole gateway runs or queues at once (users are only names a client picks). */
@@ -50,6 +55,8 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   connectTimeoutMs: 10_000,
   shutdownGraceMs: 5_000,
   nodeInvokeTimeoutMs: 120_000,
+  nodePingIntervalMs: 10_000,
+  nodeDeadMs: 25_000,
   turnsPerUser: 4,
   maxTurns: 256,
   authAddresses: 10_000,
@@ -76,6 +83,18 @@ export interface GatewayOptions {
   /** After turns ended and sockets closed: flush audit and memory, disconnect channels. */
   onShutdown?: () => Promise<void>;
   limits?: Partial<GatewayLimits>;
+  /**
+   * The gateway's own trust gate and audit log, applied to a WS client's `node.invoke` as to the
+   * agent's routed calls (DESIGN §5, §6, §9). Without it only clients holding the configured
+   * token may use `node.invoke`; everyone else is refused (fail closed).
+   */
+  nodeGate?: NodeGate;
+}
+
+/** What main.ts hands in: `trustLevel(policy, tool)` from policy/ and `AuditLog.append`. */
+export interface NodeGate {
+  trust(tool: string): { trust: "allow" | "confirm" | "forbid"; rule: string };
+  audit(record: AuditRecord): void;
 }
 
 export function defaultSessionFor(user: string, _channel: string, label?: string): string {

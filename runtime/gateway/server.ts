@@ -77,6 +77,7 @@ export function startGateway(opts: GatewayOptions): RunningGateway {
         idleTimeout: 120,
         open: (ws) => hub.open(ws),
         message: (ws, msg) => ws.data.conn?.onMessage(msg),
+        pong: (ws) => ws.data.conn?.onPong(),
         close: (ws) => ws.data.conn?.onClose(),
       },
     });

@@ -29,7 +29,7 @@ describe("node link", () => {
     const l = await link();
     expect(gw.nodes.remoteTools()).toEqual([{ node: "pi", ...ECHO }]);
     const c = await GatewayClient.connect(gw.url, { token: "t0k" });
-    expect(await c.request("node.invoke", { node: "pi", tool: "echo", params: { a: 1 } })).toEqual({ node: "pi", result: { got: { a: 1 }, ctx: null } });
+    expect(await c.request("node.invoke", { node: "pi", tool: "echo", params: { a: 1 } })).toMatchObject({ node: "pi", result: { got: { a: 1 } } });
     expect(await gw.nodes.invokeRemote("pi", "echo", { b: 2 }, { session: "s", user: "u" })).toEqual({ ok: true, output: { got: { b: 2 }, ctx: { session: "s", user: "u" } } });
     c.close();
     await l.stop();
@@ -50,6 +50,35 @@ describe("node link", () => {
     const l = startNodeLink({ url: gw.url, token: "wrong", name: "mallory", advertise: async () => ({ skills: [], capabilities: {} }), invoke: async () => ({ ok: true, output: null }), onDisconnected: () => retries++ });
     expect(await l.done).toMatchObject({ code: "unauthorized" });
     expect(retries).toBe(0);
+  });
+});
+
+describe("stopping", () => {
+  const slow = (ms: number) => async (_req: unknown, signal: AbortSignal) => {
+    await new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      signal.addEventListener("abort", () => (clearTimeout(t), resolve(null)), { once: true });
+    });
+    return signal.aborted ? { ok: false as const, error: { code: "cancelled" as const, message: "stopped" } } : { ok: true as const, output: "finished" };
+  };
+
+  test("stop() lets a running call finish and answer, refuses new ones, then closes", async () => {
+    const l = await link({ name: "drain", invoke: slow(300) });
+    const running = gw.nodes.invokeRemote("drain", "echo", {});
+    while (l.inFlight === 0) await Bun.sleep(5);
+    const stopped = l.stop();
+    expect(await gw.nodes.invokeRemote("drain", "echo", {})).toMatchObject({ ok: false, error: { code: "channel_error", message: expect.stringContaining("stopping") } });
+    expect(await running).toEqual({ ok: true, output: "finished" });
+    await stopped;
+    expect(await l.done).toBeNull();
+  });
+
+  test("a call still running after drainMs is cancelled and its answer still sent", async () => {
+    const l = await link({ name: "drain2", invoke: slow(60_000), drainMs: 100 });
+    const running = gw.nodes.invokeRemote("drain2", "echo", {});
+    while (l.inFlight === 0) await Bun.sleep(5);
+    await l.stop();
+    expect(await running).toMatchObject({ ok: false, error: { code: "cancelled" } });
   });
 });
 
@@ -101,6 +130,8 @@ describe("pieces", () => {
   test("tool.invoke params are checked strictly, naming the field", () => {
     expect(parseInvoke({ tool: "x", params: { a: 1 }, context: { user: "u" } })).toMatchObject({ ok: true });
     expect(parseInvoke({ tool: "x", sudo: true })).toMatchObject({ ok: false, error: { code: "invalid_params" } });
+    expect(parseInvoke({ tool: "x", context: { user: "u", approved: { by: "u", approval: "ap1" } } })).toMatchObject({ ok: true });
+    expect(parseInvoke({ tool: "x", context: { approved: { by: "u", scope: "all" } } })).toMatchObject({ ok: false, error: { code: "invalid_params", message: expect.stringContaining("context.approved") } });
     expect(parseInvoke({ tool: "x", context: { user: 5 } })).toMatchObject({ ok: false, error: { message: expect.stringContaining("context.user") } });
   });
 });

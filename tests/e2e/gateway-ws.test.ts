@@ -15,6 +15,7 @@ beforeAll(() => {
     port: 0,
     version: "test",
     agent,
+    nodeGate: { trust: () => ({ trust: "allow", rule: "test" }), audit: () => {} },
     history: async (session, last) => {
       histories.push(session);
       return [{ role: "user", text: `hello from ${session}` }].slice(0, last);
@@ -148,11 +149,17 @@ describe("other methods", () => {
       const f = JSON.parse(String(e.data));
       if (f.type === "req" && f.method === "tool.invoke") ws.send(JSON.stringify({ type: "res", id: f.id, ok: true, result: { echoed: f.params } }));
     };
-    ws.send(JSON.stringify({ type: "req", id: 1, method: "connect", params: { role: "node", name: "laptop" } }));
+    const weather = { name: "weather", version: "1.0.0", description: "Current weather", parameters: { type: "object", properties: { city: { type: "string" } } } };
+    ws.send(JSON.stringify({ type: "req", id: 1, method: "connect", params: { role: "node", name: "laptop", skills: [weather] } }));
     while (!(await c.request("status")).nodes.includes("laptop")) await Bun.sleep(5);
-    expect(await c.request("node.invoke", { node: "laptop", tool: "weather", params: { city: "Oslo" } })).toEqual({ node: "laptop", result: { echoed: { tool: "weather", params: { city: "Oslo" } } } });
+    // A skill the node does not advertise is not_found before anything reaches it.
+    await expect(c.request("node.invoke", { node: "laptop", tool: "tides" })).rejects.toMatchObject({ error: { code: "not_found", message: expect.stringContaining("tides") } });
+    expect(await c.request("node.invoke", { node: "laptop", tool: "weather", params: { city: "Oslo" } })).toEqual({
+      node: "laptop",
+      result: { echoed: { tool: "weather", params: { city: "Oslo" }, context: { user: "webchat:jack", session: "webchat:jack", channel: "webchat" } } },
+    });
     const health = (await (await fetch(`${gw.url}/health`)).json()) as any;
-    expect(health.nodes.laptop).toEqual({ status: "connected" });
+    expect(health.nodes.laptop).toEqual({ status: "connected", skills: ["weather"] });
     ws.close();
     c.close();
   });
