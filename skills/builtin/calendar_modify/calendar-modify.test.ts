@@ -118,3 +118,49 @@ describe("an update writes times in the event's own form", () => {
     expect(() => retime(c, ev, { end: "2026-03-12T10:00:00Z" }, 60)).toThrow("end: the event is all-day");
   });
 });
+
+describe("an update in a zone with one-off changes or across a clock change", () => {
+  const zoned = (tz: string, body: string) => parseICal(`BEGIN:VCALENDAR\n${tz}${body}END:VCALENDAR\n`.replace(/\n/g, "\r\n")).children[0] as Comp;
+  const KOLKATA = "BEGIN:VTIMEZONE\nTZID:Asia/Kolkata\nBEGIN:STANDARD\nDTSTART:19451015T000000\nTZNAME:IST\nTZOFFSETFROM:+0630\nTZOFFSETTO:+0530\nEND:STANDARD\nEND:VTIMEZONE\n";
+  const KATHMANDU = "BEGIN:VTIMEZONE\nTZID:Asia/Kathmandu\nBEGIN:STANDARD\nTZOFFSETFROM:+054116\nTZOFFSETTO:+0530\nDTSTART:19200101T000000\nRDATE:19200101T000000\nEND:STANDARD\nBEGIN:STANDARD\nTZOFFSETFROM:+0530\nTZOFFSETTO:+0545\nDTSTART:19860101T000000\nRDATE:19860101T000000\nEND:STANDARD\nEND:VTIMEZONE\n";
+  const BERLIN = "BEGIN:VTIMEZONE\nTZID:Europe/Berlin\nBEGIN:DAYLIGHT\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nDTSTART:19700329T020000\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT\nBEGIN:STANDARD\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nDTSTART:19701025T030000\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD\nEND:VTIMEZONE\n";
+
+  test("Kathmandu (+05:45 since 1986): 10:00+05:45 is written as 10:00, without seconds, and the length is kept", () => {
+    const c = zoned(KATHMANDU, "BEGIN:VEVENT\nUID:k\nDTSTART;TZID=Asia/Kathmandu:20261203T090000\nDTEND;TZID=Asia/Kathmandu:20261203T100000\nEND:VEVENT\n");
+    const ev = vevents(c)[0];
+    retime(c, ev, { start: "2026-12-03T10:00:00+05:45" }, 0);
+    expect(val(ev, "DTSTART")).toEqual(["TZID=Asia/Kathmandu:20261203T100000"]);
+    expect(val(ev, "DTEND")).toEqual(["TZID=Asia/Kathmandu:20261203T110000"]);
+  });
+
+  test("Apple's Asia/Kolkata (one STANDARD block from 1945): 16:00+05:30 is written as 16:00", () => {
+    const c = zoned(KOLKATA, "BEGIN:VEVENT\nUID:i\nDTSTART;TZID=Asia/Kolkata:20261202T150000\nDTEND;TZID=Asia/Kolkata:20261202T160000\nEND:VEVENT\n");
+    const ev = vevents(c)[0];
+    retime(c, ev, { start: "2026-12-02T16:00:00+05:30", end: "2026-12-02T17:30:00+05:30" }, 0);
+    expect(val(ev, "DTSTART")).toEqual(["TZID=Asia/Kolkata:20261202T160000"]);
+    expect(val(ev, "DTEND")).toEqual(["TZID=Asia/Kolkata:20261202T173000"]);
+  });
+
+  test("a Berlin series starting at 02:30 on the spring-forward day keeps its half hour when only the end moves", () => {
+    const c = zoned(BERLIN, "BEGIN:VEVENT\nUID:b\nDTSTART;TZID=Europe/Berlin:20260329T023000\nDTEND;TZID=Europe/Berlin:20260329T030000\nEND:VEVENT\n");
+    const ev = vevents(c)[0];
+    // 02:30 does not exist that day: it is 03:30 CEST (01:30Z), so an end at 04:30 CEST is an hour later.
+    retime(c, ev, { end: "2026-03-29T04:30:00+02:00" }, 0);
+    expect(val(ev, "DTEND")).toEqual(["TZID=Europe/Berlin:20260329T043000"]);
+    expect(() => retime(c, ev, { end: "2026-03-29T03:15:00+02:00" }, 0)).toThrow("end must be after start");
+  });
+});
+
+describe("the hour repeated when clocks go back", () => {
+  const c = () => cal("BEGIN:VEVENT\nUID:n\nDTSTART;TZID=America/New_York:20261031T090000\nDTEND;TZID=America/New_York:20261031T100000\nEND:VEVENT\n");
+  test("01:30 EDT (the first pass) is written as 01:30 in the zone", () => {
+    const cc = c(), ev = vevents(cc)[0];
+    retime(cc, ev, { start: "2026-11-01T01:30:00-04:00" }, 0);
+    expect(val(ev, "DTSTART")).toEqual(["TZID=America/New_York:20261101T013000"]);
+  });
+
+  test("01:30 EST (the second pass) is refused rather than written as 01:30, which means EDT", () => {
+    const cc = c();
+    expect(() => retime(cc, vevents(cc)[0], { start: "2026-11-01T01:30:00-05:00" }, 0)).toThrow("start: 2026-11-01T01:30:00-05:00 is the second time the clock shows 01:30 in America/New_York");
+  });
+});

@@ -30,7 +30,14 @@ export function retime(vcal, ev, p, offset) {
   if (recurring && allDay !== wasAllDay) throw new Error("a repeating series cannot be switched between all-day and timed here; do it in a calendar app");
   // A timed event made from an all-day one is written in UTC, as create writes it.
   const form = allDay ? (wasAllDay ? old : dateForm(offset)) : wasAllDay ? UTC_FORM : old;
-  const wallIn = (text, field) => (allDay ? instant(String(text).slice(0, 10), 0, field) : form.toWall(instant(text, offset, field)));
+  const wallIn = (text, field) => {
+    if (allDay) return instant(String(text).slice(0, 10), 0, field);
+    const at = instant(text, offset, field), wall = form.toWall(at);
+    // The second pass through the hour repeated when clocks go back has no clock time of its own
+    // in the zone: written there it would mean the first pass (RFC 5545 §3.3.5), an hour earlier.
+    if (form.toUtc(wall) !== at) throw new Error(`${field}: ${String(text).slice(0, 40)} is the second time the clock shows ${valueIn(form, wall).slice(9, 13).replace(/^(..)/, "$1:")} in ${form.tzid}, which the event's time zone cannot express; give a time outside that hour`);
+    return wall;
+  };
 
   const start = p.start === undefined ? oldStart : wallIn(p.start, "start");
   let end = null; // null: DTEND / DURATION stay as they are

@@ -2,7 +2,7 @@
 // VTIMEZONE, or floating. Times are "wall" milliseconds (Date.UTC of the local fields), as in
 // tz.js; each form maps them to and from UTC. A changed time is written in the form it had, so an
 // event in a zone stays in it and its repetitions keep their clock time across DST changes.
-import { wallAt, wallOf, zoneOffset } from "./tz.js";
+import { utcIn, wallAt, wallOf } from "./tz.js";
 
 const MIN = 60000;
 const UTC_NAMES = new Set(["UTC", "ETC/UTC", "GMT", "Z", "ETC/GMT"]);
@@ -21,8 +21,8 @@ export function formOf(p, zones, offset) {
   const tzid = p.params.TZID;
   if (tzid === undefined) return local("floating", offset);
   const zone = zones.get(tzid);
-  if (zone && zoneOffset(zone, wallOf(v)) !== null) {
-    return { kind: "zone", tzid, toUtc: (w) => w - zoneOffset(zone, w) * MIN, toWall: (u) => wallAt(zone, u) };
+  if (zone && utcIn(zone, wallOf(v)) !== null) {
+    return { kind: "zone", tzid, toUtc: (w) => utcIn(zone, w), toWall: (u) => wallAt(zone, u) };
   }
   if (UTC_NAMES.has(tzid.toUpperCase())) return { kind: "zone", tzid, toUtc: (w) => w, toWall: (u) => u };
   return local("zone", offset, tzid);

@@ -1,10 +1,10 @@
 // Calendar objects (as CalDAV returns them) → event occurrences overlapping [from, to): times
 // resolved through the object's VTIMEZONEs (UTC, TZID, floating, all-day), recurrences (RRULE,
-// RDATE) expanded, RECURRENCE-ID overrides and EXDATEs applied. A series this cannot fully
-// expand is still shown, with a note, never dropped.
+// RDATE) expanded, RECURRENCE-ID overrides (a RANGE=THISANDFUTURE one for the rest of the series)
+// and EXDATEs applied. A series this cannot fully expand is still shown, with a note, never dropped.
 import { children, parseICal, prop, props, unescapeText } from "./ical.js";
 import { expandSeries, parseRule } from "./rrule.js";
-import { wallOf, zoneOffset } from "./tz.js";
+import { utcIn, wallOf } from "./tz.js";
 
 const MIN = 60000, DAY = 86400000;
 /** Wall times differ from UTC by at most this much in any zone. */
@@ -24,40 +24,72 @@ export function occurrences(objects, from, to, offset) {
     for (const ev of events) {
       const start = resolve(prop(ev, "DTSTART"));
       if (!start) continue;
-      const end = prop(ev, "DTEND") ? resolve(prop(ev, "DTEND")) : null;
-      const duration = end ? end.utc - start.utc : parseDuration(prop(ev, "DURATION")?.value) ?? (start.allDay ? DAY : 0);
-      const overlaps = (s) => s < to && (s + duration > from || (duration === 0 && s >= from));
+      const duration = durationOf(ev, start, resolve);
       const rrule = prop(ev, "RRULE");
       const isOverride = prop(ev, "RECURRENCE-ID") !== undefined;
       const recurring = rrule !== undefined || props(ev, "RDATE").length > 0;
-      let starts = [start.utc], problem = null;
+      // Each occurrence: its start, length and the component whose properties it shows.
+      let shown = [{ s: start.utc, duration, comp: ev }], problem = null;
       if (recurring && !isOverride) {
-        ({ starts, problem } = seriesStarts(ev, start, rrule, resolve, from - Math.max(0, duration) - ZONE_SLACK, to + ZONE_SLACK));
+        const mine = overrides.filter((o) => prop(o, "UID")?.value === prop(ev, "UID")?.value);
+        const future = futureChanges(mine, resolve);
+        // A changed instance that moves can reach the range from an original start outside it.
+        const before = Math.max(0, duration, ...future.map((f) => f.shift + f.duration)), after = Math.max(0, ...future.map((f) => -f.shift));
+        let starts;
+        ({ starts, problem } = seriesStarts(ev, start, rrule, resolve, from - before - ZONE_SLACK, to + after + ZONE_SLACK));
         const skip = new Set();
         for (const ex of props(ev, "EXDATE")) for (const v of ex.value.split(",")) {
           const t = resolve({ ...ex, value: v });
           if (t) skip.add(t.utc);
         }
-        for (const o of overrides) {
-          if (prop(o, "UID")?.value !== prop(ev, "UID")?.value) continue;
+        for (const o of mine) {
           const t = resolve(prop(o, "RECURRENCE-ID"));
           if (t) skip.add(t.utc);
         }
-        starts = starts.filter((t) => !skip.has(t));
+        shown = starts.filter((t) => !skip.has(t)).map((t) => {
+          const f = future.filter((x) => x.at < t).pop();
+          return f ? { s: t + f.shift, duration: f.duration, comp: f.comp } : { s: t, duration, comp: ev };
+        });
       }
-      const shown = starts.filter(overlaps);
+      shown = shown.filter(({ s, duration: d }) => s < to && (s + d > from || (d === 0 && s >= from)));
       let note;
       if (problem) {
         // The server matched this series to the range; if what could be expanded shows nothing
         // there, the first occurrence stands in for it rather than the event vanishing.
         const firstOnly = shown.length === 0 && start.utc < to;
-        if (firstOnly) shown.push(start.utc);
+        if (firstOnly) shown.push({ s: start.utc, duration, comp: ev });
         note = `the recurrence could not be fully expanded (${problem}); ${firstOnly ? "only its first occurrence is shown" : "some occurrences may be missing"}`;
       }
-      for (const s of shown) out.push(eventOf(ev, obj, s, duration, start.allDay, recurring || isOverride, note));
+      for (const o of shown) out.push(eventOf(o.comp, obj, o.s, o.duration, start.allDay, recurring || isOverride, note));
     }
   }
   return out.sort((a, b) => a.startMs - b.startMs);
+}
+
+/**
+ * An event's length: DTEND − DTSTART, its DURATION, or a day for an all-day event; never negative
+ * (a start in a spring-forward gap moves an hour later, past an end such as 03:00).
+ */
+function durationOf(ev, start, resolve) {
+  const end = prop(ev, "DTEND") ? resolve(prop(ev, "DTEND")) : null;
+  return Math.max(0, end ? end.utc - start.utc : parseDuration(prop(ev, "DURATION")?.value) ?? (start.allDay ? DAY : 0));
+}
+
+/**
+ * A series' RECURRENCE-ID;RANGE=THISANDFUTURE overrides, by the instance they change from: each
+ * later instance takes the override's properties and length and moves by the step from its
+ * RECURRENCE-ID to its DTSTART (RFC 5545 §3.8.4.4). Google and Apple write them.
+ */
+function futureChanges(overrides, resolve) {
+  const out = [];
+  for (const o of overrides) {
+    const rid = prop(o, "RECURRENCE-ID");
+    if (String(rid.params.RANGE ?? "").toUpperCase() !== "THISANDFUTURE") continue;
+    const at = resolve(rid), start = resolve(prop(o, "DTSTART"));
+    if (!at) continue;
+    out.push({ at: at.utc, shift: start ? start.utc - at.utc : 0, duration: start ? durationOf(o, start, resolve) : 0, comp: o });
+  }
+  return out.sort((a, b) => a.at - b.at);
 }
 
 /** A master's occurrence starts (UTC ms) from its RRULE and RDATEs, within [minWall, maxWall] of wall time. */
@@ -111,7 +143,7 @@ export function resolveTime(p, zones, offset) {
   else if (!allDay && p.params.TZID) {
     const tzid = p.params.TZID;
     const zone = zones.get(tzid);
-    if (zone && zoneOffset(zone, wall) !== null) toUtc = (w) => w - zoneOffset(zone, w) * MIN;
+    if (zone && utcIn(zone, wall) !== null) toUtc = (w) => utcIn(zone, w);
     else if (UTC_NAMES.has(tzid.toUpperCase())) toUtc = (w) => w;
     else toUtc = (w) => w - offset * MIN; // unknown zone: read as the user's local time
   } else toUtc = (w) => w - offset * MIN;
