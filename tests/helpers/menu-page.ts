@@ -15,7 +15,7 @@ export const MENU_PAGE = `<!doctype html><html><head><title>Caf&eacute; &amp; Co
 /** MENU_PAGE as Markdown, served from `${base}/food/menu.html`: no script, nav or footer. */
 export const menuMarkdown = (base: string) => [
   "# Menu of the *day*",
-  `Our [wine list](${base}/wine/list.html) and \`espresso()\`.\nOpen daily.`,
+  `Our [wine list](${base}/wine/list.html) and \`espresso()\`.\\\nOpen daily.`,
   "- Soup\n- Bread\n  1. white\n  2. rye",
   '```sh\necho "1 < 2"\n  done\n```',
   "> Best in town",

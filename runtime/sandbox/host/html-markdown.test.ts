@@ -41,8 +41,9 @@ describe("each construct", () => {
     expect(txt("<h1>A</h1><h2>B</h2><p>x</p>")).toBe("A\n\nB\n\nx");
   });
 
-  test("paragraphs: whitespace collapsed, no-break spaces kept as spaces, <br> a line break", () => {
-    expect(md("<p>  many   spaces\n\tand\ttabs </p><p>nb&nbsp;sp&nbsp; </p><div>a<br>b<br/> c </div>")).toBe("many spaces and tabs\n\nnb sp\n\na\nb\nc");
+  test("paragraphs: whitespace collapsed, no-break spaces kept as spaces, <br> a hard line break (a plain one in text)", () => {
+    expect(md("<p>  many   spaces\n\tand\ttabs </p><p>nb&nbsp;sp&nbsp; </p><div>a<br>b<br/> c </div>")).toBe("many spaces and tabs\n\nnb sp\n\na\\\nb\\\nc");
+    expect(txt("<div>a<br>b<br/> c </div>")).toBe("a\nb\nc");
   });
 
   test("links: resolved against the base URL; fragments, javascript: and empty labels stay text", () => {
@@ -60,7 +61,7 @@ describe("each construct", () => {
 
   test("lists: nesting, an ordered list's start, menu, an item outside any list", () => {
     expect(md(`<ol start="3"><li>three</li><li>four<ul><li>sub</li><li>sub2<ol><li>deep</li></ol></li></ul></li></ol><menu><li>m</li></menu><li>stray</li>`))
-      .toBe("3. three\n4. four\n  - sub\n  - sub2\n    1. deep\n- m\n- stray");
+      .toBe("3. three\n4. four\n   - sub\n   - sub2\n     1. deep\n\n- m\n- stray");
   });
 
   test("code: inline, and blocks with their language; entities decoded, trailing space trimmed", () => {
@@ -71,7 +72,7 @@ describe("each construct", () => {
   });
 
   test("blockquotes, nested; no markers in text mode", () => {
-    expect(md("<blockquote><p>one</p><blockquote>two<br>lines</blockquote></blockquote><p>after</p>")).toBe("> one\n\n> > two\n> > lines\n\nafter");
+    expect(md("<blockquote><p>one</p><blockquote>two<br>lines</blockquote></blockquote><p>after</p>")).toBe("> one\n\n> > two\\\n> > lines\n\nafter");
     expect(txt("<blockquote><p>one</p></blockquote>")).toBe("one");
   });
 
@@ -150,7 +151,7 @@ describe("the page's text stays text, and our syntax stays well formed", () => {
     );
     // Plain text is not escaped; a line after <br> is escaped like the first.
     expect(txt("<p># a [b](c)</p>")).toBe("# a [b](c)");
-    expect(md("<p>a<br># b</p>")).toBe("a\n\\# b");
+    expect(md("<p>a<br># b</p>")).toBe("a\\\n\\# b");
   });
 
   test("link and image targets: spaces, parentheses and angle brackets percent-encoded; labels escaped", () => {
@@ -189,6 +190,68 @@ describe("the page's text stays text, and our syntax stays well formed", () => {
     expect(md("<table><caption>Prices</caption><tr><th>H1</th><th>H2</th></tr><tr><td>a</td><td>b</td></tr></table>"))
       .toBe("Prices\n\n| H1 | H2 |\n| --- | --- |\n| a | b |");
     expect(txt("<table><tr><th>Name</th><th>Price | USD</th></tr></table>")).toBe("Name\tPrice | USD");
+  });
+});
+
+describe("block structure survives rendering", () => {
+  const base = "https://news.example/front/";
+
+  test("a list or heading in a table cell flattens into the cell and nothing leaks past the table", () => {
+    expect(md("<table><tr><td>cell<ul><li>x</li><li>y</li></ul></td></tr></table><h2>After table</h2><p>Para after.</p>"))
+      .toBe("| cell • x • y |\n| --- |\n\n## After table\n\nPara after.");
+    expect(md("<table><tr><th><h3>Plan</h3></th></tr><tr><td>x</td></tr></table><p>Para after.</p>")).toBe("| Plan |\n| --- |\n| x |\n\nPara after.");
+    // An order email read as text: the items stay in their cell, the total is a plain line.
+    expect(txt("<table><tr><td>Item<ul><li>Socks</li><li>Hat</li></ul></td><td>Price</td></tr></table><h2>Total: 20 EUR</h2>"))
+      .toBe("Item • Socks • Hat\tPrice\n\nTotal: 20 EUR");
+    // A list, quote or empty item left open in a cell ends with the cell; code there is inline.
+    expect(md("<table><tr><td><ul><li>a<ul><li></td><td><blockquote>b</td><td><pre>x\n  y</pre></td></tr></table><p>after</p><ul><li>c</li></ul>"))
+      .toBe("| a | b | `x y` |\n| --- | --- | --- |\n\nafter\n\n- c");
+    // A table inside a list item stays in the item.
+    expect(md("<ol><li>x<table><tr><td>a</td></tr></table></li><li>y</li></ol>")).toBe("1. x\n\n   | a |\n   | --- |\n\n2. y");
+  });
+
+  test("<br> in a list item or quote keeps the item's indentation; in a heading it is a space", () => {
+    expect(md("<ul><li>x<br>y</li></ul><ol><li>a<br>b</li></ol>")).toBe("- x\\\n  y\n\n1. a\\\n   b");
+    expect(md("<blockquote>q<br>r</blockquote>")).toBe("> q\\\n> r");
+    expect(md("<h2>a<br>b</h2><p>one<br><br>two<br></p>")).toBe("## a b\n\none\n\ntwo");
+    expect(txt("<ul><li>x<br>y</li></ul>")).toBe("- x\n  y");
+  });
+
+  test("nested blocks are indented by their item's marker width; a <p> in an item stays in it", () => {
+    expect(md("<ol><li>First<ul><li>Sub A</li><li>Sub B<ol><li>deep 1</li></ol></li></ul></li><li>Second<p>para in item</p></li></ol>"))
+      .toBe("1. First\n   - Sub A\n   - Sub B\n     1. deep 1\n2. Second\n\n   para in item");
+    expect(md('<ol start="10"><li>ten<ul><li>s</li></ul><pre>code\n  more</pre></li><li>eleven</li></ol>'))
+      .toBe("10. ten\n    - s\n\n    ```\n    code\n      more\n    ```\n\n11. eleven");
+    // An ordered list from 3 cannot interrupt a paragraph, nor a list follow another on the next line.
+    expect(md('<ul><li>a<ol start="3"><li>b</li></ol></li></ul><ul><li>c</li></ul><ol><li>d</li></ol>')).toBe("- a\n\n  3. b\n\n- c\n\n1. d");
+    expect(md("<ul><li><ul><li>a</li><li>b</li></ul></li><li>c</li></ul>")).toBe("- - a\n  - b\n- c");
+    // An empty item's marker or an empty heading's "##" does not land on the next paragraph.
+    expect(md("<ul><li></li></ul><p>after</p><h2></h2><p>x</p>")).toBe("after\n\nx");
+    expect(md('<ol start="x"><li>a</li></ol><ol start="99999999999"><li>b</li></ol>')).toBe("1. a\n\n999999999. b");
+  });
+
+  test("'&' before a character reference and '~' that could strike through stay literal", () => {
+    expect(md("<p>write &amp;copy; to get ©, &amp;#169; or &amp;#xA9; too; &amp; alone, &amp;x and AT&amp;T stay</p>"))
+      .toBe("write \\&copy; to get ©, \\&#169; or \\&#xA9; too; & alone, &x and AT&T stay");
+    expect(md("<p>use ~~tildes~~ or ~one~ for strike; ~/.bashrc, ~user and snake_case_name stay</p>"))
+      .toBe("use \\~\\~tildes\\~\\~ or ~one\\~ for strike; ~/.bashrc, ~user and snake_case_name stay");
+    expect(md('<a href="/q?a=1&amp;copy;=2">l</a>', base)).toBe("[l](https://news.example/q?a=1\\&copy;=2)");
+    expect(txt("<p>&amp;copy; ~~x~~</p>")).toBe("&copy; ~~x~~");
+  });
+
+  test("a link around blocks links its first block's text", () => {
+    expect(md('<div class="card"><a href="/story/1"><h3>Big story today</h3><p>Teaser text.</p></a></div><p>next</p>', base))
+      .toBe("### [Big story today](https://news.example/story/1)\n\nTeaser text.\n\nnext");
+    expect(md('<a href="/s"><div><b>one</b></div><div>two</div></a> <a href="/t">plain</a>', base))
+      .toBe("[**one**](https://news.example/s)\n\ntwo\n\n[plain](https://news.example/t)");
+    expect(md('<p><b>bold <a href="/z">in <i>it</i><p>next</p> more</a> tail</b></p>', base)).toBe("**bold [in *it*](https://news.example/z)**\n\n**next**\n\n**more tail**");
+    expect(md('<a href="#top"><h3>T</h3></a>')).toBe("### T");
+  });
+
+  test("task lists: a checkbox opening an item", () => {
+    const html = '<ul><li> <input type="checkbox" checked disabled> Done thing</li><li><input type=checkbox disabled> Todo thing</li><li>x <input type=checkbox></li><li><input type=text> y</li></ul>';
+    expect(md(html)).toBe("- [x] Done thing\n- [ ] Todo thing\n- x\n- y");
+    expect(txt(html)).toBe("- [x] Done thing\n- [ ] Todo thing\n- x\n- y");
   });
 });
 
@@ -245,6 +308,17 @@ describe("hostile input", () => {
     const quotes = md("<blockquote>q".repeat(depth)).split("\n\n");
     expect(quotes).toHaveLength(depth);
     expect(quotes[depth - 1]).toBe("> ".repeat(MAX_NESTING) + "q");
+  });
+
+  test(`emphasis nested deeper than ${MAX_NESTING} is plain text (each paragraph reopens what is open)`, () => {
+    const blocks = md("<b>".repeat(20_000) + "<p>x".repeat(20_000)).split("\n\n");
+    expect(blocks).toHaveLength(20_000);
+    expect(blocks[19_999]).toBe("**".repeat(MAX_NESTING) + "x" + "**".repeat(MAX_NESTING));
+  });
+
+  test("lists left open in a table's cells, links around many blocks", () => {
+    expect(md("<table><tr><td>" + "<ul><li>x".repeat(50_000) + "</table><p>after")).toBe("| " + Array(50_000).fill("x").join(" • ") + " |\n| --- |\n\nafter");
+    expect(md('<a href="/x">'.repeat(MAX_LINK_NESTING) + "<p>p".repeat(50_000), "https://e.com/").split("\n\n")[1]).toBe("p");
   });
 
   test(`links nested deeper than ${MAX_LINK_NESTING} are plain text`, () => {

@@ -5,9 +5,10 @@
 //
 // Hostile pages are the normal case, so every step is linear in the page's size: tags are found
 // with indexOf('<') and a hand-written scan that respects quotes (no backtracking regex over the
-// page), and what could grow faster than the page is capped (nesting depth, nested links, total
-// output). A tag, `<!…>` or `<?…>` still open at the end of the page ends the page there, as in
-// an HTML parser: nothing after its '<' is converted. An unterminated comment runs to the end.
+// page), and what could grow faster than the page is capped (nesting depth, nested links and
+// emphasis, total output). A tag, `<!…>` or `<?…>` still open at the end of the page ends the
+// page there, as in an HTML parser: nothing after its '<' is converted. An unterminated comment
+// runs to the end.
 import { BANG, DASH, DQ, EQ, GT, QUESTION, SLASH, SQ, isLetter } from "./html-chars.ts";
 import { decodeEntities } from "./html-entities.ts";
 import { parseBase, resolveUrl, type BaseUrl } from "./html-links.ts";
@@ -58,10 +59,17 @@ export function htmlToMarkdown(html: string, opts: HtmlToMarkdownOptions = {}): 
 // ---------------------------------------------------------------------------------------------
 // State
 
-interface Block { text: string; tight: boolean }
-interface List { ordered: boolean; n: number }
+/** A block and what separates it from the one before: "\n" inside a tight list, else a blank line. */
+interface Block { text: string; sep: string }
+/**
+ * An open list: its markers start at column `col`, its current item's content at `col + width`
+ * (CommonMark needs the marker's width: 3 under "1. ", 4 under "10. ").
+ */
+interface List { ordered: boolean; n: number; col: number; width: number }
+/** An open link; `href` null when it links nowhere, or once its text was linked (at a block's end). */
 interface Link { href: string | null; from: number }
-interface Table { rows: string[][]; row: string[] | null; cell: string; inCell: boolean; before: string }
+/** An open table, and what was open around it (a list left open in a cell ends with the table). */
+interface Table { rows: string[][]; row: string[] | null; cell: string; inCell: boolean; before: string; lists: number; quote: number; marker: string; markerCol: number; markerDepth: number; prefix: string }
 /** An open emphasis or code span: its marker is the piece at `from` of the paragraph. */
 interface Span { kind: "strong" | "em" | "code"; from: number }
 
@@ -69,9 +77,20 @@ interface State {
   blocks: Block[];
   /** The current paragraph's pieces; links remember where their text started. */
   inline: string[];
+  /** A heading's "## " for the current paragraph. */
   prefix: string;
+  /** The list item marker(s) for the current paragraph's first line, from column markerCol. */
   marker: string;
+  markerCol: number;
+  /** How many lists were open when the marker was set. */
+  markerDepth: number;
   lists: List[];
+  /** The last block ended a tight run (a list item's first block), so the next may follow with "\n". */
+  lastTight: boolean;
+  /** The last block was the first block of an item of the list at this depth (else -1). */
+  lastItemDepth: number;
+  /** The next block starts after a blank line (a list that cannot continue the one before). */
+  breakNext: boolean;
   quote: number;
   pre: string[] | null;
   preLang: string;
@@ -96,7 +115,7 @@ interface State {
 
 function newState(opts: HtmlToMarkdownOptions): State {
   return {
-    blocks: [], inline: [], prefix: "", marker: "", lists: [], quote: 0, pre: null, preLang: "", links: [], spans: [], code: 0, ignoredLinks: 0,
+    blocks: [], inline: [], prefix: "", marker: "", markerCol: 0, markerDepth: 0, lists: [], lastTight: false, lastItemDepth: -1, breakNext: false, quote: 0, pre: null, preLang: "", links: [], spans: [], code: 0, ignoredLinks: 0,
     table: null, tableDepth: 0, title: "", md: opts.text !== true, base: parseBase(opts.baseUrl ?? ""), baseSet: false,
     left: opts.maxOutputChars ?? MAX_OUTPUT_CHARS, max: opts.maxOutputChars ?? MAX_OUTPUT_CHARS,
   };
@@ -108,23 +127,25 @@ function spend(st: State, chars: number): void {
   if (st.left < 0) throw new RangeError(`html.toMarkdown: the page converts to more than ${st.max} characters`);
 }
 
-function pushBlock(st: State, text: string, tight: boolean): void {
+/** Adds a block; `tight` ones (list items) follow each other on the next line. */
+function pushBlock(st: State, text: string, tight: boolean, itemDepth = -1): void {
   spend(st, text.length + 2);
-  st.blocks.push({ text, tight });
+  st.blocks.push({ text, sep: tight && st.lastTight && !st.breakNext ? "\n" : "\n\n" });
+  st.lastTight = tight;
+  st.lastItemDepth = itemDepth;
+  st.breakNext = false;
 }
 
 function joinBlocks(blocks: Block[]): string {
   const parts: string[] = [];
-  let previous: Block | null = null;
   for (const b of blocks) {
     // Leading empty blocks (a text-mode <hr>) add no separator, as before any text.
     if (parts.length === 0 || (parts.length === 1 && parts[0] === "")) {
       parts.length = 0;
       parts.push(b.text);
     } else {
-      parts.push(b.tight && previous!.tight ? "\n" : "\n\n", b.text);
+      parts.push(b.sep, b.text);
     }
-    previous = b;
   }
   return parts.join("");
 }
@@ -266,7 +287,7 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 12 || c 
 
 /**
  * The decoded value of attribute `name` (lower case) in html[from, to), the attributes of a tag
- * `tagEnd` found (so every quoted value closes before `to`); null when absent or without a value.
+ * `tagEnd` found (so every quoted value closes before `to`); null when absent, "" without a value.
  */
 function attr(html: string, from: number, to: number, name: string): string | null {
   let i = from;
@@ -278,7 +299,7 @@ function attr(html: string, from: number, to: number, name: string): string | nu
     const matches = i - nameStart === name.length && sameName(html, nameStart, name);
     while (i < to && isSpace(html.charCodeAt(i))) i++;
     if (i >= to || html.charCodeAt(i) !== EQ) {
-      if (matches) return null;
+      if (matches) return "";
       continue;
     }
     i++;
@@ -323,16 +344,28 @@ function text(st: State, raw: string): void {
 
 // The page's own text must stay text when the Markdown is rendered: "[here](http://evil)" or
 // "<img onerror=…>" written on a page is not a link or HTML of ours ('<' only where it could
-// open a tag, so "1 < 2" stays as written). Inside a word '_' cannot
-// start emphasis, so snake_case stays unescaped.
-const INLINE_SPECIAL = /[\\`*_[\]]|<[A-Za-z!?]|<\/[A-Za-z]/;
-const INLINE_SPECIALS = /[\\`*[\]_]|<(?=[A-Za-z!?]|\/[A-Za-z])/g;
+// open a tag, so "1 < 2" stays as written; '&' only where it starts a character reference, so
+// "&copy;" written on a page is not ©; '~' where it could be strikethrough). Inside a word '_'
+// cannot start emphasis, so snake_case stays unescaped; nor can a lone '~' after a space close a
+// strikethrough, so ~/.bashrc and ~user do too. Each lookahead reads at most 33 characters.
+const INLINE_SPECIAL = /[\\`*_[\]~]|<[A-Za-z!?]|<\/[A-Za-z]|&[#A-Za-z]/;
+const ENTITY_AMP = /&(?=#\d{1,7};|#[xX][\dA-Fa-f]{1,6};|[A-Za-z][A-Za-z\d]{1,31};)/g;
+const INLINE_SPECIALS = /[\\`*[\]_]|~+|&(?=#\d{1,7};|#[xX][\dA-Fa-f]{1,6};|[A-Za-z][A-Za-z\d]{1,31};)|<(?=[A-Za-z!?]|\/[A-Za-z])/g;
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || isLetter(c) || c > 127;
 
 function escapeInline(s: string): string {
   if (!INLINE_SPECIAL.test(s)) return s;
-  return s.replace(INLINE_SPECIALS, (m, i: number) =>
-    m === "_" && i > 0 && isWordChar(s.charCodeAt(i - 1)) && isWordChar(s.charCodeAt(i + 1)) ? m : "\\" + m);
+  return s.replace(INLINE_SPECIALS, (m, i: number) => {
+    if (m === "_") return i > 0 && isWordChar(s.charCodeAt(i - 1)) && isWordChar(s.charCodeAt(i + 1)) ? m : "\\_";
+    if (m.charCodeAt(0) === 126) return m.length === 1 && opensOnly(s, i) ? m : "\\~".repeat(m.length);
+    return "\\" + m;
+  });
+}
+
+/** A lone '~' at s[i] that could only open a strikethrough (after a space, before a word or '/'). */
+function opensOnly(s: string, i: number): boolean {
+  const next = s.charCodeAt(i + 1);
+  return (i === 0 || isSpace(s.charCodeAt(i - 1))) && (isWordChar(next) || next === SLASH);
 }
 
 /** A line of the page's text that would start a heading, list, quote, rule or fence. */
@@ -361,12 +394,16 @@ function longestBacktickRun(s: string): number {
   return best;
 }
 
-/** A link or image target: what would end or break it in Markdown is percent-encoded. */
+/**
+ * A link or image target: what would end or break it in Markdown is percent-encoded, and a '&'
+ * that would start a character reference (which Markdown decodes in targets too) escaped.
+ */
 function linkTarget(url: string): string {
-  return url.replace(/[\s()<>\\]/g, (c) => {
+  const t = url.replace(/[\s()<>\\]/g, (c) => {
     const code = c.charCodeAt(0);
     return code < 128 ? "%" + code.toString(16).toUpperCase().padStart(2, "0") : encodeURIComponent(c);
   });
+  return t.indexOf("&") === -1 ? t : t.replace(ENTITY_AMP, "\\&");
 }
 
 // Runs of whitespace become one space. The patterns skip runs that already are one space, so a
@@ -386,39 +423,68 @@ function paragraph(pieces: string[]): string {
   return t.indexOf("\u00a0") === -1 ? t : t.replace(NBSP, " ");
 }
 
-/** Ends the current paragraph: its collapsed text becomes a block with the current prefix. */
+/**
+ * Ends the current paragraph: its collapsed text becomes a block with the current list marker or
+ * heading prefix, or, inside a table, part of the cell (flattened: lines and items on one line).
+ */
 function flush(st: State): void {
   if (st.inline.length === 0) return;
+  // A link around blocks (a news card's <a><h3>…</h3><p>…</p></a>) links its first block's text.
+  if (st.md) for (let k = st.links.length - 1; k >= 0; k--) if (st.links[k]!.from < st.inline.length) linkPieces(st, st.links[k]!, false);
   // Spans still open are closed at the paragraph's end and opened again in the next one.
   for (let i = st.spans.length - 1; i >= 0; i--) finishSpan(st, st.spans[i]!);
   let body = paragraph(st.inline);
   st.inline = [];
   for (const span of st.spans) reopenSpan(st, span);
+  for (const link of st.links) link.from = st.inline.length;
+  // An empty paragraph (the space between <li> and <p>) leaves the marker for the text to come.
   if (body === "") return;
-  const multiline = body.indexOf("\n") !== -1;
+  const { marker, prefix } = st;
+  st.marker = "";
+  st.prefix = "";
+  let multiline = body.indexOf("\n") !== -1;
+  // A heading stays on one line; so does a table's cell.
+  if (multiline && (prefix || st.table)) { body = body.replace(/\n+/g, " "); multiline = false; }
   if (st.table) {
     const t = st.table;
-    const piece = multiline ? body.replace(/\n/g, " ") : body;
+    const piece = body;
     // Text in a table but outside its cells (a caption, stray text) goes before the table.
-    if (t.inCell) t.cell += (t.cell ? " " : "") + piece;
+    if (t.inCell) t.cell += (t.cell ? (marker ? " • " : " ") : "") + piece;
     else t.before += (t.before ? "\n" : "") + piece;
     return;
   }
-  if (st.md) body = multiline ? body.split("\n").map(escapeLineStart).join("\n") : escapeLineStart(body);
-  const depth = Math.min(st.lists.length, MAX_NESTING);
-  const indent = depth > 1 ? "  ".repeat(depth - 1) : "";
-  const first = st.marker ? indent + st.marker : depth ? indent + "  " : "";
   const quote = st.quote && st.md ? "> ".repeat(Math.min(st.quote, MAX_NESTING)) : "";
-  let out = quote + first + st.prefix;
-  if (!multiline) out += body;
+  const cont = quote + " ".repeat(contentCol(st));
+  let out = marker ? quote + " ".repeat(st.markerCol) + marker + prefix : cont + prefix;
+  if (!multiline) out += st.md ? escapeLineStart(body) : body;
   else {
+    // <br>: a hard line break in Markdown (a backslash ending the line); in a heading, a space.
     const lines = body.split("\n");
-    const next = "\n" + quote + (depth ? indent + "  " : "");
-    out += lines.join(next);
+    const br = st.md ? "\\\n" + cont : "\n" + cont;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (i > 0) out += line === "" || lines[i - 1] === "" ? "\n" + (line === "" ? quote.trimEnd() : cont) : br;
+      out += st.md ? escapeLineStart(line) : line;
+    }
   }
-  pushBlock(st, out, st.marker !== "" || depth > 0);
-  st.marker = "";
-  st.prefix = "";
+  // An item's first block follows the item before on the next line; its other blocks (a <p>
+  // after its text) after a blank line, or they would run on as the same paragraph.
+  pushBlock(st, out, marker !== "", marker ? st.markerDepth : -1);
+}
+
+/** The column an open list item's content starts at (0 outside lists). */
+function contentCol(st: State): number {
+  const l = st.lists[st.lists.length - 1];
+  return l ? l.col + l.width : 0;
+}
+
+/** A block that is not a paragraph (code, a table, a rule) placed inside the open quotes and list items. */
+function containerBlock(st: State, text: string): string {
+  const quote = st.quote && st.md ? "> ".repeat(Math.min(st.quote, MAX_NESTING)) : "";
+  const col = contentCol(st);
+  if (!quote && col === 0) return text;
+  const pad = quote + " ".repeat(col);
+  return text.split("\n").map((l) => (l === "" ? quote.trimEnd() : pad + l)).join("\n");
 }
 
 function isHeading(name: string): boolean {
@@ -432,9 +498,10 @@ function open(st: State, name: string, html: string, from: number, to: number): 
   if (BLOCK.has(name)) return flush(st);
   switch (name) {
     case "br": if (st.pre !== null) st.pre.push("\n"); else st.inline.push(BR); return;
-    case "hr": flush(st); pushBlock(st, st.md ? "---" : "", false); return;
-    case "ul": case "ol": case "menu": flush(st); st.lists.push({ ordered: name === "ol", n: +(attr(html, from, to, "start") ?? 1) - 1 }); return;
-    case "li": { flush(st); const l = st.lists[st.lists.length - 1]; st.marker = l && l.ordered ? `${++l.n}. ` : "- "; return; }
+    case "hr": flush(st); if (!st.table) pushBlock(st, containerBlock(st, st.md ? "---" : ""), false); return;
+    case "ul": case "ol": case "menu": return openList(st, name === "ol", html, from, to);
+    case "li": return openItem(st);
+    case "input": return checkbox(st, html, from, to);
     case "blockquote": flush(st); st.quote++; return;
     case "pre": flush(st); st.pre = []; st.preLang = ""; return;
     case "code": return openCode(st, html, from, to);
@@ -443,16 +510,21 @@ function open(st: State, name: string, html: string, from: number, to: number): 
     case "a": return openLink(st, html, from, to);
     case "base": return setBase(st, html, from, to);
     case "img": return image(st, html, from, to);
-    case "table": if (st.tableDepth++ === 0) { flush(st); st.table = { rows: [], row: null, cell: "", inCell: false, before: "" }; } return;
+    case "table": if (st.tableDepth++ === 0) openTable(st); return;
     case "tr": if (st.tableDepth === 1) { endRow(st); st.table!.row = []; } return;
     case "td": case "th": return openCell(st);
   }
 }
 
 function close(st: State, name: string): void {
-  if (isHeading(name) || BLOCK.has(name)) return flush(st);
+  if (isHeading(name)) { flush(st); st.prefix = ""; return; } // an empty heading's "## " ends with it
+  if (BLOCK.has(name)) return flush(st);
   switch (name) {
-    case "ul": case "ol": case "menu": flush(st); st.lists.pop(); return;
+    case "ul": case "ol": case "menu":
+      flush(st);
+      if (st.markerDepth >= st.lists.length) st.marker = ""; // an empty item's marker ends with its list
+      st.lists.pop();
+      return;
     case "li": return flush(st);
     case "blockquote": flush(st); st.quote = Math.max(0, st.quote - 1); return;
     case "pre": return closePre(st);
@@ -466,6 +538,44 @@ function close(st: State, name: string): void {
   }
 }
 
+function openList(st: State, ordered: boolean, html: string, from: number, to: number): void {
+  flush(st);
+  const depth = st.lists.length;
+  const parent = st.lists[depth - 1];
+  const col = !parent ? 0 : depth >= MAX_NESTING ? parent.col : parent.col + parent.width;
+  const start = ordered ? listStart(attr(html, from, to, "start")) : 1;
+  // Only a list right after its parent item's text may follow on the next line (an ordered one
+  // only from 1): any other would continue the list or paragraph before it.
+  const afterItem = depth > 0 && (st.lastItemDepth === depth || (st.marker !== "" && st.markerDepth === depth));
+  if (!afterItem || start !== 1) st.breakNext = true;
+  st.lists.push({ ordered, n: start - 1, col, width: 0 });
+}
+
+/** An ordered list's first number: CommonMark allows 0 to 999999999. */
+function listStart(value: string | null): number {
+  const n = value === null ? NaN : parseInt(value.trim(), 10);
+  return Number.isFinite(n) && n >= 0 ? Math.min(n, 999_999_999) : 1;
+}
+
+function openItem(st: State): void {
+  flush(st);
+  const depth = st.lists.length;
+  const l = st.lists[depth - 1];
+  const marker = l && l.ordered ? `${++l.n}. ` : "- ";
+  if (l) l.width = marker.length;
+  // An item whose first content is a list: both markers on its first line ("- - x").
+  if (st.marker !== "" && st.markerDepth < depth) st.marker += marker;
+  else { st.marker = marker; st.markerCol = l ? l.col : 0; }
+  st.markerDepth = depth;
+}
+
+/** A checkbox opening a list item: a task list item ("- [x] done", "- [ ] to do"). */
+function checkbox(st: State, html: string, from: number, to: number): void {
+  if (st.marker === "" || st.table || st.inline.length > 4 || st.inline.join("").trim() !== "") return;
+  if (attr(html, from, to, "type")?.trim().toLowerCase() !== "checkbox") return;
+  st.inline.push(attr(html, from, to, "checked") === null ? "[ ] " : "[x] ");
+}
+
 function openCode(st: State, html: string, from: number, to: number): void {
   if (st.pre === null) return openSpan(st, "code");
   const c = attr(html, from, to, "class");
@@ -477,9 +587,22 @@ function closePre(st: State): void {
   if (st.pre === null) return;
   const body = st.pre.join("").replace(/^\n/, "").trimEnd();
   st.pre = null;
-  if (!st.md) return pushBlock(st, body, false);
+  if (st.table) {
+    // A table cell holds one line: the block becomes inline code there.
+    const flat = clean(body);
+    if (flat) st.inline.push(st.md ? codeSpan(flat) : flat);
+    return flush(st);
+  }
+  if (!st.md) return pushBlock(st, containerBlock(st, body), false);
   const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
-  pushBlock(st, fence + st.preLang + "\n" + body + "\n" + fence, false);
+  pushBlock(st, containerBlock(st, fence + st.preLang + "\n" + body + "\n" + fence), false);
+}
+
+/** `core` (no edge spaces) as a code span: the fence longer than any backtick run inside. */
+function codeSpan(core: string): string {
+  const marker = "`".repeat(longestBacktickRun(core) + 1);
+  const pad = core.charCodeAt(0) === 96 || core.charCodeAt(core.length - 1) === 96 ? " " : "";
+  return marker + pad + core + pad + marker;
 }
 
 // Emphasis and code spans: the opening marker is a piece of the paragraph; at the close the
@@ -489,7 +612,9 @@ function closePre(st: State): void {
 const MARKERS = { strong: "**", em: "*", code: "`" } as const;
 
 function openSpan(st: State, kind: Span["kind"]): void {
-  if (!st.md || st.pre !== null) return;
+  // Open spans are closed and opened again at every paragraph's end: beyond MAX_NESTING they
+  // would make a page of paragraphs quadratic, so deeper ones are plain text.
+  if (!st.md || st.pre !== null || st.spans.length >= MAX_NESTING) return;
   if (kind === "code") st.code++;
   st.spans.push({ kind, from: st.inline.length });
   st.inline.push(MARKERS[kind]);
@@ -517,15 +642,8 @@ function finishSpan(st: State, span: Span): void {
   while (b > a && isEdgeSpace(content.charCodeAt(b - 1))) b--;
   if (a === b) { st.inline.push(content); return; }
   const core = content.slice(a, b);
-  const lead = content.slice(0, a);
-  const trail = content.slice(b);
-  let marker: string = MARKERS[span.kind];
-  let pad = "";
-  if (span.kind === "code") {
-    marker = "`".repeat(longestBacktickRun(core) + 1);
-    if (core.charCodeAt(0) === 96 || core.charCodeAt(core.length - 1) === 96) pad = " ";
-  }
-  st.inline.push(lead + marker + pad + core + pad + marker + trail);
+  const marked = span.kind === "code" ? codeSpan(core) : MARKERS[span.kind] + core + MARKERS[span.kind];
+  st.inline.push(content.slice(0, a) + marked + content.slice(b));
 }
 
 /** Whitespace, a no-break space or a <br>: moved outside a span's markers. */
@@ -551,33 +669,55 @@ function image(st: State, html: string, from: number, to: number): void {
 
 function openLink(st: State, html: string, from: number, to: number): void {
   if (st.links.length >= MAX_LINK_NESTING) { st.ignoredLinks++; return; }
-  st.links.push({ href: attr(html, from, to, "href"), from: st.inline.length });
+  const href = attr(html, from, to, "href")?.trim();
+  const linked = st.md && href && !href.startsWith("#") && !/^javascript:/i.test(href);
+  st.links.push({ href: linked ? href : null, from: st.inline.length });
 }
 
 function closeLink(st: State): void {
   if (st.ignoredLinks > 0) { st.ignoredLinks--; return; }
   const link = st.links.pop();
-  if (!link) return;
-  // Spans opened inside the link end with it, so its label is balanced.
+  if (link) linkPieces(st, link, true);
+}
+
+/**
+ * The pieces since `link.from` become a Markdown link. At the link's end (`closing`) the spans
+ * opened inside it end too; at a block's end inside it they are opened again in the next block,
+ * and only that first block is linked.
+ */
+function linkPieces(st: State, link: Link, closing: boolean): void {
+  // Spans opened inside the link end with its label, so the label is balanced.
   let i = st.spans.length;
   while (i > 0 && st.spans[i - 1]!.from >= link.from) i--;
   if (i < st.spans.length) {
     for (let k = st.spans.length - 1; k >= i; k--) finishSpan(st, st.spans[k]!);
-    for (let k = i; k < st.spans.length; k++) if (st.spans[k]!.kind === "code") st.code--;
-    st.spans.length = i;
+    if (closing) {
+      for (let k = i; k < st.spans.length; k++) if (st.spans[k]!.kind === "code") st.code--;
+      st.spans.length = i;
+    } else for (let k = i; k < st.spans.length; k++) st.spans[k]!.from = Infinity; // finished: flush skips them
   }
-  // A link opened before the paragraph was flushed has no pieces left (and stays plain).
-  const label = link.from < st.inline.length ? clean(st.inline.slice(link.from).join("")) : "";
-  const href = link.href && link.href.trim();
-  if (!st.md || !label || !href || href.startsWith("#") || /^javascript:/i.test(href)) return;
-  const md = `[${label}](${linkTarget(resolveUrl(href, st.base))})`;
+  if (link.href === null || link.from >= st.inline.length) return;
+  const label = clean(st.inline.slice(link.from).join(""));
+  if (!label) return;
+  const md = `[${label}](${linkTarget(resolveUrl(link.href, st.base))})`;
   spend(st, md.length);
   st.inline.length = link.from;
   st.inline.push(md);
+  link.href = null;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Tables: rows of cells; nested tables are flattened into the outer cell.
+
+function openTable(st: State): void {
+  flush(st);
+  st.table = {
+    rows: [], row: null, cell: "", inCell: false, before: "",
+    lists: st.lists.length, quote: st.quote, marker: st.marker, markerCol: st.markerCol, markerDepth: st.markerDepth, prefix: st.prefix,
+  };
+  st.marker = "";
+  st.prefix = "";
+}
 
 function openCell(st: State): void {
   if (st.tableDepth !== 1) { st.inline.push(" "); return; }
@@ -595,6 +735,11 @@ function endCell(st: State): void {
   t.row.push(st.md ? t.cell.replace(/\|/g, "\\|") : t.cell);
   t.cell = "";
   t.inCell = false;
+  // Lists, quotes, an empty item's marker or heading left open in the cell end with it.
+  if (st.lists.length > t.lists) st.lists.length = t.lists;
+  st.quote = t.quote;
+  st.marker = "";
+  st.prefix = "";
 }
 
 function endRow(st: State): void {
@@ -606,10 +751,18 @@ function endRow(st: State): void {
 
 function endTable(st: State): void {
   endRow(st);
-  const { rows, before } = st.table!;
+  const t = st.table!;
+  const { rows, before } = t;
   st.table = null;
   st.tableDepth = 0;
-  if (before) pushBlock(st, st.md ? before.split("\n").map(escapeLineStart).join("\n") : before, false);
+  // Whatever the table's content left open ends with it; what was open around it goes on.
+  if (st.lists.length > t.lists) st.lists.length = t.lists;
+  st.quote = t.quote;
+  st.marker = t.marker;
+  st.markerCol = t.markerCol;
+  st.markerDepth = t.markerDepth;
+  st.prefix = t.prefix;
+  if (before) pushBlock(st, containerBlock(st, st.md ? before.split("\n").map(escapeLineStart).join("\n") : before), false);
   if (rows.length === 0) return;
   let width = 0;
   for (const r of rows) width = Math.max(width, r.length);
@@ -620,7 +773,7 @@ function endTable(st: State): void {
     out.push(st.md ? tableRow(r, width) : r.join("\t"));
     if (out.length === 1 && st.md) out.push("|" + " --- |".repeat(width));
   }
-  pushBlock(st, out.join("\n"), false);
+  pushBlock(st, containerBlock(st, out.join("\n")), false);
 }
 
 function tableRow(r: string[], width: number): string {
