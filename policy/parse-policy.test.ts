@@ -218,7 +218,8 @@ describe("parsePolicy errors", () => {
     const skills = Array.from({ length: 40_000 }, (_, i) => `  s${i}: {}`).join("\n");
     expect(Object.keys(parsePolicy(`version: 1\nskills:\n${skills}\n`).skills)).toHaveLength(40_000);
     expect(errorOf(`version: 1\nskills:\n${skills}\n  s17: {}\n`)).toBe("policy.yaml:40003: invalid YAML: duplicate key skills.s17; each key may appear only once");
-  });
+    // Linear work takes a second or two; quadratic would not finish. The limit only stops a hang.
+  }, 30_000);
 
   test("a few aliases within the bound are fine", () => {
     const p = parsePolicy("version: 1\ndeny:\n  net: &n [evil.example]\nskills:\n  a:\n    deny: { net: *n }\n");

@@ -131,7 +131,7 @@ describe("web_fetch", () => {
     // Found past non-ASCII bytes, in the http-equiv form.
     expect((await run("web_fetch", { url: `${base}/meta-late` })).out.output).toMatchObject({ title: "Café ©", content: "Århus", charset: "windows-1252" });
     expect((await run("web_fetch", { url: `${base}/sjis` })).out.output).toMatchObject({ content: "日本", charset: "shift_jis" });
-  });
+  }, 30_000); // eight CLI runs
 
   test("redirects are followed (by the host, re-checked) and the final URL reported", async () => {
     const r = await run("web_fetch", { url: `${base}/old` });
