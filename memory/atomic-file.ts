@@ -1,36 +1,17 @@
 // Writes that a crash cannot half-do: the new content goes to a temp file in the same directory,
 // is fsynced, then renamed over the old name (atomic on POSIX), and the directory is fsynced so
 // the rename itself survives a power cut. Updates are read-modify-write under the file's lock.
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, unlinkSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { writeFileAtomic as writeAtomic } from "../runtime/contracts/write-atomic.ts";
 import { pidAlive, withFileLock } from "./file-lock.ts";
 
 const TMP = /^\.(.+)\.(\d+)\.[a-z0-9]+\.tmp$/;
 
+/** The shared atomic write (contracts/write-atomic.ts), into a folder made on the way (0700). */
 export function writeFileAtomic(path: string, text: string): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const fd = openSync(tmp, "wx", 0o600);
-  try {
-    const bytes = Buffer.from(text, "utf8");
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    try { unlinkSync(tmp); } catch { /* ignore */ }
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-  syncDir(dir);
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, "r");
-    try { fsyncSync(fd); } finally { closeSync(fd); }
-  } catch { /* some file systems refuse fsync on directories; the rename is still atomic */ }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeAtomic(path, text);
 }
 
 /**

@@ -1,9 +1,9 @@
 // First run: create the home directory (0700) with a safe policy and a commented config (0600).
 // Files and folders that exist are never touched (a folder the user made keeps its mode; see
 // looseHomeMode); each new file is written atomically.
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { DEFAULT_POLICY_YAML } from "../policy/index.ts";
+import { writeFileAtomic } from "./contracts/write-atomic.ts";
 import { homePaths } from "./home.ts";
 
 export const DEFAULT_CONFIG_YAML = `# Moltbot configuration. Every key, its type and default: docs/config.md in the Moltbot source.
@@ -54,18 +54,4 @@ export function looseHomeMode(home: string): number | null {
   } catch {
     return null;
   }
-}
-
-/** Temp file in the same folder, fsync, rename: a reader sees the old file or the new, never half. */
-export function writeFileAtomic(file: string, text: string | Uint8Array, mode = 0o600): void {
-  const tmp = join(dirname(file), `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
-  const fd = openSync(tmp, "wx", mode);
-  try {
-    const bytes = typeof text === "string" ? Buffer.from(text) : text;
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }

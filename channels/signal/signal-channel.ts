@@ -9,7 +9,7 @@ import { type AttachmentRef, parseReceive, type ParsedEnvelope, type SelfIds } f
 import { sendParams, target } from "./outbound.ts";
 import { type LoopTiming, ReceiveLoop } from "./receive-loop.ts";
 import { RpcClient, type RpcOptions } from "./rpc-client.ts";
-import { ChatQueue } from "./chat-queue.ts";
+import { ChatQueue } from "../../runtime/contracts/chat-queue.ts";
 import type { SseEvent } from "./sse-stream.ts";
 
 export interface SignalChannelOptions extends LoopTiming {

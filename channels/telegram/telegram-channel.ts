@@ -12,7 +12,7 @@ import { ButtonIds, keyboard, messageIdOf, sendMessage, textParts } from "./outb
 import { ALLOWED_UPDATES, pollLoop } from "./polling.ts";
 import { redact, safeMessage } from "./redact.ts";
 import { Backoff, gsig, retryOn429 } from "./retry.ts";
-import { ChatQueue } from "./chat-queue.ts";
+import { ChatQueue } from "../../runtime/contracts/chat-queue.ts";
 import { retryOnOutage, type OutageRetryOptions } from "./outage-retry.ts";
 import { startWebhookListener } from "./webhook.ts";
 import { MAX_TEXT } from "./render.ts";

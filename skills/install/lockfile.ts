@@ -3,6 +3,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fail } from "../../runtime/contracts/errors.ts";
+import { syncDir } from "../../runtime/contracts/write-atomic.ts";
 
 export interface LockEntry {
   version: string;
@@ -53,21 +54,4 @@ export function writeLock(path: string, lock: Lockfile): void {
     throw err;
   }
   syncDir(dirname(path));
-}
-
-// Makes the rename durable; a folder that cannot be opened for it (some filesystems) is no error.
-function syncDir(dir: string): void {
-  let fd: number;
-  try {
-    fd = openSync(dir, "r");
-  } catch {
-    return;
-  }
-  try {
-    fsyncSync(fd);
-  } catch {
-    // not supported for folders here
-  } finally {
-    closeSync(fd);
-  }
 }

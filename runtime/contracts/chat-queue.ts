@@ -1,5 +1,5 @@
 // Sends to one chat go out one at a time, in the order they were asked for: a piece that waits
-// out an outage (outage-retry.ts) must not be overtaken by the piece after it.
+// out an outage must not be overtaken by the piece after it (Telegram, Signal).
 export class ChatQueue {
   readonly #tails = new Map<string, Promise<unknown>>();
 
