@@ -44,7 +44,7 @@ describe("agent over real model wire protocols", () => {
     const events = await collect(agent.run(turn("1+2")), async (e) => {
       if (e.type === "approval_request") await agent.resolveApproval(e.approval.id, "approve", "telegram:1");
     });
-    expect(events.map((e) => e.type)).toEqual(["tool_call", "approval_request", "tool_result", "delta", "final"]);
+    expect(events.map((e) => e.type)).toEqual(["tool_call", "approval_request", "approval_resolved", "tool_result", "delta", "final"]);
     expect(home.auditLines()).toMatchObject([{ tool: "add", user_approved: true }]);
     agent.close();
   });
