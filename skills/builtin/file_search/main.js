@@ -108,7 +108,7 @@ function skip(st, item, kind) {
 }
 
 async function searchFile(full, relPath, re, maxBytes, maxResults, st) {
-  let bytes;
+  let text;
   try {
     const info = await fs.stat(full);
     if (info.size > maxBytes) {
@@ -116,16 +116,21 @@ async function searchFile(full, relPath, re, maxBytes, maxResults, st) {
       if (info.size > MAX_FILE_BYTES) st.skipped.tooLargeEver++;
       return;
     }
-    bytes = await fs.readFile(full);
+    // Most files are UTF-8 and come decoded by the host in one call. One that is not (U+FFFD
+    // where a byte did not decode: a legacy or UTF-16 file) is read again as bytes and decoded
+    // as file_read decodes it.
+    text = await fs.readTextFile(full);
+    if (text.indexOf("\uFFFD") !== -1) {
+      const bytes = await fs.readFile(full);
+      // NUL bytes mean binary, except in UTF-16, where every ASCII character has one.
+      if (!bomEncoding(bytes) && bytes.subarray(0, 8192).indexOf(0) !== -1) return;
+      text = decodeText(bytes).text;
+    } else if (text.slice(0, 8192).indexOf("\0") !== -1) return; // binary
   } catch (e) {
     if (e instanceof PermissionDenied) throw e;
     skip(st, { path: relPath, reason: "unreadable", error: e.message }, "unreadable");
     return;
   }
-  // NUL bytes mean binary, except in UTF-16, where every ASCII character has one.
-  if (!bomEncoding(bytes) && bytes.subarray(0, 8192).indexOf(0) !== -1) return;
-  const text = decodeText(bytes).text;
-  bytes = undefined;
   st.searched++;
   re.lastIndex = 0;
   let line = 1, lineStart = 0, found = false;
