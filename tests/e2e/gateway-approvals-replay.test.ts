@@ -3,68 +3,25 @@
 // get the same approval.request, the first answer wins, and every socket of the user hears how it
 // ended (approved, or expired before the failed tool result) so no stale card stays answerable.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MoltAgent } from "../../runtime/agent/index.ts";
-import { AuditLog } from "../../runtime/audit/index.ts";
 import { GatewayClient } from "../../runtime/gateway/client.ts";
-import { startGateway, type RunningGateway } from "../../runtime/gateway/server.ts";
-import { createProvider } from "../../runtime/providers/index.ts";
-import { SandboxPool } from "../../runtime/sandbox/index.ts";
-import { MemoryStore } from "../../memory/index.ts";
-import { parsePolicy } from "../../policy/index.ts";
-import { loadSkill } from "../../skills/index.ts";
+import type { RunningGateway } from "../../runtime/gateway/server.ts";
+import { startNoteStack, type NoteStack } from "./note-stack.ts";
 
-type Skill = Awaited<ReturnType<typeof loadSkill>>["skill"];
-import { startFakeOllama, type FakeModelServer } from "../fakes/model-servers/index.ts";
-
-const dir = mkdtempSync(join(tmpdir(), "moltbot-gw-approvals-"));
 const EXPIRES_MS = 1_500;
-let fake: FakeModelServer;
-let pool: SandboxPool;
-let audit: AuditLog;
-let memory: MemoryStore;
+let stack: NoteStack;
 let gw: RunningGateway;
 let quick: RunningGateway;
-const agents: MoltAgent[] = [];
-
-function gatewayWith(skill: Skill, name: string, approvalTimeoutMs: number): RunningGateway {
-  const agent = new MoltAgent({
-    provider: createProvider({ ai_provider: "ollama", ollama: { model: "llama3.2", base_url: fake.url }, retries: 0 }),
-    skills: () => [skill],
-    runner: { pool, policy: parsePolicy("version: 1\ntrust:\n  requiresConfirmation: [note_write]\n  default: confirm\n"), audit, home: dir },
-    memory,
-    stateDb: join(dir, `${name}.db`),
-    options: { approvalTimeoutMs },
-  });
-  agents.push(agent);
-  return startGateway({ host: "127.0.0.1", port: 0, version: "test", agent });
-}
 
 beforeAll(async () => {
-  const skillDir = join(dir, "skills", "note_write");
-  mkdirSync(skillDir, { recursive: true });
-  writeFileSync(join(skillDir, "skill.json"), JSON.stringify({ name: "note_write", version: "1.0.0", description: "Save a note", implementation: "main.js", parameters: { text: { type: "string", required: true } }, permissions: [] }));
-  writeFileSync(join(skillDir, "main.js"), "export default async ({ text }) => ({ saved: text, summary: `saved ${text}` });");
-  const { skill } = await loadSkill(skillDir);
-  fake = await startFakeOllama();
-  pool = new SandboxPool({ maxWorkers: 1 });
-  audit = AuditLog.open(join(dir, "audit.jsonl"), { stateDb: join(dir, "audit-state.db"), fsync: false });
-  memory = new MemoryStore(join(dir, "memory"));
-  gw = gatewayWith(skill, "slow", 60_000);
-  quick = gatewayWith(skill, "quick", EXPIRES_MS);
+  stack = await startNoteStack("moltbot-gw-approvals-");
+  gw = stack.gateway("slow", 60_000);
+  quick = stack.gateway("quick", EXPIRES_MS);
 });
 
 afterAll(async () => {
-  await gw?.stop();
-  await quick?.stop();
-  for (const a of agents) a.close();
-  await fake?.stop();
-  await pool?.close();
-  audit?.close();
-  memory?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 interface Recorded {
@@ -90,11 +47,11 @@ async function client(url: string, name: string) {
   return { c, events, waitFor };
 }
 
-const auditEntries = () => readFileSync(join(dir, "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const auditEntries = () => readFileSync(join(stack.dir, "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
 
 describe("pending approvals across sockets", () => {
   test("a reconnected client and a second one of the same user get the approval; the first answer wins and both see it resolved", async () => {
-    fake.script([{ toolCalls: [{ name: "note_write", params: { text: "buy milk" } }] }, { text: "Saved it." }]);
+    stack.fake.script([{ toolCalls: [{ name: "note_write", params: { text: "buy milk" } }] }, { text: "Saved it." }]);
     const first = await client(gw.url, "rita");
     const { turn } = await first.c.request("chat.send", { text: "remember to buy milk" });
     const live = (await first.waitFor("approval.request", (d) => d.turn === turn)).data;
@@ -129,7 +86,7 @@ describe("pending approvals across sockets", () => {
   });
 
   test("an unanswered approval expires: every socket hears approval.resolved expired before the failed tool result", async () => {
-    fake.script([{ toolCalls: [{ name: "note_write", params: { text: "secret" } }] }, { text: "Done." }]);
+    stack.fake.script([{ toolCalls: [{ name: "note_write", params: { text: "secret" } }] }, { text: "Done." }]);
     const one = await client(quick.url, "sam");
     const { turn } = await one.c.request("chat.send", { text: "save a secret" });
     const req = (await one.waitFor("approval.request", (d) => d.turn === turn)).data;

@@ -4,74 +4,26 @@
 // not run, a message over the gateway's limit is refused in the page with the reason and kept in
 // the box, and the gateway answers too-long and blank text in plain words.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { MoltAgent } from "../../runtime/agent/index.ts";
-import { AuditLog } from "../../runtime/audit/index.ts";
 import { GatewayClient } from "../../runtime/gateway/client.ts";
-import { startGateway, type RunningGateway } from "../../runtime/gateway/server.ts";
-import { createProvider } from "../../runtime/providers/index.ts";
-import { SandboxPool } from "../../runtime/sandbox/index.ts";
-import { MemoryStore } from "../../memory/index.ts";
-import { parsePolicy } from "../../policy/index.ts";
-import { loadSkill } from "../../skills/index.ts";
+import type { RunningGateway } from "../../runtime/gateway/server.ts";
+import { startNoteStack, type NoteStack } from "./note-stack.ts";
 
-type Skill = Awaited<ReturnType<typeof loadSkill>>["skill"];
-import { startFakeOllama, type FakeModelServer } from "../fakes/model-servers/index.ts";
-
-const dir = mkdtempSync(join(tmpdir(), "moltbot-webchat-errors-"));
-let fake: FakeModelServer;
-let pool: SandboxPool;
-let audit: AuditLog;
-let memory: MemoryStore;
+let stack: NoteStack;
 let gw: RunningGateway;
 let quick: RunningGateway;
 let browser: Browser;
-const agents: MoltAgent[] = [];
-
-function gatewayWith(skill: Skill, name: string, approvalTimeoutMs: number): RunningGateway {
-  const agent = new MoltAgent({
-    provider: createProvider({ ai_provider: "ollama", ollama: { model: "llama3.2", base_url: fake.url }, retries: 0 }),
-    skills: () => [skill],
-    runner: { pool, policy: parsePolicy("version: 1\ntrust:\n  requiresConfirmation: [note_write]\n  default: confirm\n"), audit, home: dir },
-    memory,
-    stateDb: join(dir, `${name}.db`),
-    options: { approvalTimeoutMs },
-  });
-  agents.push(agent);
-  return startGateway({
-    host: "127.0.0.1", port: 0, version: "test", agent,
-    history: async (s, last) => (await memory.readTranscript(s, { last })).map((e) => ({ role: e.role, text: e.text })),
-  });
-}
 
 beforeAll(async () => {
-  const skillDir = join(dir, "skills", "note_write");
-  mkdirSync(skillDir, { recursive: true });
-  writeFileSync(join(skillDir, "skill.json"), JSON.stringify({ name: "note_write", version: "1.0.0", description: "Save a note", implementation: "main.js", parameters: { text: { type: "string", required: true } }, permissions: [] }));
-  writeFileSync(join(skillDir, "main.js"), "export default async ({ text }) => ({ saved: text, summary: `saved ${text}` });");
-  const { skill } = await loadSkill(skillDir);
-  fake = await startFakeOllama();
-  pool = new SandboxPool({ maxWorkers: 1 });
-  audit = AuditLog.open(join(dir, "audit.jsonl"), { stateDb: join(dir, "audit-state.db"), fsync: false });
-  memory = new MemoryStore(join(dir, "memory"));
-  gw = gatewayWith(skill, "slow", 60_000);
-  quick = gatewayWith(skill, "quick", 1_500);
+  stack = await startNoteStack("moltbot-webchat-errors-");
+  gw = stack.gateway("slow", 60_000);
+  quick = stack.gateway("quick", 1_500);
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await gw?.stop();
-  await quick?.stop();
-  for (const a of agents) a.close();
-  await fake?.stop();
-  await pool?.close();
-  audit?.close();
-  memory?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 async function open(page: Page, url: string) {
@@ -86,7 +38,7 @@ async function send(page: Page, text: string) {
 
 describe("WebChat approvals across reloads and tabs", () => {
   test("after a reload and in a second tab the card is there with its buttons; the first answer settles both", async () => {
-    fake.script([{ toolCalls: [{ name: "note_write", params: { text: "call mum" } }] }, { text: "Saved your note." }]);
+    stack.fake.script([{ toolCalls: [{ name: "note_write", params: { text: "call mum" } }] }, { text: "Saved your note." }]);
     // One browser context: the tabs share localStorage, so they are the same user and session.
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
@@ -116,7 +68,7 @@ describe("WebChat approvals across reloads and tabs", () => {
   }, 30_000);
 
   test("a denied approval says so on its card and in a line that the tool was not run", async () => {
-    fake.script([{ toolCalls: [{ name: "note_write", params: { text: "password" } }] }, { text: "Alright, noted nothing." }]);
+    stack.fake.script([{ toolCalls: [{ name: "note_write", params: { text: "password" } }] }, { text: "Alright, noted nothing." }]);
     const page = await browser.newPage();
     await open(page, gw.url);
     await send(page, "note my password");
@@ -128,7 +80,7 @@ describe("WebChat approvals across reloads and tabs", () => {
   }, 30_000);
 
   test("an unanswered approval expires: its card says expired and a line says the tool was not run", async () => {
-    fake.script([{ toolCalls: [{ name: "note_write", params: { text: "later" } }] }, { text: "I have saved it." }]);
+    stack.fake.script([{ toolCalls: [{ name: "note_write", params: { text: "later" } }] }, { text: "I have saved it." }]);
     const page = await browser.newPage();
     await open(page, quick.url);
     await send(page, "save it for later");
@@ -145,7 +97,7 @@ describe("messages the gateway would refuse", () => {
   test("a message over 100,000 characters stays in the box with the reason; over 1 MiB the connection stays up", async () => {
     const page = await browser.newPage();
     await open(page, gw.url);
-    const asked = fake.requests.length;
+    const asked = stack.fake.requests.length;
     for (const n of [100_001, 1_200_000]) {
       await page.$eval("#input", (el, n) => ((el as unknown as { value: string }).value = "x".repeat(n)), n);
       await page.press("#input", "Enter");
@@ -158,22 +110,22 @@ describe("messages the gateway would refuse", () => {
     await Bun.sleep(200);
     expect(await page.locator("#status").textContent()).toBe("connected");
     // Shortened, it goes, and the notice is gone.
-    fake.script([{ text: "got it" }]);
+    stack.fake.script([{ text: "got it" }]);
     await send(page, "short now");
     await page.locator(".msg.assistant[data-final=true]", { hasText: "got it" }).waitFor();
     expect(await page.locator("#notice").isHidden()).toBe(true);
-    expect(fake.requests.length).toBe(asked + 1);
+    expect(stack.fake.requests.length).toBe(asked + 1);
     await page.close();
   }, 30_000);
 
   test("blank messages are not sent by the page", async () => {
     const page = await browser.newPage();
     await open(page, gw.url);
-    const asked = fake.requests.length;
+    const asked = stack.fake.requests.length;
     await send(page, "   \n\t  ");
     await Bun.sleep(200);
     expect(await page.locator(".msg").count()).toBe(0);
-    expect(fake.requests.length).toBe(asked);
+    expect(stack.fake.requests.length).toBe(asked);
     await page.close();
   });
 
@@ -188,7 +140,7 @@ describe("messages the gateway would refuse", () => {
       expect(await err(blank)).toMatchObject({ code: "invalid_params", message: expect.stringMatching(/^the message is blank/) });
     }
     // None of them reached the agent.
-    expect(await memory.readTranscript("webchat:plain", { last: 5 })).toEqual([]);
+    expect(await stack.memory.readTranscript("webchat:plain", { last: 5 })).toEqual([]);
     c.close();
   });
 });
