@@ -13,7 +13,7 @@ afterEach(() => home?.cleanup());
 type Approval = Extract<AgentEvent, { type: "approval_request" }>;
 const approvals = (events: AgentEvent[]) => events.filter((e): e is Approval => e.type === "approval_request");
 const answering = (agent: MoltAgent, answer: ApprovalAnswer | null, by = "telegram:1") => async (e: AgentEvent) => {
-  if (e.type === "approval_request" && answer) expect(await agent.resolveApproval(e.approval.id, answer, by)).toEqual({ ok: true });
+  if (e.type === "approval_request" && answer) expect(await agent.resolveApproval(e.approval.id, answer, by)).toMatchObject({ ok: true });
 };
 /** The model calls `tool` once, then answers with what the tool returned. */
 const oneCall = (tool: string, params: unknown = {}) => new ScriptedProvider((req, n) => (n % 2 === 0 ? call(tool, params) : say(lastToolText(req))));

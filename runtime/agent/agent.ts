@@ -86,7 +86,7 @@ export class MoltAgent implements Agent {
     }
   }
 
-  async resolveApproval(id: string, answer: ApprovalAnswer, by: string): Promise<{ ok: true } | { ok: false; error: MoltError }> {
+  async resolveApproval(id: string, answer: ApprovalAnswer, by: string): Promise<{ ok: true; kept?: "session" | "always" } | { ok: false; error: MoltError }> {
     const names = [...new Set([by, this.#sessions.canonicalUser(by)])];
     return this.#gate.resolve(id, answer, names);
   }

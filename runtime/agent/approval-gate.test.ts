@@ -158,3 +158,17 @@ function storeOf(): ApprovalStore {
   dirs.push(dir);
   return new ApprovalStore(join(dir, "state.db"));
 }
+
+describe("ApprovalGate tells the answerer what an 'always' keeps", () => {
+  for (const [remember, kept] of [["none", undefined], ["session", "session"], ["always", "always"]] as const) {
+    test(`confirmation.remember: ${remember}`, async () => {
+      const { gate, ctx } = setup(remember);
+      let result: unknown;
+      ctx.emit = (e) => {
+        if (e.type === "approval_request") queueMicrotask(() => (result = gate.resolve(e.approval.id, "always", ["telegram:1"])));
+      };
+      expect(await gate.ask(ctx, { tool: "notes", params: {}, reason: "r", guarded: false })).toBe(true);
+      expect(result).toEqual(kept === undefined ? { ok: true } : { ok: true, kept });
+    });
+  }
+});

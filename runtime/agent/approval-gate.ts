@@ -78,7 +78,7 @@ export class ApprovalGate {
   }
 
   /** Answers a waiting approval; `by` = every name of the person answering. */
-  resolve(id: string, answer: ApprovalAnswer, by: string[]): { ok: true } | { ok: false; error: MoltError } {
+  resolve(id: string, answer: ApprovalAnswer, by: string[]): { ok: true; kept?: "session" | "always" } | { ok: false; error: MoltError } {
     const found = this.#store.get(id);
     const waiter = found ? this.#waiters.get(found.id) : undefined;
     if (found && found.state === "pending" && !waiter) {
@@ -92,7 +92,9 @@ export class ApprovalGate {
       return res;
     }
     waiter?.(answer);
-    return { ok: true };
+    // What ask() keeps of an "always" (the policy's confirmation.remember bounds it).
+    const scope = answer === "always" ? this.#remember() : "none";
+    return scope === "none" ? { ok: true } : { ok: true, kept: scope };
   }
 
   /** Turns still waiting in this process, for expiring orphans left by an earlier one. */

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { parseAction, parseCommand } from "./commands.ts";
+import { confirmation, parseAction, parseCommand } from "./commands.ts";
 
 test("commands: /stop, /approve, /deny, /always, with an optional @botname", () => {
   expect(parseCommand("/stop")).toEqual({ kind: "stop" });
@@ -19,4 +19,12 @@ test("button ids", () => {
   expect(parseAction("deny:a-1")).toEqual({ id: "a-1", answer: "deny" });
   expect(parseAction("launch:a-1")).toBeNull();
   expect(parseAction("approve:")).toBeNull();
+});
+
+test("the confirmation of an /always says how long the policy keeps it, never more", () => {
+  expect(confirmation("always", "a-1", "always")).toBe("Approved a-1, and remembered for next time.");
+  expect(confirmation("always", "a-1", "session")).toBe("Approved a-1, and remembered for this conversation.");
+  expect(confirmation("always", "a-1")).toBe("Approved a-1 this once: the policy remembers no answers (confirmation.remember: none).");
+  expect(confirmation("approve", "a-1")).toBe("Approved a-1.");
+  expect(confirmation("deny", "a-1")).toBe("Denied a-1.");
 });

@@ -27,8 +27,11 @@ export function parseAction(actionId: string): { id: string; answer: ApprovalAns
   return { id: m[2] as string, answer: ANSWERS[m[1] as string] as ApprovalAnswer };
 }
 
-export function confirmation(answer: ApprovalAnswer, id: string): string {
+/** What the person is told; an "always" says how long it is kept, which the policy decides. */
+export function confirmation(answer: ApprovalAnswer, id: string, kept?: "session" | "always"): string {
   if (answer === "deny") return `Denied ${id}.`;
-  if (answer === "always") return `Approved ${id}, and remembered for next time.`;
-  return `Approved ${id}.`;
+  if (answer !== "always") return `Approved ${id}.`;
+  if (kept === "always") return `Approved ${id}, and remembered for next time.`;
+  if (kept === "session") return `Approved ${id}, and remembered for this conversation.`;
+  return `Approved ${id} this once: the policy remembers no answers (confirmation.remember: none).`;
 }

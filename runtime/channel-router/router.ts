@@ -121,7 +121,7 @@ export class ChannelRouter {
 
   async #resolve(plugin: ChannelPlugin, chatId: string, by: string, id: string, answer: "approve" | "deny" | "always"): Promise<void> {
     const r = await this.#opts.agent.resolveApproval(id, answer, by);
-    await this.#reply(plugin, chatId, r.ok ? confirmation(answer, id) : errorLine(r.error.message, r.error.hint));
+    await this.#reply(plugin, chatId, r.ok ? confirmation(answer, id, r.kept) : errorLine(r.error.message, r.error.hint));
   }
 
   async #reply(plugin: ChannelPlugin, chatId: string, text: string): Promise<void> {

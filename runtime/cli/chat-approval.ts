@@ -75,7 +75,12 @@ export function askApproval(client: GatewayClient, lines: ChatLines, write: Writ
     const reply = (answer ?? "n").trim();
     const always = /^a(lways)?$/i.test(reply);
     const approve = always || /^y(es)?$/i.test(reply);
-    await client.request("approval.resolve", { id: req.id, approve, always }).catch((e) => write(formatError(e.error ?? e), true));
+    await client.request("approval.resolve", { id: req.id, approve, always }).then(
+      (r: { kept?: string }) => {
+        if (always) return write(r.kept === "always" ? "remembered for next time\n" : r.kept === "session" ? "remembered for this conversation\n" : "approved this once: the policy remembers no answers (confirmation.remember: none)\n");
+      },
+      (e) => write(formatError(e.error ?? e), true),
+    );
     settle();
   });
   return q;

@@ -52,7 +52,8 @@ export type AgentEvent =
  */
 export interface Agent {
   run(input: TurnInput, signal?: AbortSignal): AsyncIterable<AgentEvent>;
-  resolveApproval(id: string, answer: ApprovalAnswer, by: string): Promise<{ ok: true } | { ok: false; error: MoltError }>;
+  /** `kept`: how long an "always" answer is remembered (policy's confirmation.remember); absent: not at all. */
+  resolveApproval(id: string, answer: ApprovalAnswer, by: string): Promise<{ ok: true; kept?: "session" | "always" } | { ok: false; error: MoltError }>;
   /** Cancels the session's running turn (`/stop`). */
   stop(session: string): boolean;
 }

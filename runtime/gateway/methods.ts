@@ -40,7 +40,8 @@ export const HANDLERS: Handlers = {
     // The first answer wins: every socket of the requester drops its card, this one after its reply.
     const settled = hub.approvals.settle(p.id, p.approve ? "approved" : "denied", conn.user);
     if (settled) afterReply(() => hub.sendToUser(settled.user, event("approval.resolved", settled.data)));
-    return { id: p.id, answer };
+    // An "always" says how long the policy keeps it (confirmation.remember): absent, not at all.
+    return { id: p.id, answer, ...(r.kept ? { kept: r.kept } : {}) };
   },
 
   "chat.history": async ({ hub, conn }, p) => {

@@ -144,6 +144,19 @@ describe("approval questions that stop mattering", () => {
     other.close();
   }, 20_000);
 
+  test("'always' under the shipped policy (remember: none) says it approves this once only", async () => {
+    askShell("git log -1", "Ran once.");
+    const t = pty(["--name", "always-once"]);
+    await t.until("you> ");
+    t.type("run git log");
+    await t.until("approve? [y/N/always] ");
+    t.type("always");
+    await t.until("approved this once: the policy remembers no answers (confirmation.remember: none)");
+    await t.until(/Ran once\.[\s\S]*you> /);
+    t.type("/quit");
+    expect(await t.proc.exited).toBe(0);
+  }, 20_000);
+
   test("Ctrl-C at the question cancels the turn and the question; the next line is sent", async () => {
     fake.script([{ toolCalls: [{ name: "shell_execute", params: { command: "git diff" } }] }]);
     const t = pty(["--name", "interrupt"]);
