@@ -7,8 +7,7 @@ import type { Skill } from "../contracts/skill.ts";
 import type { Tool, ToolResult } from "../contracts/tool.ts";
 import { trustLevel, type Policy, type TrustDecision } from "../../policy/index.ts";
 import { validateParams } from "../../skills/index.ts";
-import { outputHash } from "../audit/index.ts";
-import { runSkill } from "../runner/run-skill.ts";
+import { callRecord, runSkill } from "../runner/run-skill.ts";
 import type { ApprovalGate, AskContext } from "./approval-gate.ts";
 import type { TurnGuard } from "./guard.ts";
 import { callRemote } from "./call-remote.ts";
@@ -145,11 +144,5 @@ export function auditRecord(
   tool: string, params: unknown, ctx: CallContext, trust: TrustDecision["trust"], result: ToolResult, audit: AuditResult, approved: boolean | null, ms: number,
   where: { node: string; version: string | null } = { node: "local", version: null },
 ): AuditRecord {
-  const record: AuditRecord = {
-    tool, parameters: params ?? null, user_approved: approved, result: audit,
-    output_hash: result.ok ? outputHash(result.output) : null,
-    skill_version: where.version, session: ctx.session, channel: ctx.channel, user: ctx.user, node: where.node, decision: trust, duration_ms: Math.round(ms),
-  };
-  if (!result.ok) record.error_code = result.error.code;
-  return record;
+  return callRecord(tool, params, { session: ctx.session, channel: ctx.channel, user: ctx.user, ...where }, trust, result, audit, approved, ms);
 }

@@ -2,11 +2,9 @@
 // (runtime/agent/call-remote.ts) — a forbidden tool is refused, one needing confirmation is
 // refused too (a bare method call has nobody to show the card to) — one audit line naming the
 // client and the node, and the client's user/session/channel passed on for the node's audit.
-import type { AuditRecord } from "../contracts/audit.ts";
 import { fail, moltError, MoltFailure, type MoltError } from "../contracts/errors.ts";
 import type { ToolResult } from "../contracts/tool.ts";
-import { outputHash } from "../audit/entry-hash.ts";
-import { auditResultOf } from "../runner/run-skill.ts";
+import { auditResultOf, callRecord } from "../runner/run-skill.ts";
 import type { Connection } from "./connection.ts";
 import type { Hub } from "./hub.ts";
 
@@ -31,13 +29,7 @@ export async function clientNodeInvoke(hub: Hub, conn: Connection, p: NodeInvoke
   const { trust, rule } = gate.trust(p.tool);
   // The agent's audit shape (call-remote.ts): one line per call, whatever became of it.
   const finish = (result: ToolResult, approved: boolean | null): ToolResult => {
-    const record: AuditRecord = {
-      tool: p.tool, parameters: p.params ?? null, user_approved: approved, result: auditResultOf(result),
-      output_hash: result.ok ? outputHash(result.output) : null, skill_version: version,
-      session: ctx.session, channel: ctx.channel, user: ctx.user, node: p.node, decision: trust, duration_ms: Math.round(performance.now() - started),
-    };
-    if (!result.ok) record.error_code = result.error.code;
-    gate.audit(record);
+    gate.audit(callRecord(p.tool, p.params, { ...ctx, node: p.node, version }, trust, result, auditResultOf(result), approved, performance.now() - started));
     return result;
   };
   const refuse = (e: MoltError, approved: boolean | null): never => {

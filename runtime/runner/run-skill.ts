@@ -154,25 +154,45 @@ export function auditResultOf(result: ToolResult): AuditResult {
   }
 }
 
-function auditRecord(
-  skill: Skill, params: unknown, deps: RunDeps, trust: TrustLevel, result: ToolResult,
-  audit: AuditResult, userApproved: boolean | null, durationMs: number, outcome?: SandboxOutcome,
+/** Where a call was made and what ran: the audit line's who and where. */
+export interface CallSite {
+  session: string | null;
+  channel: string | null;
+  user: string | null;
+  node: string;
+  version: string | null;
+}
+
+/** One tool call's audit line (DESIGN §6), however it ran: here, in the agent, or on a node. */
+export function callRecord(
+  tool: string, params: unknown, site: CallSite, trust: TrustLevel, result: ToolResult,
+  audit: AuditResult, userApproved: boolean | null, durationMs: number,
 ): AuditRecord {
   const record: AuditRecord = {
-    tool: skill.name,
+    tool,
     parameters: params ?? null,
     user_approved: userApproved,
     result: audit,
     output_hash: result.ok ? outputHash(result.output) : null,
-    skill_version: skill.version,
-    session: deps.context?.session ?? null,
-    channel: deps.context?.channel ?? null,
-    user: deps.context?.user ?? null,
-    node: deps.context?.node ?? "local",
+    skill_version: site.version,
+    session: site.session,
+    channel: site.channel,
+    user: site.user,
+    node: site.node,
     decision: trust,
     duration_ms: Math.round(durationMs),
   };
   if (!result.ok) record.error_code = result.error.code;
+  return record;
+}
+
+function auditRecord(
+  skill: Skill, params: unknown, deps: RunDeps, trust: TrustLevel, result: ToolResult,
+  audit: AuditResult, userApproved: boolean | null, durationMs: number, outcome?: SandboxOutcome,
+): AuditRecord {
+  const c = deps.context;
+  const site = { session: c?.session ?? null, channel: c?.channel ?? null, user: c?.user ?? null, node: c?.node ?? "local", version: skill.version };
+  const record = callRecord(skill.name, params, site, trust, result, audit, userApproved, durationMs);
   const denials = outcome?.denials.map(({ kind, value, rule }) => (value === undefined ? { kind, rule } : { kind, value, rule }));
   if (denials && denials.length > 0) record.denials = denials;
   if (outcome?.denialsOmitted) record.denials_omitted = outcome.denialsOmitted;
