@@ -72,9 +72,15 @@ export class ApprovalGate {
       return false;
     }
     if (answer === "deny") return false;
-    const scope = answer === "always" ? this.#remember() : "none";
-    if (scope !== "none") this.#store.remember(ctx.user, req.tool, key, scope, ctx.session);
+    const kept = this.#kept(answer);
+    if (kept) this.#store.remember(ctx.user, req.tool, key, kept, ctx.session);
     return true;
+  }
+
+  /** How long an answer is kept: only an "always", and only as far as confirmation.remember allows. */
+  #kept(answer: ApprovalAnswer): "session" | "always" | undefined {
+    const scope = answer === "always" ? this.#remember() : "none";
+    return scope === "none" ? undefined : scope;
   }
 
   /** Answers a waiting approval; `by` = every name of the person answering. */
@@ -92,9 +98,8 @@ export class ApprovalGate {
       return res;
     }
     waiter?.(answer);
-    // What ask() keeps of an "always" (the policy's confirmation.remember bounds it).
-    const scope = answer === "always" ? this.#remember() : "none";
-    return scope === "none" ? { ok: true } : { ok: true, kept: scope };
+    const kept = this.#kept(answer);
+    return kept ? { ok: true, kept } : { ok: true };
   }
 
   /** Turns still waiting in this process, for expiring orphans left by an earlier one. */
