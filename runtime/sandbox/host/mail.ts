@@ -29,11 +29,12 @@ export function redactDeep<T>(value: T, secrets: string[]): T {
   return walk(value) as T;
 }
 
-const guarded = (f: (ctx: HostContext, arg: unknown) => Promise<unknown>): HostFn =>
+/** `f` with the account's secrets (found once per call) scrubbed from what it returns or throws. */
+const guarded = (f: (ctx: HostContext, arg: unknown, secrets: string[]) => Promise<unknown>): HostFn =>
   async (ctx, [arg]) => {
     const secrets = mailSecrets(ctx);
     try {
-      return redactDeep(await f(ctx, arg), secrets);
+      return redactDeep(await f(ctx, arg, secrets), secrets);
     } catch (err) {
       if (err instanceof Error && secrets.some((s) => err.message.includes(s))) err.message = redactDeep(err.message, secrets);
       throw err;
@@ -41,9 +42,9 @@ const guarded = (f: (ctx: HostContext, arg: unknown) => Promise<unknown>): HostF
   };
 
 /** A body cut at maxChars may end in part of the password: that part is cut too. */
-async function mailReadCut(ctx: HostContext, arg: unknown): Promise<unknown> {
+async function mailReadCut(ctx: HostContext, arg: unknown, secrets: string[]): Promise<unknown> {
   const r = (await mailRead(ctx, arg)) as { text?: unknown; truncated?: unknown };
-  if (r.truncated && typeof r.text === "string") r.text = dropCutSecretEnd(r.text, mailSecrets(ctx));
+  if (r.truncated && typeof r.text === "string") r.text = dropCutSecretEnd(r.text, secrets);
   return r;
 }
 
@@ -51,10 +52,10 @@ export const MAIL = {
   list: guarded(mailList),
   read: guarded(mailReadCut),
   search: guarded(mailSearch),
-  send: guarded(async (ctx, arg) => {
+  send: guarded(async (ctx, arg, secrets) => {
     // The skill never learns the password; if it did anyway, it must not mail it out.
     const text = JSON.stringify(arg ?? null);
-    if (mailSecrets(ctx).some((s) => text.includes(s))) {
+    if (secrets.some((s) => text.includes(s))) {
       denyWith(ctx, { kind: "mail", value: "send" }, { decision: "deny", rule: "credentials", reason: "mail.send: the message contains a credential value" });
     }
     return mailSend(ctx, arg);
