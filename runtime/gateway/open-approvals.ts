@@ -41,8 +41,8 @@ export class OpenApprovals {
 
   /**
    * Watches one event of a turn; returns the `approval.resolved` data to send before it when the
-   * event shows that the turn's open approval was settled somewhere the gateway did not see
-   * (expiry, another channel, a stop).
+   * turn went past its open approval without the agent saying how it ended (a turn that failed
+   * or was stopped: see inferred). The agent's own word arrives as `approval.resolved` (hub).
    */
   observe(user: string, session: string, name: string, data: Record<string, unknown>): ResolvedEventData | null {
     const turn = String(data.turn);
