@@ -8,6 +8,7 @@ import {
   statSync, unlinkSync, writeSync, type Stats,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { syncDir } from "../../contracts/write-atomic.ts";
 import { MAX_READ_BYTES } from "./fs-read.ts";
 import { lexicalSkillPath, namesFolder, onPath, realSkillPath, tildePath } from "./paths.ts";
 import { HostError, type HostContext, type HostFn } from "./types.ts";
@@ -140,20 +141,6 @@ function append(path: string, data: Uint8Array): boolean {
   }
   if (existing === undefined) syncDir(dirname(path));
   return existing === undefined;
-}
-
-/** Makes the rename durable; some filesystems refuse to fsync a directory, which is harmless. */
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // best effort
-  }
 }
 
 /**
