@@ -1,8 +1,9 @@
 // A cache of successful parses, keyed by the policy text and by the parser's own source files,
 // so an edited policy or an upgraded Moltbot never reads a stale entry. Errors are never cached:
 // a broken file is parsed (and reported) every time. Any cache problem falls back to parsing.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../runtime/contracts/write-atomic.ts";
 import { parsePolicy } from "./parse-lazy.ts";
 import type { Policy } from "./types.ts";
 
@@ -41,16 +42,7 @@ const entryPath = (dir: string, key: string) => join(dir, `policy-${key.slice(0,
 function writeCache(dir: string, key: string, policy: Policy): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const path = entryPath(dir, key);
-    const tmp = `${path}.${process.pid}.tmp`;
-    const fd = openSync(tmp, "w", 0o600);
-    try {
-      writeSync(fd, JSON.stringify({ key, policy }));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    writeFileAtomic(entryPath(dir, key), JSON.stringify({ key, policy }));
   } catch {
     // caching is an optimisation; a read-only home still works
   }

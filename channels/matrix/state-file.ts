@@ -1,7 +1,8 @@
 // The channel's small persisted state (sync token, filter id, device id), written atomically:
 // temp file + fsync + rename, so a crash leaves either the old or the new file, never half.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../runtime/contracts/write-atomic.ts";
 
 export interface MatrixState {
   v: 1;
@@ -26,14 +27,5 @@ export function readState(dir: string, account: string): MatrixState {
 
 export function writeState(dir: string, state: MatrixState): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w", 0o600);
-  try {
-    writeSync(fd, JSON.stringify(state));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writeFileAtomic(join(dir, FILE), JSON.stringify(state));
 }

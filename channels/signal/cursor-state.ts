@@ -3,8 +3,9 @@
 // that instant or shortly before, and the daemon's last SSE event id. signal-cli replays its
 // kept events after it restarts; with this, a replayed envelope is dropped instead of answered
 // twice. Written atomically (temp + fsync + rename); `v` versions the format.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../runtime/contracts/write-atomic.ts";
 
 const RECENT = 256;
 /**
@@ -65,14 +66,6 @@ export class CursorState {
   }
 
   #save(): void {
-    const tmp = `${this.#file}.${process.pid}.tmp`;
-    const fd = openSync(tmp, "w", 0o600);
-    try {
-      writeSync(fd, JSON.stringify(this.#cur));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.#file);
+    writeFileAtomic(this.#file, JSON.stringify(this.#cur));
   }
 }

@@ -1,8 +1,9 @@
 // The last update_id handed to the router, persisted so a restart asks Telegram for the next
 // one: no replay of what was handled, no loss of what arrived while down. Written atomically
 // (temp file + fsync + rename), so a crash leaves the old or the new file, never half of one.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../runtime/contracts/write-atomic.ts";
 
 export interface TelegramState {
   v: 1;
@@ -24,14 +25,5 @@ export function readOffset(dir: string, botId: number): number {
 
 export function writeOffset(dir: string, botId: number, lastUpdateId: number): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w", 0o600);
-  try {
-    writeSync(fd, JSON.stringify({ v: 1, bot_id: botId, last_update_id: lastUpdateId } satisfies TelegramState));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writeFileAtomic(join(dir, FILE), JSON.stringify({ v: 1, bot_id: botId, last_update_id: lastUpdateId } satisfies TelegramState));
 }
